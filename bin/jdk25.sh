@@ -1,0 +1,19 @@
+# Sourced by the other scripts: finds a JDK 25 and exports JAVA_HOME.
+# Order: $JAVA_HOME if it is 25, then /usr/lib/jvm/*25*, then the first java on PATH that is 25.
+cria_is_jdk25() { [ -x "$1/bin/javac" ] && "$1/bin/java" -version 2>&1 | grep -q 'version "25'; }
+if [ -n "${JAVA_HOME:-}" ] && cria_is_jdk25 "$JAVA_HOME"; then :; else
+  JAVA_HOME=""
+  for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* /usr/lib/jvm/jdk-25* /opt/jdk-25*; do
+    if cria_is_jdk25 "$d"; then JAVA_HOME="$d"; break; fi
+  done
+  if [ -z "$JAVA_HOME" ] && command -v javac >/dev/null; then
+    d=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    cria_is_jdk25 "$d" && JAVA_HOME="$d"
+  fi
+  if [ -z "$JAVA_HOME" ]; then
+    echo "cria: JDK 25 not found (looked at \$JAVA_HOME, /usr/lib/jvm/*25*, PATH). Install Temurin 25." >&2
+    exit 1
+  fi
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"

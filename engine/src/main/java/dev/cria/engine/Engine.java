@@ -1,0 +1,46 @@
+package dev.cria.engine;
+
+import dev.cria.chat.ChatMessage;
+import dev.cria.chat.ToolCall;
+
+import java.util.List;
+
+/**
+ * The public facade of the engine: everything the server and the CLI need, in token ids and
+ * text (never JSON or HTTP). Thread-safe; generation runs on the engine's own loop thread.
+ */
+public interface Engine extends AutoCloseable {
+    ModelInfo info();
+
+    /** Text → ids; {@code special} lets the text contain control tokens such as {@code <|eot_id|>}. No BOS added. */
+    int[] tokenize(String text, boolean special);
+
+    /** Ids → text (special tokens render as their text); invalid UTF-8 becomes U+FFFD. */
+    String detokenize(int[] ids);
+
+    /** The raw bytes of one token. */
+    byte[] tokenBytes(int id);
+
+    /** The BOS id, added by the template (chat) or by the caller for raw completion when {@link #addBos()}. */
+    int bosId();
+
+    /** Whether raw completions start with BOS (GGUF tokenizer.ggml.add_bos_token). */
+    boolean addBos();
+
+    /**
+     * Renders a conversation with the model's chat template to ids (BOS included). Throws
+     * {@link IllegalArgumentException} with a client-facing message for conversations the
+     * template rejects. {@code tools} are JSON values (usually Maps) as the client sent them.
+     */
+    int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt);
+
+    /** Tool calls in generated text, or an empty list when the text is not a tool call. */
+    List<ToolCall> parseToolCalls(String text);
+
+    /** Queues a generation. Throws {@link EngineBusyException} when the wait queue is full. */
+    GenerationHandle submit(GenerationRequest request);
+
+    /** Stops the loop: cancels what runs, frees memory. */
+    @Override
+    void close();
+}
