@@ -1,0 +1,33 @@
+package dev.cria.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code cria} command. Each subcommand is its own class; errors the user can fix print one
+ * line to stderr and exit non-zero (picocli's usage errors: 2; model or runtime errors: 1).
+ */
+@Command(name = "cria", mixinStandardHelpOptions = true, version = "cria 0.1.0",
+        description = "Pure-Java inference server for Llama 3.2 models.")
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        // Subcommands: one class each.
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}
