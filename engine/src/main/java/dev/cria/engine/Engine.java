@@ -10,6 +10,14 @@ import java.util.List;
  * text (never JSON or HTTP). Thread-safe; generation runs on the engine's own loop thread.
  */
 public interface Engine extends AutoCloseable {
+    /**
+     * Loads a model (a GGUF file or a Hugging Face folder) and starts its engine loop.
+     * Throws {@link dev.cria.util.ModelFormatException} with a one-line message for files it cannot load.
+     */
+    static Engine open(java.nio.file.Path model, EngineOptions options) {
+        return dev.cria.loader.ModelLoader.openEngine(model, options);
+    }
+
     ModelInfo info();
 
     /** Text → ids; {@code special} lets the text contain control tokens such as {@code <|eot_id|>}. No BOS added. */
