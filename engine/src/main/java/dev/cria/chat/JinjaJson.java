@@ -2,6 +2,8 @@ package dev.cria.chat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -149,7 +151,8 @@ public final class JinjaJson {
     static String numberToString(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
         if (d == 0) return "0"; // also -0, which JSON.stringify prints as 0
-        BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        if (exact.precision() == 2) exact = oneDigitIfItRoundTrips(Math.abs(d), exact);
         String digits = exact.unscaledValue().abs().toString();
         int k = digits.length();
         int n = k - exact.scale(); // value = 0.digits × 10^n
@@ -168,5 +171,24 @@ public final class JinjaJson {
             b.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
         }
         return b.toString();
+    }
+
+    /**
+     * Java's Double.toString may use two digits where one would round-trip, if the two-digit
+     * decimal is closer (JDK 19+ javadoc: "length 1 or 2"); JavaScript always takes the shortest,
+     * e.g. Double.MIN_VALUE is "4.9E-324" in Java but "5e-324" in JavaScript.
+     */
+    private static BigDecimal oneDigitIfItRoundTrips(double abs, BigDecimal twoDigits) {
+        BigDecimal value = new BigDecimal(abs);
+        BigDecimal lo = value.round(new MathContext(1, RoundingMode.FLOOR));
+        BigDecimal hi = value.round(new MathContext(1, RoundingMode.CEILING));
+        boolean loOk = lo.doubleValue() == abs;
+        boolean hiOk = hi.doubleValue() == abs;
+        if (loOk && hiOk) {
+            return value.subtract(lo).compareTo(hi.subtract(value)) <= 0 ? lo.stripTrailingZeros() : hi.stripTrailingZeros();
+        }
+        if (loOk) return lo.stripTrailingZeros();
+        if (hiOk) return hi.stripTrailingZeros();
+        return twoDigits;
     }
 }
