@@ -33,9 +33,16 @@ class ChatTemplateGoldenTest {
         return out.stream();
     }
 
+    /** The 39 cases that render (the other two expect an error and have no ids). */
+    @SuppressWarnings("unchecked")
+    static Stream<Arguments> renderedCases() throws IOException {
+        return cases().filter(a -> !((Map<String, Object>) a.get()[1]).containsKey("error"));
+    }
+
     @Test
     void theGoldenFileHasAllFortyOneCases() throws IOException {
         assertThat(cases()).hasSize(41);
+        assertThat(renderedCases()).hasSize(39);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,6 +66,28 @@ class ChatTemplateGoldenTest {
             assertThat(ChatTemplate.renderText(messages, tools, addGenerationPrompt, date, inUser))
                     .isEqualTo(c.get("rendered"));
         }
+    }
+
+    /**
+     * Without the tokenizer the golden ids still pin the token-level structure: the special ids in
+     * llama.cpp's tokenization (ids >= 128000; {@code rendered_ids_content_as_text} where content
+     * holds special-token text) must be exactly our Special segments, in order.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderedCases")
+    @SuppressWarnings("unchecked")
+    void specialSegmentsAreTheSpecialIdsOfTheGoldenTokenization(String name, Map<String, Object> c) {
+        Map<String, Long> specialIds = Map.of("<|begin_of_text|>", 128000L, "<|start_header_id|>", 128006L,
+                "<|end_header_id|>", 128007L, "<|eot_id|>", 128009L);
+        List<Object> golden = (List<Object>) c.getOrDefault("rendered_ids_content_as_text", c.get("rendered_ids"));
+        List<Long> goldenSpecials = golden.stream().map(o -> (Long) o).filter(id -> id >= 128000).toList();
+
+        boolean inUser = !(c.get("template_kwargs") instanceof Map<?, ?> kw) || !Boolean.FALSE.equals(kw.get("tools_in_user_message"));
+        List<Segment> segs = ChatTemplate.render(toMessages((List<Object>) c.get("messages")), (List<Object>) c.get("tools"),
+                (Boolean) c.get("add_generation_prompt"), (String) c.get("date_string"), inUser);
+        List<Long> ours = segs.stream().filter(s -> s instanceof Segment.Special)
+                .map(s -> specialIds.get(((Segment.Special) s).token())).toList();
+        assertThat(ours).isEqualTo(goldenSpecials);
     }
 
     /** OpenAI-style message maps (as the golden stores them) to ChatMessage. */
