@@ -13,7 +13,7 @@ final class MergeTable {
     private final int mask;
 
     MergeTable(int expected) {
-        int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+        int cap = Integer.highestOneBit(Math.max(16, expected * 5 / 3)) << 1; // load factor <= 0.6
         keys = new long[cap];
         values = new long[cap];
         mask = cap - 1;

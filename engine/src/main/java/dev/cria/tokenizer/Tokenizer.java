@@ -24,12 +24,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Tokenizer {
     private static final int WORD_CACHE_LIMIT = 1 << 16;
+    /** Longer words are merged every time: they rarely repeat and would make the cache's memory unbounded. */
+    private static final int WORD_CACHE_MAX_BYTES = 64;
     private static final int[] NO_IDS = new int[0];
 
     private final Vocabulary vocab;
     private final int[] types;
     private final byte[][] pieces;
-    /** Token string → id (the whole-word lookup); the last id wins on a duplicate, as llama.cpp's token_to_id. */
+    /**
+     * Token string → id for the whole-word lookup and the merges; the last id wins on a duplicate,
+     * as in llama.cpp's token_to_id. CONTROL tokens are left out, so plain text can never yield a
+     * control id (HF looks words up in model.vocab only, which has no added tokens either).
+     */
     private final HashMap<String, Integer> ids;
     private final int[] byteToken = new int[256];
     private final MergeTable merges;
@@ -49,7 +55,7 @@ public final class Tokenizer {
         List<Integer> userDefined = new ArrayList<>();
         for (int id = 0; id < n; id++) {
             String t = tokens[id];
-            ids.put(t, id);
+            if (types[id] != Vocabulary.CONTROL) ids.put(t, id);
             pieces[id] = switch (types[id]) {
                 // llama.cpp token_to_piece (BPE vocab): special and user-defined text verbatim,
                 // normal tokens byte-decoded, BYTE/UNUSED render nothing.
@@ -295,11 +301,13 @@ public final class Tokenizer {
                 return;
             }
         }
-        int[] cached = wordCache.get(word);
+        int[] cached = n <= WORD_CACHE_MAX_BYTES ? wordCache.get(word) : null;
         if (cached == null) {
             cached = s.bpe.merge(b, n, byteToken, merges);
-            if (wordCache.size() >= WORD_CACHE_LIMIT) wordCache.clear();
-            wordCache.put(word, cached);
+            if (n <= WORD_CACHE_MAX_BYTES) {
+                if (wordCache.size() >= WORD_CACHE_LIMIT) wordCache.clear();
+                wordCache.put(word, cached);
+            }
         }
         for (int id : cached) s.out.add(id);
     }

@@ -55,6 +55,16 @@ class TokenizerTest {
     }
 
     @Test
+    void plainTextNeverYieldsAControlToken() {
+        // Even when a control token's text is a whole pre-token (the chat template relies on this).
+        SyntheticVocabulary v = new SyntheticVocabulary();
+        int control = v.add("hello", Vocabulary.CONTROL);
+        Tokenizer t = v.tokenizer(true);
+        assertThat(t.encode("hello", false)).containsExactly(bytesOf("hello"));
+        assertThat(t.encode("hello", true)).containsExactly(control);
+    }
+
+    @Test
     void userDefinedTokensAreMatchedEvenWithoutAllowSpecial() {
         SyntheticVocabulary v = new SyntheticVocabulary();
         int tool = v.add("<tool>", Vocabulary.USER_DEFINED);
