@@ -2,15 +2,92 @@ package dev.cria.loader;
 
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
+import dev.cria.engine.LlamaEngine;
+import dev.cria.engine.ModelInfo;
+import dev.cria.io.gguf.GgufFile;
+import dev.cria.kernels.ComputePool;
+import dev.cria.model.LlamaConfig;
+import dev.cria.model.LlamaModel;
+import dev.cria.model.LlamaWeights;
+import dev.cria.tokenizer.Tokenizer;
+import dev.cria.util.ModelFormatException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** File or folder → a running engine: the one place that knows both the file formats and the model. */
 public final class ModelLoader {
+    /** Prompt tokens per forward pass; also the widest batch the engine runs. */
+    static final int MAX_BATCH = 256;
+
     private ModelLoader() {
     }
 
+    /** A model's config and weights, and what must be closed to release its file mappings. */
+    public record Weights(LlamaConfig config, LlamaWeights weights, String name, String description,
+                          AutoCloseable source) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            source.close();
+        }
+    }
+
+    /** Config and weights only (no tokenizer): for benchmarks and tests of the forward pass. */
+    public static Weights loadWeights(Path model) {
+        if (Files.isDirectory(model)) return HfLlama.load(model);
+        GgufFile f = GgufFile.open(model);
+        try {
+            GgufLlama src = new GgufLlama(f);
+            LlamaConfig c = src.config();
+            LlamaWeights w = src.llamaWeights(c);
+            String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
+            return new Weights(c, w, name, name + " " + w.output().type(), f);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** The tokenizer of a GGUF file (tokenizer.ggml.*) or a Hugging Face folder (tokenizer.json). */
+    public static Tokenizer loadTokenizer(Path model) {
+        if (Files.isDirectory(model)) return HfLlama.tokenizer(model);
+        try (GgufFile f = GgufFile.open(model)) {
+            return Tokenizer.fromGguf(f);
+        }
+    }
+
     public static Engine openEngine(Path model, EngineOptions options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
+        Tokenizer tokenizer = loadTokenizer(model);
+        Weights w = loadWeights(model);
+        try {
+            LlamaConfig c = w.config();
+            if (tokenizer.vocabSize() > c.vocabSize()) {
+                throw new ModelFormatException(model.getFileName() + ": the tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but the model only " + c.vocabSize());
+            }
+            int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(8192, c.contextLength());
+            if (ctx > c.contextLength()) {
+                throw new IllegalArgumentException("--ctx-size " + ctx + " exceeds the model's context length " + c.contextLength());
+            }
+            int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+            ComputePool pool = new ComputePool(threads);
+            LlamaModel m = new LlamaModel(c, w.weights(), pool, MAX_BATCH);
+            ModelInfo info = new ModelInfo(w.name(), model.toAbsolutePath().toString(), "llama", ctx, c.contextLength(),
+                    c.vocabSize(), w.weights().parameterCount(), w.weights().layers().get(0).wq().type().name());
+            return new LlamaEngine(m, tokenizer, info, pool, options, w);
+        } catch (RuntimeException e) {
+            try {
+                w.close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw e;
+        }
+    }
+
+    static String stripExtension(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
     }
 }

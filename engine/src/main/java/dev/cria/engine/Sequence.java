@@ -1,0 +1,66 @@
+package dev.cria.engine;
+
+import dev.cria.kv.SequenceKv;
+import dev.cria.sampling.Sampler;
+import dev.cria.tokenizer.StreamingDecoder;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request inside the engine: its tokens, KV, sampler and text state. Only the engine loop
+ * touches the mutable fields; other threads read events and may set {@link #cancelled}.
+ */
+final class Sequence implements GenerationHandle {
+    final GenerationRequest request;
+    final int[] tokens;           // prompt followed by generated tokens
+    final int promptLength;
+    final int maxGenerated;       // max_tokens bounded by the context
+    int length;                   // tokens known (prompt + generated)
+    int computed;                 // tokens whose KV is stored
+    SequenceKv kv;
+    Sampler sampler;
+    StreamingDecoder decoder;
+    StopMatcher stops;
+    volatile boolean cancelled;
+    boolean done;
+    private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+    private volatile GenerationEvent last;
+
+    Sequence(GenerationRequest request, int contextSize) {
+        this.request = request;
+        this.promptLength = request.prompt().length;
+        this.maxGenerated = Math.max(0, Math.min(request.maxTokens(), contextSize - promptLength));
+        this.tokens = new int[promptLength + maxGenerated];
+        System.arraycopy(request.prompt(), 0, tokens, 0, promptLength);
+        this.length = promptLength;
+    }
+
+    int generated() {
+        return length - promptLength;
+    }
+
+    void emit(GenerationEvent e) {
+        if (e instanceof GenerationEvent.Finished || e instanceof GenerationEvent.Failed) last = e;
+        events.add(e);
+    }
+
+    @Override
+    public GenerationEvent next() throws InterruptedException {
+        GenerationEvent l = last;
+        if (l != null && events.isEmpty()) return l;
+        return events.take();
+    }
+
+    @Override
+    public GenerationEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
+        GenerationEvent l = last;
+        if (l != null && events.isEmpty()) return l;
+        return events.poll(timeout, unit);
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cria.loader;
+
+import dev.cria.io.hf.HfLlamaConfig;
+import dev.cria.io.hf.HfModelFolder;
+import dev.cria.model.LlamaConfig;
+import dev.cria.model.LlamaWeights;
+import dev.cria.tensor.TensorData;
+import dev.cria.tokenizer.Tokenizer;
+import dev.cria.util.ModelFormatException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A Hugging Face Llama folder (config.json + safetensors + tokenizer.json) as config, weights and tokenizer. */
+final class HfLlama implements TensorSource {
+    private final HfModelFolder folder;
+
+    private HfLlama(HfModelFolder folder) {
+        this.folder = folder;
+    }
+
+    @Override
+    public String fileName() {
+        return folder.dir().getFileName().toString();
+    }
+
+    @Override
+    public boolean has(String name) {
+        return folder.hasTensor(name);
+    }
+
+    @Override
+    public TensorData get(String name) {
+        return folder.tensor(name);
+    }
+
+    static ModelLoader.Weights load(Path dir) {
+        HfModelFolder folder = HfModelFolder.open(dir);
+        try {
+            HfLlama src = new HfLlama(folder);
+            LlamaConfig c = src.config();
+            LlamaWeights w = src.llamaWeights(c);
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            return new ModelLoader.Weights(c, w, name, name + " " + w.output().type(), folder);
+        } catch (RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    static Tokenizer tokenizer(Path dir) {
+        Path json = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(json)) throw new ModelFormatException(dir.getFileName() + ": no tokenizer.json");
+        return Tokenizer.fromHfTokenizerJson(json);
+    }
+
+    private LlamaConfig config() {
+        HfLlamaConfig h = folder.config();
+        float[] freqs = null;
+        HfLlamaConfig.RopeScaling s = h.ropeScaling();
+        if (s != null) {
+            if (!"llama3".equals(s.ropeType())) {
+                throw new ModelFormatException(fileName() + ": rope_scaling type '" + s.ropeType() + "' is not supported (supported: llama3)");
+            }
+            freqs = LlamaConfig.llama3FreqFactors(h.headDim(), h.ropeTheta(), s.factor(), s.lowFreqFactor(),
+                    s.highFreqFactor(), s.originalMaxPositionEmbeddings());
+        }
+        try {
+            // HF q/k rows are in rotate-half order (see HfModelFolder.ropeRotateHalf): RoPE pairs x[i] with x[i + d/2].
+            return new LlamaConfig(h.hiddenSize(), h.numHiddenLayers(), h.numAttentionHeads(), h.numKeyValueHeads(),
+                    h.headDim(), h.intermediateSize(), h.vocabSize(), h.maxPositionEmbeddings(), (float) h.rmsNormEps(),
+                    h.ropeTheta(), freqs, folder.ropeRotateHalf());
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(fileName() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.cria.loader;
+
+import dev.cria.model.LayerWeights;
+import dev.cria.model.LlamaConfig;
+import dev.cria.model.LlamaWeights;
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Random-weight models with the exact Llama 3.2 shapes, for measuring speed without downloading
+ * weights ({@code cria bench --synthetic 1b:Q4_0}). The numbers are meaningless; the bytes read
+ * per token and the arithmetic are exactly those of the real model. Weights live off-heap.
+ */
+public final class SyntheticModel {
+    /** Llama 3.2 1B / 3B and Llama 3.1 8B (config.json of the Instruct releases). */
+    public enum Shape {
+        L1B(2048, 16, 32, 8, 64, 8192, true),
+        L3B(3072, 28, 24, 8, 128, 8192, true),
+        L8B(4096, 32, 32, 8, 128, 14336, false);
+
+        final int dim, layers, heads, kvHeads, headDim, ff;
+        final boolean tied;
+
+        Shape(int dim, int layers, int heads, int kvHeads, int headDim, int ff, boolean tied) {
+            this.dim = dim;
+            this.layers = layers;
+            this.heads = heads;
+            this.kvHeads = kvHeads;
+            this.headDim = headDim;
+            this.ff = ff;
+            this.tied = tied;
+        }
+    }
+
+    public record Synthetic(LlamaConfig config, LlamaWeights weights, Arena arena, String description) {
+    }
+
+    private SyntheticModel() {
+    }
+
+    /** Parses "1b:Q4_0", "3b:Q8_0", "1b:Q4_K_M" (llama-quantize's mix), "8b:F16". */
+    public static Synthetic create(String spec) {
+        String[] parts = spec.toUpperCase(Locale.ROOT).split(":");
+        if (parts.length != 2) throw new IllegalArgumentException("synthetic model must look like 1b:Q4_0, got '" + spec + "'");
+        Shape shape = switch (parts[0]) {
+            case "1B" -> Shape.L1B;
+            case "3B" -> Shape.L3B;
+            case "8B" -> Shape.L8B;
+            default -> throw new IllegalArgumentException("unknown synthetic size '" + parts[0] + "' (1b, 3b, 8b)");
+        };
+        boolean kMix = parts[1].equals("Q4_K_M") || parts[1].equals("Q5_K_M");
+        GgmlType base;
+        try {
+            base = kMix ? GgmlType.valueOf(parts[1].substring(0, 4)) : GgmlType.valueOf(parts[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown weight type '" + parts[1] + "'");
+        }
+        return build(shape, base, kMix, spec);
+    }
+
+    private static Synthetic build(Shape s, GgmlType base, boolean kMix, String spec) {
+        int vocab = 128256;
+        float[] freqs = LlamaConfig.llama3FreqFactors(s.headDim, 500000, 32, 1, 4, 8192);
+        LlamaConfig c = new LlamaConfig(s.dim, s.layers, s.heads, s.kvHeads, s.headDim, s.ff, vocab, 131072,
+                1e-5f, 500000, freqs, false);
+        Arena arena = Arena.ofShared();
+        SplittableRandom rnd = new SplittableRandom(42);
+        // llama-quantize's Q4_K_M: the tied embedding/output and "more bits" layers' attn_v/ffn_down in Q6_K.
+        GgmlType embType = kMix ? GgmlType.Q6_K : base;
+        WeightMatrix emb = matrix(arena, rnd, "token_embd.weight", embType, vocab, s.dim);
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int l = 0; l < s.layers; l++) {
+            boolean moreBits = l < s.layers / 8 || l >= 7 * s.layers / 8 || (l - s.layers / 8) % 3 == 2;
+            GgmlType vd = kMix && moreBits ? GgmlType.Q6_K : base;
+            layers.add(new LayerWeights(ones(s.dim),
+                    matrix(arena, rnd, "attn_q", base, s.heads * s.headDim, s.dim),
+                    matrix(arena, rnd, "attn_k", base, s.kvHeads * s.headDim, s.dim),
+                    matrix(arena, rnd, "attn_v", vd, s.kvHeads * s.headDim, s.dim),
+                    matrix(arena, rnd, "attn_output", base, s.dim, s.heads * s.headDim),
+                    ones(s.dim),
+                    matrix(arena, rnd, "ffn_gate", base, s.ff, s.dim),
+                    matrix(arena, rnd, "ffn_up", base, s.ff, s.dim),
+                    matrix(arena, rnd, "ffn_down", vd, s.dim, s.ff)));
+        }
+        WeightMatrix out = s.tied ? emb : matrix(arena, rnd, "output.weight", kMix ? GgmlType.Q6_K : base, vocab, s.dim);
+        return new Synthetic(c, new LlamaWeights(emb, layers, ones(s.dim), out), arena,
+                "synthetic " + s.name().substring(1) + " " + spec.substring(spec.indexOf(':') + 1).toUpperCase(Locale.ROOT));
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    /**
+     * A matrix filled by repeating a 1 MiB pattern of valid random blocks (copying is much faster
+     * than drawing 10^9 random numbers; DRAM traffic is the same).
+     */
+    private static WeightMatrix matrix(Arena arena, SplittableRandom rnd, String name, GgmlType type, int rows, int cols) {
+        long bytes = type.bytesFor((long) rows * cols);
+        MemorySegment seg = arena.allocate(bytes, 64);
+        MemorySegment pattern = randomBlocks(type, (int) Math.min(bytes, 1 << 20), rnd);
+        for (long off = 0; off < bytes; off += pattern.byteSize()) {
+            long n = Math.min(pattern.byteSize(), bytes - off);
+            MemorySegment.copy(pattern, 0, seg, off, n);
+        }
+        return new WeightMatrix(name, type, rows, cols, seg);
+    }
+
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Random bytes with every float field (scales, or the values of float types) set to small finite numbers. */
+    private static MemorySegment randomBlocks(GgmlType type, int approxBytes, SplittableRandom rnd) {
+        int blocks = Math.max(1, approxBytes / type.blockBytes);
+        MemorySegment p = MemorySegment.ofArray(new byte[blocks * type.blockBytes]);
+        for (long i = 0; i < p.byteSize(); i++) p.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+        for (int b = 0; b < blocks; b++) {
+            long o = (long) b * type.blockBytes;
+            switch (type) {
+                case F32 -> p.set(F32, o, (float) (rnd.nextGaussian() * 0.02));
+                case F16 -> p.set(F16, o, Float.floatToFloat16((float) (rnd.nextGaussian() * 0.02)));
+                case BF16 -> p.set(F16, o, (short) (Float.floatToIntBits((float) (rnd.nextGaussian() * 0.02)) >>> 16));
+                case Q4_0, Q5_0, Q8_0 -> p.set(F16, o, scale(rnd));
+                case Q4_1, Q5_1, Q4_K, Q5_K -> {
+                    p.set(F16, o, scale(rnd));
+                    p.set(F16, o + 2, scale(rnd));
+                }
+                case Q2_K -> {
+                    p.set(F16, o + 80, scale(rnd));
+                    p.set(F16, o + 82, scale(rnd));
+                }
+                case Q3_K -> p.set(F16, o + 108, scale(rnd));
+                case Q6_K -> p.set(F16, o + 208, scale(rnd));
+            }
+        }
+        return p;
+    }
+
+    private static short scale(SplittableRandom rnd) {
+        return Float.floatToFloat16((float) (0.001 + rnd.nextDouble() * 0.002));
+    }
+}

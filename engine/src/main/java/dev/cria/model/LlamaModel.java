@@ -1,0 +1,177 @@
+package dev.cria.model;
+
+import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.Kernels;
+import dev.cria.kernels.MatMul;
+import dev.cria.kv.SequenceKv;
+import dev.cria.tensor.WeightMatrix;
+
+/**
+ * The Llama forward pass over a batch of tokens, each with its own position and sequence (so one
+ * pass can mix prompt chunks and next tokens of many sequences). Every weight matmul runs once
+ * per batch ({@link MatMul}: each weight block loaded serves all tokens); attention runs per token
+ * over its own sequence's keys and values.
+ *
+ * <p>Activations are float32 and weights are decoded exactly, so logits match a float64
+ * reference within float32 rounding (no activation quantization as in ggml's vec_dot types).
+ * Not thread-safe: one engine loop owns a model instance and its scratch buffers.
+ */
+public final class LlamaModel {
+    private final LlamaConfig c;
+    private final LlamaWeights w;
+    private final ComputePool pool;
+    private final Rope rope;
+    private final int maxBatch;
+
+    // Scratch, sized once for maxBatch tokens (no allocation per step).
+    private final float[] x;      // residual stream [n][dim]
+    private final float[] xb;     // normed input [n][dim]
+    private final float[] q;      // [n][qDim]
+    private final float[] k;      // [n][kvDim]
+    private final float[] v;      // [n][kvDim]
+    private final float[] att;    // attention output [n][qDim]
+    private final float[] proj;   // projection back to dim [n][dim]
+    private final float[] gate;   // [n][ff]
+    private final float[] up;     // [n][ff]
+    private final float[] ropeTables; // [n][headDim]: cos, sin per pair
+    private final float[] normed;     // final-normed rows that want logits [n][dim]
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch) {
+        this.c = config;
+        this.w = weights;
+        this.pool = pool;
+        this.maxBatch = maxBatch;
+        this.rope = new Rope(config);
+        int dim = config.embeddingLength();
+        x = new float[maxBatch * dim];
+        xb = new float[maxBatch * dim];
+        q = new float[maxBatch * config.qDim()];
+        k = new float[maxBatch * config.kvDim()];
+        v = new float[maxBatch * config.kvDim()];
+        att = new float[maxBatch * config.qDim()];
+        proj = new float[maxBatch * dim];
+        gate = new float[maxBatch * config.feedForwardLength()];
+        up = new float[maxBatch * config.feedForwardLength()];
+        ropeTables = new float[maxBatch * config.headDim()];
+        normed = new float[maxBatch * dim];
+    }
+
+    public LlamaConfig config() {
+        return c;
+    }
+
+    public LlamaWeights weights() {
+        return w;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** A fresh KV store for one sequence of up to {@code maxTokens} tokens. */
+    public SequenceKv newSequence(int maxTokens) {
+        return new SequenceKv(c.blockCount(), c.kvDim(), maxTokens);
+    }
+
+    /**
+     * Runs {@code n} tokens. Token i is {@code tokens[i]} at {@code positions[i]} of sequence
+     * {@code kv[i]}; a sequence's tokens must appear in increasing position order and its positions
+     * before them must already be in its KV store. For each i with {@code wantLogits[i]}, in order,
+     * writes vocabSize logits into {@code logits} (row after row). Updates each sequence's length.
+     *
+     * @return the number of logit rows written
+     */
+    public int forward(int n, int[] tokens, int[] positions, SequenceKv[] kv, boolean[] wantLogits, float[] logits) {
+        if (n > maxBatch) throw new IllegalArgumentException("batch of " + n + " exceeds " + maxBatch);
+        int dim = c.embeddingLength();
+        int kvDim = c.kvDim();
+        int hd = c.headDim();
+        WeightMatrix emb = w.tokenEmbedding();
+        var embKernel = Kernels.forType(emb.type());
+        for (int i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= emb.rows()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary (0.." + (emb.rows() - 1) + ")");
+            }
+            kv[i].ensureCapacity(positions[i] + 1);
+            embKernel.dequantize(emb.data(), emb.rowOffset(tokens[i]), x, i * dim, dim);
+            rope.table(positions[i], ropeTables, i * hd);
+        }
+
+        for (int l = 0; l < c.blockCount(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.attnNorm(), dim, c.rmsEpsilon());
+            MatMul.matmul(pool, lw.wq(), xb, n, q);
+            MatMul.matmul(pool, lw.wk(), xb, n, k);
+            MatMul.matmul(pool, lw.wv(), xb, n, v);
+            for (int i = 0; i < n; i++) {
+                rope.apply(q, i * c.qDim(), c.headCount(), ropeTables, i * hd);
+                rope.apply(k, i * kvDim, c.headCountKv(), ropeTables, i * hd);
+                System.arraycopy(k, i * kvDim, kv[i].keys(l), positions[i] * kvDim, kvDim);
+                System.arraycopy(v, i * kvDim, kv[i].values(l), positions[i] * kvDim, kvDim);
+            }
+            final int layer = l;
+            pool.parallelFor(n * c.headCount(), (from, to) -> attention(layer, from, to, positions, kv));
+            MatMul.matmul(pool, lw.wo(), att, n, proj);
+            Ops.addInPlace(x, proj, n * dim);
+
+            for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.ffnNorm(), dim, c.rmsEpsilon());
+            MatMul.matmul(pool, lw.wGate(), xb, n, gate);
+            MatMul.matmul(pool, lw.wUp(), xb, n, up);
+            Ops.swiGlu(gate, up, n * c.feedForwardLength());
+            MatMul.matmul(pool, lw.wDown(), gate, n, proj);
+            Ops.addInPlace(x, proj, n * dim);
+        }
+
+        for (int i = 0; i < n; i++) {
+            if (positions[i] + 1 > kv[i].length()) kv[i].setLength(positions[i] + 1);
+        }
+        int rows = 0;
+        for (int i = 0; i < n; i++) {
+            if (wantLogits != null && wantLogits[i]) {
+                Ops.rmsNorm(normed, rows * dim, x, i * dim, w.outputNorm(), dim, c.rmsEpsilon());
+                rows++;
+            }
+        }
+        if (rows > 0) MatMul.matmul(pool, w.output(), normed, rows, logits);
+        return rows;
+    }
+
+    /**
+     * Causal grouped-query attention for the (token, head) pairs {@code from..to} (index = i * heads + h):
+     * query head h reads kv head {@code h / (heads / kvHeads)}, over positions 0..positions[i],
+     * with a one-pass (online) softmax that accumulates straight into the output slot.
+     */
+    private void attention(int layer, int from, int to, int[] positions, SequenceKv[] kv) {
+        int hd = c.headDim();
+        int heads = c.headCount();
+        int group = heads / c.headCountKv();
+        int kvDim = c.kvDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int idx = from; idx < to; idx++) {
+            int i = idx / heads;
+            int h = idx % heads;
+            int qOff = i * c.qDim() + h * hd;
+            int outOff = qOff;
+            int kvOff = (h / group) * hd;
+            float[] keys = kv[i].keys(layer);
+            float[] values = kv[i].values(layer);
+            int last = positions[i];
+            float max = Float.NEGATIVE_INFINITY;
+            float sum = 0f;
+            java.util.Arrays.fill(att, outOff, outOff + hd, 0f);
+            for (int p = 0; p <= last; p++) {
+                float s = Ops.dot(q, qOff, keys, p * kvDim + kvOff, hd) * scale;
+                if (s > max) {
+                    float rescale = (float) Math.exp(max - s);
+                    sum *= rescale;
+                    Ops.scale(att, outOff, hd, rescale);
+                    max = s;
+                }
+                float e = (float) Math.exp(s - max);
+                sum += e;
+                Ops.axpy(att, outOff, values, p * kvDim + kvOff, hd, e);
+            }
+            Ops.scale(att, outOff, hd, 1f / sum);
+        }
+    }
+}

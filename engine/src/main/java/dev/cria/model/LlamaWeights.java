@@ -1,0 +1,35 @@
+package dev.cria.model;
+
+import dev.cria.tensor.WeightMatrix;
+
+import java.util.List;
+
+/**
+ * All weights of a Llama model, as views over mmap'd file bytes. {@code output} is the same
+ * matrix as {@code tokenEmbedding} when the embeddings are tied (Llama 3.2 1B/3B).
+ */
+public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm,
+                           WeightMatrix output) {
+    public long parameterCount() {
+        long n = (long) tokenEmbedding.rows() * tokenEmbedding.cols() + outputNorm.length;
+        if (output != tokenEmbedding) n += (long) output.rows() * output.cols();
+        for (LayerWeights l : layers) {
+            n += l.attnNorm().length + l.ffnNorm().length;
+            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                n += (long) m.rows() * m.cols();
+            }
+        }
+        return n;
+    }
+
+    /** Bytes of weights read to generate one token (every matrix once; the embedding row is negligible). */
+    public long bytesPerToken() {
+        long n = output.data().byteSize();
+        for (LayerWeights l : layers) {
+            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                n += m.type().bytesFor((long) m.rows() * m.cols());
+            }
+        }
+        return n;
+    }
+}
