@@ -1,0 +1,188 @@
+package dev.cria.cli;
+
+import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.ReadBandwidth;
+import dev.cria.kv.SequenceKv;
+import dev.cria.loader.ModelLoader;
+import dev.cria.loader.SyntheticModel;
+import dev.cria.model.LlamaConfig;
+import dev.cria.model.LlamaModel;
+import dev.cria.model.LlamaWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cria bench}, modelled on llama-bench: prompt processing (ppN: N prompt tokens in batches,
+ * from an empty context) and text generation (tgN: N tokens one at a time, from an empty context),
+ * tokens/s averaged over repetitions after a warm-up run (the JIT compiles the kernels in it).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prompt processing (pp) and text generation (tg) speed, like llama-bench.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    Path model;
+
+    @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
+            description = "Random weights with real shapes instead of a file: 1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M, 1b:F16 ...")
+    String synthetic;
+
+    @Option(names = "-p", defaultValue = "512", description = "Prompt tokens (0 = skip pp; default ${DEFAULT-VALUE})") int promptTokens;
+    @Option(names = "-n", defaultValue = "128", description = "Generated tokens (0 = skip tg; default ${DEFAULT-VALUE})") int genTokens;
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Threads (0 = all cores)") int threads;
+    @Option(names = {"-r", "--repetitions"}, defaultValue = "3") int reps;
+    @Option(names = {"-b", "--batch"}, defaultValue = "512", description = "Tokens per forward pass in pp") int batch;
+    @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
+    @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth measurement") boolean noBandwidth;
+
+    record Result(String test, double tokensPerSecond, double stddev, int threads, String modelType,
+                  long bytesPerToken, double bandwidthGBps) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if ((model == null) == (synthetic == null)) throw new IllegalArgumentException("give either MODEL or --synthetic SIZE:TYPE");
+        if (promptTokens < 0 || genTokens < 0 || reps < 1 || batch < 1) throw new IllegalArgumentException("-p, -n must be >= 0; -r, -b >= 1");
+        int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        LlamaConfig config;
+        LlamaWeights weights;
+        AutoCloseable resources;
+        String type;
+        if (synthetic != null) {
+            System.err.println("cria: building " + synthetic + " ...");
+            SyntheticModel.Synthetic s = SyntheticModel.create(synthetic);
+            config = s.config();
+            weights = s.weights();
+            resources = s.arena();
+            type = s.description();
+        } else {
+            ModelLoader.Weights w = ModelLoader.loadWeights(model);
+            config = w.config();
+            weights = w.weights();
+            resources = w;
+            type = w.description();
+        }
+        List<Result> results = new ArrayList<>();
+        try (ComputePool pool = new ComputePool(nThreads); resources) {
+            double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
+            LlamaModel m = new LlamaModel(config, weights, pool, Math.max(1, Math.min(batch, Math.max(promptTokens, 1))));
+            SplittableRandom rnd = new SplittableRandom(1);
+            int ctx = Math.max(promptTokens, genTokens) + 1;
+            if (promptTokens > 0) {
+                double[] tps = run(reps, () -> pp(m, promptTokens, ctx, rnd));
+                results.add(new Result("pp" + promptTokens, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+            }
+            if (genTokens > 0) {
+                double[] tps = run(reps, () -> tg(m, genTokens, ctx, rnd));
+                results.add(new Result("tg" + genTokens, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+            }
+        }
+        print(results);
+        return 0;
+    }
+
+    interface Timed {
+        double tokensPerSecond();
+    }
+
+    private static double[] run(int reps, Timed t) {
+        t.tokensPerSecond(); // warm-up: JIT
+        double[] r = new double[reps];
+        for (int i = 0; i < reps; i++) r[i] = t.tokensPerSecond();
+        return r;
+    }
+
+    private static double pp(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
+        SequenceKv kv = m.newSequence(ctx);
+        int b = m.maxBatch();
+        int[] tokens = new int[b];
+        int[] pos = new int[b];
+        SequenceKv[] kvs = new SequenceKv[b];
+        boolean[] want = new boolean[b];
+        float[] logits = new float[m.config().vocabSize()];
+        long t0 = System.nanoTime();
+        for (int done = 0; done < n; ) {
+            int k = Math.min(b, n - done);
+            for (int i = 0; i < k; i++) {
+                tokens[i] = rnd.nextInt(m.config().vocabSize());
+                pos[i] = done + i;
+                kvs[i] = kv;
+                want[i] = done + i == n - 1;
+            }
+            m.forward(k, tokens, pos, kvs, want, logits);
+            done += k;
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double tg(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
+        SequenceKv kv = m.newSequence(ctx);
+        int[] token = {rnd.nextInt(m.config().vocabSize())};
+        int[] pos = {0};
+        SequenceKv[] kvs = {kv};
+        boolean[] want = {true};
+        float[] logits = new float[m.config().vocabSize()];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            pos[0] = i;
+            m.forward(1, token, pos, kvs, want, logits);
+            token[0] = argmax(logits);
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static int argmax(float[] a) {
+        int best = 0;
+        for (int i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+        return best;
+    }
+
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double v : a) s += v;
+        return s / a.length;
+    }
+
+    private static double sd(double[] a) {
+        if (a.length < 2) return 0;
+        double m = mean(a), s = 0;
+        for (double v : a) s += (v - m) * (v - m);
+        return Math.sqrt(s / (a.length - 1));
+    }
+
+    private void print(List<Result> results) {
+        if (json) {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < results.size(); i++) {
+                Result r = results.get(i);
+                if (i > 0) b.append(",");
+                b.append(String.format(Locale.ROOT,
+                        "\n  {\"test\": \"%s\", \"tokens_per_second\": %.3f, \"stddev\": %.3f, \"threads\": %d, \"model_type\": \"%s\", "
+                                + "\"bytes_per_token\": %d, \"read_bandwidth_gbps\": %.2f, \"bandwidth_fraction\": %.3f}",
+                        r.test(), r.tokensPerSecond(), r.stddev(), r.threads(), r.modelType().replace("\"", "'"),
+                        r.bytesPerToken(), r.bandwidthGBps(), fraction(r)));
+            }
+            System.out.println(b.append("\n]"));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "| %-28s | %7s | %6s | %16s | %10s | %12s |%n", "model", "threads", "test", "t/s", "read GB/s", "of roofline");
+        System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%n", "-".repeat(30), "-".repeat(9), "-".repeat(8), "-".repeat(18), "-".repeat(12), "-".repeat(14));
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "| %-28s | %7d | %6s | %8.2f ± %5.2f | %10.1f | %11.0f%% |%n", r.modelType(), r.threads(), r.test(),
+                    r.tokensPerSecond(), r.stddev(), r.bandwidthGBps(), 100 * fraction(r));
+        }
+    }
+
+    /** tg as a fraction of the bandwidth ceiling (read GB/s ÷ bytes per token); 0 for pp or without a bandwidth figure. */
+    private static double fraction(Result r) {
+        if (!r.test().startsWith("tg") || r.bandwidthGBps() <= 0) return 0;
+        return r.tokensPerSecond() * r.bytesPerToken() / (r.bandwidthGBps() * 1e9);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cria.cli;
+
+import dev.cria.engine.Engine;
+import dev.cria.engine.EngineOptions;
+import dev.cria.engine.GenerationEvent;
+import dev.cria.engine.GenerationHandle;
+import dev.cria.engine.GenerationRequest;
+import dev.cria.sampling.SamplingParams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code cria generate MODEL --prompt TEXT}: raw completion (no chat template), only the generated text on stdout. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a prompt (raw completion, no chat template); prints only the generated text.")
+final class GenerateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    Path model;
+
+    @Option(names = "--prompt", required = true, description = "Text to continue (BOS added as the model file says)")
+    String prompt;
+
+    @Option(names = "--max-tokens", defaultValue = "128", description = "Tokens to generate at most (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1") double topP;
+    @Option(names = "--top-k", defaultValue = "0", description = "0 = off") int topK;
+    @Option(names = "--seed") Long seed;
+    @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))") int ctxSize;
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Compute threads (0 = all cores)") int threads;
+    @Option(names = "--ignore-eos", description = "Keep generating past end-of-generation tokens") boolean ignoreEos;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be at least 0");
+        SamplingParams sampling = new SamplingParams(temperature, topP, topK, 0, seed, 0, 0, 1, Map.of());
+        sampling.validate();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Engine engine = Engine.open(model, new EngineOptions(ctxSize, threads, 1, 1))) {
+            int[] text = engine.tokenize(prompt, false);
+            int[] ids = text;
+            if (engine.addBos()) {
+                ids = new int[text.length + 1];
+                ids[0] = engine.bosId();
+                System.arraycopy(text, 0, ids, 1, text.length);
+            }
+            GenerationHandle h = engine.submit(new GenerationRequest(ids, sampling, maxTokens, List.of(), ignoreEos, -1));
+            while (true) {
+                GenerationEvent e = h.next();
+                if (e instanceof GenerationEvent.Token t) {
+                    out.print(t.text());
+                } else if (e instanceof GenerationEvent.Finished f) {
+                    out.print(f.text());
+                    out.flush();
+                    return 0;
+                } else if (e instanceof GenerationEvent.Failed f) {
+                    System.err.println("cria: " + f.message());
+                    return 1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.cria.cli;
+
+import dev.cria.util.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code cria} commands as a script sees them: stdout, stderr and the exit code. */
+class CliTest {
+    static final Path DATA = Path.of(System.getProperty("cria.testdata", "testdata"));
+    static final String TINY = DATA.resolve("models/tiny-llama3-F16.gguf").toString();
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> golden(String prompt) throws Exception {
+        Map<String, Object> root = Json.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
+        return (Map<String, Object>) ((Map<String, Object>) root.get("results")).get(prompt);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void generatePrintsOnlyTheGreedyContinuation() throws Exception {
+        Map<String, Object> g = golden("short_en");
+        List<Object> promptIds = (List<Object>) g.get("ids");
+        List<Object> greedy = (List<Object>) ((Map<String, Object>) g.get("reference")).get("greedy");
+        // The prompt text (BOS dropped) tokenizes back to the golden ids; the continuation's text is the decoded greedy ids.
+        assertThat(Main.run(args("detokenize", TINY, promptIds.subList(1, promptIds.size())))).isZero();
+        String prompt = stdout().stripTrailing();
+        out.reset();
+        Object[] first10 = greedy.subList(0, 10).stream().map(o -> ((Map<String, Object>) o).get("id")).toArray();
+        assertThat(Main.run(args("detokenize", TINY, List.of(first10)))).isZero();
+        String expected = stdout().substring(0, stdout().length() - System.lineSeparator().length());
+        out.reset();
+
+        int code = Main.run("generate", TINY, "--prompt", prompt, "--max-tokens", "10", "--temperature", "0", "--ignore-eos");
+
+        assertThat(code).isZero();
+        assertThat(stdout()).isEqualTo(expected);
+    }
+
+    @Test
+    void tokenizePrintsAJsonArray() {
+        assertThat(Main.run("tokenize", TINY, "Hello world")).isZero();
+        assertThat(stdout().strip()).isEqualTo("[9906, 1917]");
+    }
+
+    @Test
+    void tokenizeParsesControlTokensOnlyWithSpecial() {
+        assertThat(Main.run("tokenize", TINY, "<|eot_id|>", "--special")).isZero();
+        assertThat(stdout().strip()).isEqualTo("[128009]");
+        out.reset();
+        assertThat(Main.run("tokenize", TINY, "<|eot_id|>")).isZero();
+        assertThat(stdout().strip()).isEqualTo("[27, 91, 68, 354, 851, 91, 29]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void benchPrintsJsonFigures() {
+        int code = Main.run("bench", TINY, "-p", "16", "-n", "4", "-r", "1", "-t", "1", "--json", "--no-bandwidth");
+        assertThat(code).isZero();
+        List<Object> results = (List<Object>) Json.parse(stdout());
+        assertThat(results).hasSize(2);
+        Map<String, Object> pp = (Map<String, Object>) results.get(0);
+        Map<String, Object> tg = (Map<String, Object>) results.get(1);
+        assertThat(pp.get("test")).isEqualTo("pp16");
+        assertThat(tg.get("test")).isEqualTo("tg4");
+        assertThat(((Number) pp.get("tokens_per_second")).doubleValue()).isPositive();
+        assertThat(((Number) tg.get("tokens_per_second")).doubleValue()).isPositive();
+        assertThat(((Number) tg.get("threads")).intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingModelIsOneLineAndExitCodeOne() {
+        int code = Main.run("generate", "/nonexistent/model.gguf", "--prompt", "hi");
+        assertThat(code).isEqualTo(1);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).startsWith("cria: ").contains("/nonexistent/model.gguf");
+        assertThat(e.strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aBadOptionIsAUsageError() {
+        assertThat(Main.run("generate", TINY)).isEqualTo(2);
+    }
+
+    private static String[] args(String command, String model, List<Object> ids) {
+        String[] a = new String[ids.size() + 2];
+        a[0] = command;
+        a[1] = model;
+        for (int i = 0; i < ids.size(); i++) a[i + 2] = String.valueOf(ids.get(i));
+        return a;
+    }
+}
