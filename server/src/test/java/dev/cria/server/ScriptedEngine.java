@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never emitted, max_tokens and the context honoured, seeded sampling reproducible, greedy output a
  * function of the prompt, and a configurable delay per token.
  */
-public final class ScriptedEngine implements Engine {
+public class ScriptedEngine implements Engine {
     static final int BOS = 256, EOS = 257, START_HEADER = 258, END_HEADER = 259, EOT = 260, PYTHON_TAG = 261;
     private static final String[] SPECIALS = {"<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
             "<|end_header_id|>", "<|eot_id|>", "<|python_tag|>"};
