@@ -1,6 +1,7 @@
 package dev.cria.io.gguf;
 
 import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.TensorData;
 import dev.cria.util.ModelFormatException;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,13 +25,23 @@ import java.util.Map;
  *
  * <p>Metadata values are kept as: integers of any width → {@link Long} (UINT64 above
  * Long.MAX_VALUE wraps, as no model uses it), FLOAT32/64 → {@link Double}, BOOL → Boolean,
- * STRING → String; arrays → {@code int[]} for 8/16/32-bit integers, {@code long[]} for 64-bit,
+ * STRING → String; arrays → {@code int[]} for 8/16/32-bit integers (UINT8/UINT16 zero-extended,
+ * UINT32 keeps its bits: read with {@link Integer#toUnsignedLong}), {@code long[]} for 64-bit,
  * {@code float[]} for FLOAT32, {@code double[]} for FLOAT64, {@code boolean[]}, {@code String[]},
  * and {@code Object[]} of those for nested arrays.
+ *
+ * <p>Garbage never crashes the reader: every count is checked against the bytes left in the file
+ * before anything is allocated, and the metadata and tensor table together may take at most
+ * {@link #HEADER_HEAP_BUDGET} bytes of heap, so a corrupt file gives a {@link ModelFormatException},
+ * never an {@link OutOfMemoryError}.
  */
 public final class GgufFile implements AutoCloseable {
     static final int MAGIC = 0x46554747; // "GGUF" little-endian
     static final int DEFAULT_ALIGNMENT = 32;
+    /** Heap the parsed header may take (Llama 3's 128k-token vocabulary with 280k merges needs ~40 MiB). */
+    static final long HEADER_HEAP_BUDGET = 512L << 20;
+    /** Architectures Cria runs. */
+    static final String SUPPORTED_ARCHITECTURES = "llama";
 
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -166,6 +178,29 @@ public final class GgufFile implements AutoCloseable {
         return file.asSlice(dataStart + t.offset(), t.byteSize());
     }
 
+    /** The named tensor as the loader's common currency (GGUF name, ggml dims, mapped bytes); missing → error. */
+    public TensorData tensor(String name) {
+        TensorInfo t = requireTensor(name);
+        return new TensorData(t.name(), t.type(), t.ne().clone(), data(t));
+    }
+
+    /**
+     * Checks {@code general.architecture} (GGUF spec: required key) against the architectures the
+     * caller can run, and returns it; otherwise fails with e.g.
+     * "model.gguf: architecture 'gemma2' is not supported (supported: llama)".
+     */
+    public String requireArchitecture(String... supported) {
+        String arch = requireString("general.architecture");
+        for (String s : supported) if (s.equals(arch)) return arch;
+        throw new ModelFormatException(path.getFileName() + ": architecture '" + arch + "' is not supported (supported: "
+                + String.join(", ", supported) + ")");
+    }
+
+    /** {@link #requireArchitecture(String...)} with the architectures Cria runs (llama). */
+    public String requireArchitecture() {
+        return requireArchitecture(SUPPORTED_ARCHITECTURES);
+    }
+
     @Override
     public void close() {
         arena.close();
@@ -177,6 +212,9 @@ public final class GgufFile implements AutoCloseable {
         private final MemorySegment seg;
         private final long size;
         private long pos;
+        private long heapLeft = HEADER_HEAP_BUDGET;
+        /** What is being read, for "truncated header" messages. */
+        private String reading = "the counts";
 
         Reader(Path path, MemorySegment seg) {
             this.path = path;
@@ -185,71 +223,107 @@ public final class GgufFile implements AutoCloseable {
         }
 
         GgufFile read(Arena arena) {
-            if (size < 4 || seg.get(I32, 0) != MAGIC) {
-                throw fail("not a GGUF file (wrong magic)");
-            }
+            if (size == 0) throw fail("not a GGUF file (empty file)");
+            if (size < 4 || seg.get(I32, 0) != MAGIC) throw fail("not a GGUF file (wrong magic)");
             pos = 4;
             int version = u32();
             if (version != 2 && version != 3) {
-                throw fail("unsupported GGUF version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
+                String hint = Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3 ? ", big-endian file" : "";
+                throw fail("unsupported GGUF version " + Integer.toUnsignedString(version) + hint + " (supported: 2, 3)");
             }
             long tensorCount = u64();
             long kvCount = u64();
-            if (tensorCount < 0 || tensorCount > size / 24) throw fail("truncated header (tensor count " + tensorCount + ")");
-            if (kvCount < 0 || kvCount > size / 13) throw fail("truncated header (metadata count " + kvCount + ")");
+            // Smallest possible entries: a tensor info is 32 bytes (empty name, 1 dim), a key/value 13.
+            if (tensorCount < 0 || tensorCount > (size - pos) / 32) {
+                throw fail("truncated header (tensor count " + Long.toUnsignedString(tensorCount) + " does not fit in the file)");
+            }
+            if (kvCount < 0 || kvCount > (size - pos) / 13) {
+                throw fail("truncated header (metadata count " + Long.toUnsignedString(kvCount) + " does not fit in the file)");
+            }
 
             Map<String, Object> meta = new LinkedHashMap<>();
             for (long k = 0; k < kvCount; k++) {
-                String key = string();
+                reading = "metadata key " + (k + 1) + " of " + kvCount;
+                String key = string(reading);
+                reading = "metadata '" + key + "'";
                 int type = u32();
-                meta.put(key, value(type, key, 0));
+                charge(64, key);
+                if (meta.put(key, value(type, key, 0)) != null) throw fail("duplicate key '" + key + "'");
             }
 
             long alignment = DEFAULT_ALIGNMENT;
             Object a = meta.get("general.alignment");
             if (a != null) {
-                if (!(a instanceof Long l) || l <= 0 || (l & (l - 1)) != 0) {
-                    throw fail("general.alignment must be a positive power of two, got " + a);
+                if (!(a instanceof Long l) || l <= 0 || l > (1L << 30) || (l & (l - 1)) != 0) {
+                    throw fail("general.alignment must be a power of two up to 2^30, got " + a);
                 }
                 alignment = l;
             }
 
             Map<String, TensorInfo> infos = new LinkedHashMap<>();
             for (long t = 0; t < tensorCount; t++) {
-                String name = string();
-                int nDims = u32();
-                if (nDims < 1 || nDims > 4) throw fail("tensor '" + name + "' has " + nDims + " dimensions (1..4 allowed)");
-                long[] ne = new long[nDims];
-                for (int d = 0; d < nDims; d++) {
-                    ne[d] = u64();
-                    if (ne[d] <= 0) throw fail("tensor '" + name + "' has dimension " + Long.toUnsignedString(ne[d]));
-                }
-                int typeId = u32();
-                long offset = u64();
-                GgmlType type = GgmlType.byId(typeId);
-                if (type == null) {
-                    throw fail("tensor '" + name + "' has unsupported type " + typeName(typeId)
-                            + " (supported: F32 F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K Q4_K Q5_K Q6_K)");
-                }
-                long n = 1;
-                for (long d : ne) n = Math.multiplyExact(n, d);
-                if (ne[0] % type.blockSize != 0) {
-                    throw fail("tensor '" + name + "' row length " + ne[0] + " is not a multiple of " + type + "'s block size");
-                }
-                if (offset % alignment != 0) throw fail("tensor '" + name + "' offset " + offset + " is not aligned to " + alignment);
-                if (infos.put(name, new TensorInfo(name, type, ne, offset, type.bytesFor(n))) != null) {
-                    throw fail("duplicate tensor '" + name + "'");
-                }
+                TensorInfo info = tensorInfo(alignment);
+                if (infos.put(info.name(), info) != null) throw fail("duplicate tensor '" + info.name() + "'");
             }
             long dataStart = (pos + alignment - 1) / alignment * alignment;
             for (TensorInfo t : infos.values()) {
-                if (t.offset() < 0 || dataStart + t.offset() + t.byteSize() > size || dataStart + t.offset() + t.byteSize() < 0) {
-                    throw fail("tensor '" + t.name() + "' data (offset " + t.offset() + ", " + t.byteSize()
+                if (t.offset() < 0 || t.byteSize() > size - dataStart || t.offset() > size - dataStart - t.byteSize()) {
+                    throw fail("tensor '" + t.name() + "' data (offset " + Long.toUnsignedString(t.offset()) + ", " + t.byteSize()
                             + " bytes) lies outside the file (" + size + " bytes; file truncated?)");
                 }
             }
-            int version2 = version;
-            return new GgufFile(path, arena, seg, version2, meta, infos, dataStart);
+            return new GgufFile(path, arena, seg, version, meta, infos, dataStart);
+        }
+
+        /** One tensor info: name, n_dims, ne[n_dims], ggml type, offset (GGUF spec "gguf_tensor_info_t"). */
+        private TensorInfo tensorInfo(long alignment) {
+            reading = "a tensor name";
+            String name = string(reading);
+            reading = "tensor info '" + name + "'";
+            charge(160 + 2L * name.length(), name);
+            int nDims = u32();
+            if (nDims < 1 || nDims > 4) {
+                throw fail("tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1..4 allowed)");
+            }
+            long[] ne = new long[nDims];
+            long n = 1;
+            for (int d = 0; d < nDims; d++) {
+                ne[d] = u64();
+                if (ne[d] <= 0) throw fail("tensor '" + name + "' has dimension " + Long.toUnsignedString(ne[d]));
+                n = multiply(n, ne[d], name);
+            }
+            int typeId = u32();
+            long offset = u64();
+            GgmlType type = GgmlType.byId(typeId);
+            if (type == null) {
+                throw fail("tensor '" + name + "' has unsupported type " + typeName(typeId)
+                        + " (supported: " + Arrays.toString(GgmlType.values()).replaceAll("[\\[\\],]", "") + ")");
+            }
+            if (ne[0] % type.blockSize != 0) {
+                throw fail("tensor '" + name + "' row length " + ne[0] + " is not a multiple of " + type + "'s block size "
+                        + type.blockSize);
+            }
+            long bytes = multiply(n / type.blockSize, type.blockBytes, name);
+            if (Long.remainderUnsigned(offset, alignment) != 0) {
+                throw fail("tensor '" + name + "' offset " + Long.toUnsignedString(offset) + " is not aligned to " + alignment);
+            }
+            return new TensorInfo(name, type, ne, offset, bytes);
+        }
+
+        private long multiply(long a, long b, String tensor) {
+            try {
+                return Math.multiplyExact(a, b);
+            } catch (ArithmeticException e) {
+                throw fail("tensor '" + tensor + "' is absurdly large (its size overflows 64 bits)");
+            }
+        }
+
+        /** Accounts for heap the header takes; a corrupt file stops here instead of exhausting memory. */
+        private void charge(long bytes, String key) {
+            heapLeft -= bytes;
+            if (heapLeft < 0) {
+                throw fail("header needs more than " + (HEADER_HEAP_BUDGET >> 20) + " MiB of memory (at '" + key + "'; corrupt file?)");
+            }
         }
 
         private Object value(int type, String key, int depth) {
@@ -262,7 +336,7 @@ public final class GgufFile implements AutoCloseable {
                 case 5 -> (long) u32();
                 case 6 -> (double) f32();
                 case 7 -> u8() != 0;
-                case 8 -> string();
+                case 8 -> string(reading);
                 case 9 -> array(key, depth);
                 case 10, 11 -> u64();
                 case 12 -> f64();
@@ -270,11 +344,24 @@ public final class GgufFile implements AutoCloseable {
             };
         }
 
+        /** An array: element type, count, elements (GGUF spec "gguf_metadata_value_t.array"). */
         private Object array(String key, int depth) {
             if (depth > 8) throw fail("key '" + key + "' nests arrays too deeply");
             int type = u32();
             long n = u64();
-            if (n < 0 || n > size - pos) throw fail("truncated header (array '" + key + "' of " + Long.toUnsignedString(n) + " values)");
+            // Bytes each element takes at least in the file, and on the heap once read.
+            int fileBytes = switch (type) {
+                case 0, 1, 7 -> 1;
+                case 2, 3 -> 2;
+                case 4, 5, 6 -> 4;
+                case 8, 10, 11, 12 -> 8;
+                case 9 -> 12;
+                default -> throw fail("array '" + key + "' has unknown element type " + Integer.toUnsignedString(type));
+            };
+            if (n < 0 || n > (size - pos) / fileBytes) {
+                throw fail("truncated header (array '" + key + "' of " + Long.toUnsignedString(n) + " values does not fit in the file)");
+            }
+            charge(16 + n * (type == 7 ? 1 : type == 8 || type == 9 || type >= 10 ? 8 : 4), key);
             int len = (int) n;
             switch (type) {
                 case 0, 1, 2, 3, 4, 5 -> {
@@ -304,21 +391,26 @@ public final class GgufFile implements AutoCloseable {
                 }
                 case 8 -> {
                     String[] out = new String[len];
-                    for (int j = 0; j < len; j++) out[j] = string();
+                    for (int j = 0; j < len; j++) out[j] = string(reading);
                     return out;
                 }
-                case 9 -> {
+                default -> {
                     Object[] out = new Object[len];
                     for (int j = 0; j < len; j++) out[j] = array(key, depth + 1);
                     return out;
                 }
-                default -> throw fail("array '" + key + "' has unknown element type " + Integer.toUnsignedString(type));
             }
         }
 
-        private String string() {
+        /** A length-prefixed UTF-8 string; {@code what} names it in errors. */
+        private String string(String what) {
             long n = u64();
-            need(n);
+            if (n < 0 || n > size - pos) {
+                throw fail("truncated header (reading " + what + ": string of " + Long.toUnsignedString(n) + " bytes at byte " + (pos - 8)
+                        + " runs past the end of the file, " + size + " bytes)");
+            }
+            if (n == 0) return "";
+            charge(48 + 3 * n, what);
             byte[] b = new byte[(int) n];
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, (int) n);
             pos += n;
@@ -326,7 +418,7 @@ public final class GgufFile implements AutoCloseable {
         }
 
         private void need(long n) {
-            if (n < 0 || n > size - pos) throw fail("truncated header (at byte " + pos + " of " + size + ")");
+            if (n > size - pos) throw fail("truncated header (reading " + reading + " at byte " + pos + " of " + size + ")");
         }
 
         private int u8() {

@@ -1,0 +1,119 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.WeightMatrix;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code out[b][r] = dot(row r of w, x[b])} for a batch of activation vectors, over a weight in any
+ * GGUF type, split by rows over a {@link ComputePool}.
+ *
+ * <p>One token ({@code batch == 1}) is a bandwidth-bound matvec: each row is one fused decode+dot.
+ * Several tokens decode each row once into a per-thread float scratch and multiply it with every
+ * token (two tokens at a time, sharing the weight loads), in tiles of tokens sized so that the
+ * tile's activations stay in the core's L2 cache.
+ *
+ * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same
+ * exactly decoded floats, and each (row, token) is computed by exactly one thread, so the result
+ * for a token is bit-identical whatever the batch size, its position in the batch and the number
+ * of threads. The engine relies on this: a request yields the same tokens alone as in a batch.
+ */
+public final class MatMul {
+    /** Activation bytes of one token tile: half of a 2 MiB L2, leaving room for the decoded row. */
+    private static final int TILE_BYTES = 1 << 20;
+
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private MatMul() {
+    }
+
+    /** {@code out[b * w.rows() + r] = Σ_j w[r][j] * x[b * w.cols() + j]} for {@code b < batch}. */
+    public static void matmul(ComputePool pool, WeightMatrix w, float[] x, int batch, float[] out) {
+        matmul(pool, w, x, 0, batch, out, 0);
+    }
+
+    /** One token: {@code out[outOff + r] = Σ_j w[r][j] * x[xOff + j]}. */
+    public static void matvec(ComputePool pool, WeightMatrix w, float[] x, int xOff, float[] out, int outOff) {
+        matmul(pool, w, x, xOff, 1, out, outOff);
+    }
+
+    /**
+     * The general form: token {@code b} reads {@code x[xOff + b * cols ..]} and writes
+     * {@code out[outOff + b * rows ..]}.
+     */
+    public static void matmul(ComputePool pool, WeightMatrix w, float[] x, int xOff, int batch, float[] out, int outOff) {
+        if (batch < 1) throw new IllegalArgumentException(w.name() + ": batch must be at least 1, got " + batch);
+        long xNeed = xOff + (long) batch * w.cols();
+        long outNeed = outOff + (long) batch * w.rows();
+        if (xOff < 0 || xNeed > x.length) {
+            throw new IllegalArgumentException(w.name() + ": activations need " + xNeed + " floats from offset " + xOff + ", array has " + x.length);
+        }
+        if (outOff < 0 || outNeed > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
+        }
+        Job job = JOBS.get();
+        job.set(w, x, xOff, batch, out, outOff);
+        try {
+            pool.parallelFor(w.rows(), job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /** One call's arguments, reused per calling thread so a call allocates nothing. */
+    private static final class Job implements RangeTask {
+        private WeightKernel kernel;
+        private MemorySegment data;
+        private long rowBytes;
+        private int rows, cols;
+        private float[] x, out;
+        private int xOff, batch, outOff;
+
+        void set(WeightMatrix w, float[] x, int xOff, int batch, float[] out, int outOff) {
+            this.kernel = Kernels.forType(w.type());
+            this.data = w.data();
+            this.rowBytes = w.rowBytes();
+            this.rows = w.rows();
+            this.cols = w.cols();
+            this.x = x;
+            this.xOff = xOff;
+            this.batch = batch;
+            this.out = out;
+            this.outOff = outOff;
+        }
+
+        void clear() {
+            kernel = null;
+            data = null;
+            x = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (batch == 1) {
+                for (int r = from; r < to; r++) {
+                    out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+                }
+                return;
+            }
+            float[][] holder = SCRATCH.get();
+            if (holder[0].length < cols) holder[0] = new float[cols];
+            float[] row = holder[0];
+            int tile = Math.max(2, TILE_BYTES / (4 * cols));
+            for (int b0 = 0; b0 < batch; b0 += tile) {
+                int b1 = Math.min(batch, b0 + tile);
+                for (int r = from; r < to; r++) {
+                    kernel.dequantize(data, r * rowBytes, row, 0, cols);
+                    int b = b0;
+                    for (; b + 1 < b1; b += 2) {
+                        FloatDot.dot2(row, 0, x, xOff + b * cols, xOff + (b + 1) * cols, cols,
+                                out, outOff + b * rows + r, outOff + (b + 1) * rows + r);
+                    }
+                    if (b < b1) out[outOff + b * rows + r] = FloatDot.dot(row, 0, x, xOff + b * cols, cols);
+                }
+            }
+        }
+    }
+}

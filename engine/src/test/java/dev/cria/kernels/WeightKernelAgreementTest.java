@@ -1,0 +1,83 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Vector API kernel of every type against its scalar twin, on random weights. */
+class WeightKernelAgreementTest {
+    private static final int ROWS = 5;
+    private static final long LEAD = 3; // an odd start: nothing in a GGUF file is aligned
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void vectorDequantizeIsBitIdenticalToScalar(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 31L + 1);
+        int n = RandomWeights.rowLength(t);
+        MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
+        for (int r = 0; r < ROWS; r++) {
+            long off = LEAD + r * t.bytesFor(n);
+            float[] scalar = new float[n + 5];
+            float[] vector = new float[n + 5];
+            Kernels.scalar(t).dequantize(w, off, scalar, 5, n);
+            Kernels.vector(t).dequantize(w, off, vector, 5, n);
+            assertThat(bits(vector)).as("%s row %d", t, r).isEqualTo(bits(scalar));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void vectorDotMatchesScalarWithinOneInAHundredThousand(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 17L + 2);
+        int n = RandomWeights.rowLength(t);
+        MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
+        float[] x = RandomWeights.activations(n + 7, rnd);
+        float[] row = new float[n];
+        for (int r = 0; r < ROWS; r++) {
+            long off = LEAD + r * t.bytesFor(n);
+            Kernels.scalar(t).dequantize(w, off, row, 0, n);
+            double magnitude = 0;
+            for (int j = 0; j < n; j++) magnitude += Math.abs((double) row[j] * x[7 + j]);
+            float scalar = Kernels.scalar(t).dot(w, off, x, 7, n);
+            float vector = Kernels.vector(t).dot(w, off, x, 7, n);
+            assertThat(magnitude).isGreaterThan(0);
+            assertThat((double) vector).as("%s row %d", t, r).isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void fusedDotEqualsFloatDotOfTheDequantizedRowBitForBit(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 13L + 3);
+        int n = RandomWeights.rowLength(t);
+        MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
+        float[] x = RandomWeights.activations(n, rnd);
+        float[] row = new float[n];
+        for (int r = 0; r < ROWS; r++) {
+            long off = LEAD + r * t.bytesFor(n);
+            Kernels.vector(t).dequantize(w, off, row, 0, n);
+            float fused = Kernels.vector(t).dot(w, off, x, 0, n);
+            assertThat(Float.floatToRawIntBits(fused)).as("%s row %d", t, r)
+                    .isEqualTo(Float.floatToRawIntBits(FloatDot.dot(row, 0, x, 0, n)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void registryHasBothKernelsForEveryType(GgmlType t) {
+        assertThat(Kernels.scalar(t).type()).isEqualTo(t);
+        assertThat(Kernels.vector(t).type()).isEqualTo(t);
+        assertThat(Kernels.forType(t)).isSameAs(Kernels.vector(t));
+    }
+}
