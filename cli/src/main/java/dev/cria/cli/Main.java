@@ -19,6 +19,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         // Subcommands: one class each.
+        cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new ChatCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;

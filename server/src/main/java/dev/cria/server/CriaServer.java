@@ -103,6 +103,11 @@ public final class CriaServer implements AutoCloseable {
         if (t instanceof Error e) throw e;
     }
 
+    /** Rethrows the loader's failure if loading has ended in one; returns at once otherwise (loaded or still loading). */
+    public void awaitLoadedIfDone() throws Exception {
+        if (loaded.getCount() == 0) awaitLoaded();
+    }
+
     public int port() {
         return app.port();
     }
