@@ -49,6 +49,19 @@ public final class SseWriter {
         out.flush();
     }
 
+    /**
+     * Ends a stream that broke on the server side with an error event (an {@link ApiError} as it is,
+     * anything else as a 500), ignoring a client that is already gone.
+     */
+    public void failSafely(RuntimeException e) {
+        ApiError error = e instanceof ApiError a ? a : ApiError.internal("The server had an error while streaming: " + e);
+        try {
+            error(error);
+        } catch (IOException clientGone) {
+            // nothing to tell anyone
+        }
+    }
+
     public void error(ApiError error) throws IOException {
         out.write(ERROR);
         send(error.envelope());

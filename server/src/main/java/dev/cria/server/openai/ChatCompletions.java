@@ -178,6 +178,9 @@ public final class ChatCompletions {
             sse.done();
         } catch (IOException clientGone) {
             run.cancel(); // the client disconnected: stop generating at the engine's next step
+        } catch (RuntimeException e) {
+            run.cancel();
+            sse.failSafely(e);
         }
     }
 

@@ -201,7 +201,10 @@ public final class Completions {
             }
             sse.done();
         } catch (IOException clientGone) {
+            run.cancel(); // the client disconnected: stop generating at the engine's next step
+        } catch (RuntimeException e) {
             run.cancel();
+            sse.failSafely(e);
         }
     }
 
