@@ -23,6 +23,8 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new DetokenizeCommand());
+        cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new ChatCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;

@@ -1,0 +1,133 @@
+package dev.cria.cli;
+
+import dev.cria.engine.Engine;
+import dev.cria.engine.EngineOptions;
+import dev.cria.server.CriaServer;
+import dev.cria.server.ServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code cria serve MODEL}: the OpenAI-compatible HTTP server. It binds at once (answering 503
+ * while the model loads), and on SIGTERM or Ctrl-C stops accepting work, lets in-flight requests
+ * finish within {@code --shutdown-timeout}, cancels the rest and exits 0.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over the OpenAI API (/v1, /v3/openai), /score, /tokenize and /health.")
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    Path model;
+
+    @Option(names = "--host", description = "Interface to bind (default: 127.0.0.1 without an API key, else 0.0.0.0)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default ${DEFAULT-VALUE}; 0 = any free port)")
+    int port;
+
+    @Option(names = "--api-key", description = "Accepted API key (repeatable); clients send Authorization: Bearer KEY")
+    List<String> apiKeys = new ArrayList<>();
+
+    @Option(names = "--api-key-file", description = "File with one API key per line (blank lines and # comments ignored)")
+    Path apiKeyFile;
+
+    @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))")
+    int ctxSize;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Compute threads (0 = all cores)")
+    int threads;
+
+    @Option(names = "--parallel", defaultValue = "1", description = "Sequences generated at once (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (default ${DEFAULT-VALUE})")
+    int maxQueue;
+
+    @Option(names = "--model-id", description = "The model id clients send (default: the model's general.name)")
+    String modelId;
+
+    @Option(names = "--alias", description = "Another name the model answers to (repeatable)")
+    List<String> aliases = new ArrayList<>();
+
+    @Option(names = "--provider-model-id", description = "Model id under /v3/openai (default: meta-llama/llama-3.2-1b-instruct or -3b-, by size)")
+    String providerModelId;
+
+    @Option(names = "--cors", description = "Allow browsers from this origin (repeatable; * = any). Off by default.")
+    List<String> cors = new ArrayList<>();
+
+    @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "Larger request bodies get 413 (default ${DEFAULT-VALUE})")
+    long maxBodyBytes;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "30", description = "Seconds in-flight requests may take to finish on shutdown (default ${DEFAULT-VALUE})")
+    int shutdownSeconds;
+
+    /** The server options these flags describe (keys read from the key file too). */
+    ServerOptions serverOptions() throws IOException {
+        List<String> keys = new ArrayList<>(apiKeys);
+        if (apiKeyFile != null) {
+            if (!Files.isRegularFile(apiKeyFile)) throw new IllegalArgumentException("--api-key-file: no such file: " + apiKeyFile);
+            for (String line : Files.readAllLines(apiKeyFile, StandardCharsets.UTF_8)) {
+                String k = line.strip();
+                if (!k.isEmpty() && !k.startsWith("#")) keys.add(k);
+            }
+            if (keys.isEmpty()) throw new IllegalArgumentException("--api-key-file " + apiKeyFile + " holds no key");
+        }
+        if (shutdownSeconds < 0) throw new IllegalArgumentException("--shutdown-timeout must be at least 0");
+        return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, cors, maxBodyBytes,
+                Duration.ofSeconds(shutdownSeconds));
+    }
+
+    EngineOptions engineOptions() {
+        if (maxQueue < 0) throw new IllegalArgumentException("--max-queue must be at least 0");
+        if (parallel < 1) throw new IllegalArgumentException("--parallel must be at least 1");
+        return new EngineOptions(ctxSize, threads, maxQueue, parallel);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
+        ServerOptions options = serverOptions();
+        EngineOptions engineOptions = engineOptions();
+        CountDownLatch shutdown = new CountDownLatch(1);
+        // SIGTERM (service managers) and SIGINT (Ctrl-C) both drain gracefully and exit 0; the JVM's
+        // default would run shutdown hooks and exit 143/130 instead.
+        Signal.handle(new Signal("TERM"), s -> shutdown.countDown());
+        Signal.handle(new Signal("INT"), s -> shutdown.countDown());
+        CriaServer server = CriaServer.startLoading(() -> Engine.open(model, engineOptions), options);
+        System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
+                + (options.apiKeys().isEmpty() ? " (no API key: loopback only unless --host says otherwise)" : "")
+                + "; loading " + model);
+        try {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    server.awaitLoaded();
+                    System.err.println("cria: ready");
+                } catch (Exception e) {
+                    shutdown.countDown();
+                }
+            });
+            shutdown.await();
+            try {
+                server.awaitLoadedIfDone();
+            } catch (Exception e) {
+                System.err.println("cria: cannot load " + model + ": " + (e.getMessage() == null ? e : e.getMessage()));
+                return 1;
+            }
+            System.err.println("cria: shutting down (up to " + shutdownSeconds + " s for in-flight requests)");
+            return 0;
+        } finally {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.cria.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An error the API answers with, in the OpenAI envelope
+ * {@code {"error": {"message", "type", "param", "code"}}} (see the OpenAI API reference, "Error codes").
+ * Thrown anywhere in a handler; {@link CriaServer} turns it into the response.
+ */
+public final class ApiError extends RuntimeException {
+    private final int status;
+    private final String type;
+    private final String param;
+    private final String code;
+    private final Integer retryAfterSeconds;
+
+    public ApiError(int status, String type, String message, String param, String code) {
+        this(status, type, message, param, code, null);
+    }
+
+    private ApiError(int status, String type, String message, String param, String code, Integer retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.param = param;
+        this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 400 invalid_request_error naming the offending field ({@code param} may be null). */
+    public static ApiError badRequest(String message, String param) {
+        return new ApiError(400, "invalid_request_error", message, param, null);
+    }
+
+    public static ApiError badRequest(String message, String param, String code) {
+        return new ApiError(400, "invalid_request_error", message, param, code);
+    }
+
+    public static ApiError contextLengthExceeded(String message, String param) {
+        return new ApiError(400, "invalid_request_error", message, param, "context_length_exceeded");
+    }
+
+    public static ApiError unauthorized(String message) {
+        return new ApiError(401, "invalid_request_error", message, null, "invalid_api_key");
+    }
+
+    public static ApiError modelNotFound(String model) {
+        return new ApiError(404, "invalid_request_error",
+                "The model `" + model + "` does not exist or you do not have access to it.", "model", "model_not_found");
+    }
+
+    public static ApiError notFound(String message) {
+        return new ApiError(404, "invalid_request_error", message, null, "not_found");
+    }
+
+    public static ApiError methodNotAllowed(String message) {
+        return new ApiError(405, "invalid_request_error", message, null, "method_not_allowed");
+    }
+
+    public static ApiError payloadTooLarge(long limit) {
+        return new ApiError(413, "invalid_request_error",
+                "Request body too large: the limit is " + limit + " bytes.", null, "request_too_large");
+    }
+
+    public static ApiError queueFull(String message, int retryAfterSeconds) {
+        return new ApiError(429, "rate_limit_exceeded", message, null, "queue_full", retryAfterSeconds);
+    }
+
+    public static ApiError unavailable(String message) {
+        return new ApiError(503, "unavailable_error", message, null, "service_unavailable");
+    }
+
+    public static ApiError internal(String message) {
+        return new ApiError(500, "server_error", message, null, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** Seconds for the {@code retry-after} header, or null. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** The envelope as a JSON-ready map (null fields kept, as OpenAI sends them). */
+    public Map<String, Object> envelope() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", getMessage());
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", code);
+        return Map.of("error", error);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.cria.server;
+
+import dev.cria.engine.Engine;
+import dev.cria.server.openai.ChatCompletions;
+import dev.cria.server.openai.Completions;
+import dev.cria.server.openai.Models;
+import dev.cria.server.score.Score;
+import dev.cria.server.tokenize.Tokenize;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
+ * {@code /v3/openai}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and
+ * {@code /detokenize}; {@code /health}. Requests run on virtual threads; generation runs on the
+ * engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
+ * 503 until the model is loaded); {@link #stop} drains.
+ */
+public final class CriaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CriaServer.class);
+    private static final String ERROR_WRITTEN = "cria.error-written";
+    private static final String COUNTED = "cria.counted";
+
+    private final ServerOptions options;
+    private final ServerState state;
+    private final ApiKeys keys;
+    private final Javalin app;
+    private final boolean ownsEngine;
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile Throwable loadFailure;
+
+    private CriaServer(ServerOptions options, boolean ownsEngine) {
+        this.options = options;
+        this.state = new ServerState(options);
+        this.keys = new ApiKeys(options.apiKeys());
+        this.ownsEngine = ownsEngine;
+        this.app = Javalin.create(cfg -> {
+            cfg.useVirtualThreads = true;
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = options.maxBodyBytes();
+            cfg.http.prefer405over404 = true;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(),
+                    Math.round(ms), ctx.res().getHeader("x-request-id")));
+        });
+        routes();
+    }
+
+    /** Serves a loaded engine; the caller keeps ownership of it (stop() does not close it). */
+    public static CriaServer start(Engine engine, ServerOptions options) {
+        CriaServer s = new CriaServer(options, false);
+        s.state.ready(engine, System.currentTimeMillis() / 1000);
+        s.loaded.countDown();
+        s.app.start(options.bindHost(), options.port());
+        return s;
+    }
+
+    /**
+     * Binds at once and loads the model on a background thread: until it is loaded every API
+     * request (and {@code /health}) answers 503. The server owns the engine and closes it on stop.
+     */
+    public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options) {
+        CriaServer s = new CriaServer(options, true);
+        s.app.start(options.bindHost(), options.port());
+        Thread.ofPlatform().name("cria-model-loader").daemon().start(() -> {
+            try {
+                Engine e = loader.call();
+                if (s.stopped.get()) {
+                    e.close();
+                    return;
+                }
+                s.state.ready(e, System.currentTimeMillis() / 1000);
+                LOG.info("model loaded: {}", e.info().name());
+            } catch (Throwable t) {
+                s.loadFailure = t;
+                s.state.failed(t.getMessage() == null ? t.toString() : t.getMessage());
+                LOG.error("model failed to load: {}", t.getMessage() == null ? t.toString() : t.getMessage());
+            } finally {
+                s.loaded.countDown();
+            }
+        });
+        return s;
+    }
+
+    /** Blocks until the model is loaded; rethrows the loader's failure. */
+    public void awaitLoaded() throws Exception {
+        loaded.await();
+        Throwable t = loadFailure;
+        if (t instanceof Exception e) throw e;
+        if (t instanceof Error e) throw e;
+    }
+
+    /** Rethrows the loader's failure if loading has ended in one; returns at once otherwise (loaded or still loading). */
+    public void awaitLoadedIfDone() throws Exception {
+        if (loaded.getCount() == 0) awaitLoaded();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String host() {
+        return options.bindHost();
+    }
+
+    public boolean isReady() {
+        return state.isReady();
+    }
+
+    /**
+     * Graceful stop: new requests get 503 at once; in-flight ones may finish within the shutdown
+     * timeout, then whatever still generates is cancelled; then the listener closes. Idempotent.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) return;
+        state.startDraining();
+        long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+        awaitIdle(deadline);
+        if (state.activeRequests().get() > 0) {
+            LOG.warn("shutdown timeout: cancelling {} request(s) still running", state.activeRequests().get());
+            state.cancelAll();
+            awaitIdle(System.nanoTime() + Duration.ofSeconds(5).toNanos());
+        }
+        app.stop();
+        Engine e = state.engineOrNull();
+        if (ownsEngine && e != null) e.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void awaitIdle(long deadlineNanos) {
+        while (state.activeRequests().get() > 0 && System.nanoTime() < deadlineNanos) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void routes() {
+        app.before(this::beforeEach);
+        app.after(ctx -> {
+            if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) state.activeRequests().decrementAndGet();
+        });
+        app.get("/health", this::health);
+        for (ApiStyle style : ApiStyle.values()) {
+            String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
+            ChatCompletions chat = new ChatCompletions(state, style);
+            Completions completions = new Completions(state, style);
+            Models models = new Models(state, style);
+            app.post(base + "/chat/completions", chat::handle);
+            app.post(base + "/completions", completions::handle);
+            app.get(base + "/models", models::list);
+            // <id> may contain '/': provider ids look like meta-llama/llama-3.2-3b-instruct.
+            app.get(base + "/models/<id>", models::get);
+        }
+        Score score = new Score(state);
+        app.post("/score", score::handle);
+        Tokenize tokenize = new Tokenize(state);
+        app.post("/tokenize", tokenize::tokenize);
+        app.post("/detokenize", tokenize::detokenize);
+        if (!options.corsOrigins().isEmpty()) app.options("/*", this::preflight);
+
+        app.exception(ApiError.class, (e, ctx) -> writeError(ctx, e));
+        app.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, fromJavalin(e.getStatus(), ctx)));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            writeError(ctx, ApiError.internal("The server had an error while processing your request."));
+        });
+        app.error(404, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) writeError(ctx, fromJavalin(404, ctx));
+        });
+        app.error(405, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) writeError(ctx, fromJavalin(405, ctx));
+        });
+    }
+
+    private void beforeEach(Context ctx) {
+        String requestId = ApiStyle.newRequestId();
+        ctx.header("x-request-id", requestId);
+        cors(ctx);
+        if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/health")) return;
+        ctx.attribute(COUNTED, true);
+        state.activeRequests().incrementAndGet();
+        // Keys are compared in constant time and never logged.
+        if (keys.enabled() && !keys.accepts(ApiKeys.presented(ctx.header("Authorization"), ctx.header("api-key")))) {
+            throw ApiError.unauthorized(ctx.header("Authorization") == null && ctx.header("api-key") == null
+                    ? "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                    : "Incorrect API key provided.");
+        }
+    }
+
+    private void health(Context ctx) {
+        ctx.contentType("application/json");
+        if (state.isReady()) {
+            ctx.result(ApiJson.bytes(Map.of("status", "ok")));
+        } else {
+            state.engine(); // throws the 503 that says why (loading, failed, draining)
+            throw ApiError.unavailable("The server is not ready.");
+        }
+    }
+
+    /** CORS is off unless origins are configured; then allowed origins get the response headers. */
+    private void cors(Context ctx) {
+        if (options.corsOrigins().isEmpty()) return;
+        String origin = ctx.header("Origin");
+        if (origin == null) return;
+        boolean any = options.corsOrigins().contains("*");
+        if (!any && !options.corsOrigins().contains(origin)) return;
+        ctx.header("Access-Control-Allow-Origin", any ? "*" : origin);
+        if (!any) ctx.header("Vary", "Origin");
+        ctx.header("Access-Control-Expose-Headers", "x-request-id, retry-after");
+    }
+
+    private void preflight(Context ctx) {
+        if (ctx.res().getHeader("Access-Control-Allow-Origin") == null) {
+            throw ApiError.methodNotAllowed("CORS preflight from an origin that is not allowed.");
+        }
+        String asked = ctx.header("Access-Control-Request-Headers");
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", asked != null ? asked : "authorization, content-type");
+        ctx.header("Access-Control-Max-Age", "600");
+        ctx.status(204);
+    }
+
+    private ApiError fromJavalin(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> ApiError.notFound("Invalid URL (" + ctx.method() + " " + ctx.path() + ")");
+            case 405 -> ApiError.methodNotAllowed("Method " + ctx.method() + " is not allowed for " + ctx.path() + ".");
+            case 413 -> ApiError.payloadTooLarge(options.maxBodyBytes());
+            case 400 -> ApiError.badRequest("Bad request.", null);
+            default -> new ApiError(status, status >= 500 ? "server_error" : "invalid_request_error",
+                    "HTTP " + status + " for " + ctx.method() + " " + ctx.path() + ".", null, null);
+        };
+    }
+
+    private static void writeError(Context ctx, ApiError e) {
+        ctx.attribute(ERROR_WRITTEN, true);
+        if (ctx.res().isCommitted()) return; // a stream already started: the handler reported the error in-stream
+        ctx.status(e.status());
+        if (e.retryAfterSeconds() != null) ctx.header("retry-after", Integer.toString(e.retryAfterSeconds()));
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(e.envelope()));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.cria.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Typed, range-checked reads of request fields. An absent field and an explicit {@code null} both
+ * mean "not given" (as the OpenAI API treats them); a wrong type or a value out of range is a 400
+ * whose {@code param} names the field, worded like OpenAI's own validation errors.
+ *
+ * @param node   the JSON object read
+ * @param prefix how its fields are named in errors ("" at the top level, "input_data.parameters." below)
+ */
+public record RequestFields(ObjectNode node, String prefix) {
+    public static RequestFields of(ObjectNode node) {
+        return new RequestFields(node, "");
+    }
+
+    public String param(String name) {
+        return prefix + name;
+    }
+
+    /** The raw value, or null when absent or JSON null. */
+    public JsonNode get(String name) {
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    public boolean has(String name) {
+        return get(name) != null;
+    }
+
+    public String string(String name) {
+        JsonNode v = get(name);
+        if (v == null) return null;
+        if (!v.isTextual()) throw wrongType(name, "a string", v);
+        return v.textValue();
+    }
+
+    public String requiredString(String name) {
+        String s = string(name);
+        if (s == null) throw ApiError.badRequest("Missing required parameter: '" + param(name) + "'.", param(name));
+        return s;
+    }
+
+    public Boolean bool(String name) {
+        JsonNode v = get(name);
+        if (v == null) return null;
+        if (!v.isBoolean()) throw wrongType(name, "a boolean", v);
+        return v.booleanValue();
+    }
+
+    public boolean bool(String name, boolean dflt) {
+        Boolean b = bool(name);
+        return b == null ? dflt : b;
+    }
+
+    public Double number(String name, double min, double max) {
+        JsonNode v = get(name);
+        if (v == null) return null;
+        if (!v.isNumber()) throw wrongType(name, "a decimal", v);
+        double d = v.doubleValue();
+        if (Double.isNaN(d) || d < min) throw outOfRange(name, "decimal below minimum value", ">= " + plain(min), v);
+        if (d > max) throw outOfRange(name, "decimal above maximum value", "<= " + plain(max), v);
+        return d;
+    }
+
+    public Long integer(String name, long min, long max) {
+        JsonNode v = get(name);
+        if (v == null) return null;
+        // 2.0 is accepted as 2 (JSON has one number type); 2.5 is not an integer.
+        if (!v.isNumber() || !(v.isIntegralNumber() || v.canConvertToExactIntegral()) || !v.canConvertToLong()) {
+            throw wrongType(name, "an integer", v);
+        }
+        long n = v.longValue();
+        if (n < min) throw outOfRange(name, "integer below minimum value", ">= " + min, v);
+        if (n > max) throw outOfRange(name, "integer above maximum value", "<= " + max, v);
+        return n;
+    }
+
+    public ApiError wrongType(String name, String expected, JsonNode got) {
+        return ApiError.badRequest("Invalid type for '" + param(name) + "': expected " + expected + ", but got "
+                + describe(got) + " instead.", param(name), "invalid_type");
+    }
+
+    private ApiError outOfRange(String name, String what, String expected, JsonNode got) {
+        return ApiError.badRequest("Invalid '" + param(name) + "': " + what + ". Expected a value " + expected
+                + ", but got " + got + " instead.", param(name), "invalid_value");
+    }
+
+    public static String describe(JsonNode v) {
+        if (v == null || v.isNull()) return "null";
+        if (v.isTextual()) return "a string";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isIntegralNumber()) return "an integer";
+        if (v.isNumber()) return "a decimal";
+        if (v.isArray()) return "an array";
+        return "an object";
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

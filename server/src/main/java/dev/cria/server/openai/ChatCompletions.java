@@ -1,0 +1,213 @@
+package dev.cria.server.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cria.chat.ChatMessage;
+import dev.cria.engine.Engine;
+import dev.cria.engine.FinishReason;
+import dev.cria.engine.GenerationEvent;
+import dev.cria.engine.GenerationRequest;
+import dev.cria.engine.TokenLogprob;
+import dev.cria.server.ApiError;
+import dev.cria.server.ApiJson;
+import dev.cria.server.ApiStyle;
+import dev.cria.server.GenerationRun;
+import dev.cria.server.RequestFields;
+import dev.cria.server.ServerState;
+import dev.cria.server.SseWriter;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/chat/completions} (and under {@code /v3/openai}): OpenAI's chat completions,
+ * streaming and not, n choices, logprobs and tool calls.
+ */
+public final class ChatCompletions {
+    private final ServerState state;
+    private final ApiStyle style;
+
+    public ChatCompletions(ServerState state, ApiStyle style) {
+        this.state = state;
+        this.style = style;
+    }
+
+    /** A validated request, ready for the engine. */
+    record Prepared(String model, int[] prompt, List<Object> tools, GenerationSettings settings, boolean logprobs,
+                    List<GenerationRequest> requests) {
+    }
+
+    Prepared prepare(Engine engine, ObjectNode body) {
+        RequestFields f = RequestFields.of(body);
+        String model = state.models().resolve(f.requiredString("model"), style);
+        List<ChatMessage> messages = ChatMessages.read(f);
+        List<Object> tools = ChatMessages.tools(f);
+        GenerationSettings s = GenerationSettings.read(f, engine.info().vocabSize(),
+                List.of("max_completion_tokens", "max_tokens"), null);
+        boolean logprobs = f.bool("logprobs", false);
+        Long top = f.integer("top_logprobs", 0, 20);
+        if (top != null && !logprobs) {
+            throw ApiError.badRequest("Invalid value for 'top_logprobs': you must set 'logprobs' to true to use 'top_logprobs'.",
+                    "top_logprobs");
+        }
+        int[] prompt;
+        try {
+            prompt = engine.renderChat(messages, tools, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage(), "messages");
+        }
+        int topLogprobs = logprobs ? (top == null ? 0 : top.intValue()) : -1;
+        List<GenerationRequest> requests = s.requests(prompt, engine.info().contextLength(), topLogprobs, "messages");
+        return new Prepared(model, prompt, tools, s, logprobs, requests);
+    }
+
+    public void handle(Context ctx) throws Exception {
+        Engine engine = state.engine();
+        Prepared p = prepare(engine, ApiJson.parseObject(ctx.bodyAsBytes()));
+        String id = style.newChatId();
+        long created = System.currentTimeMillis() / 1000;
+        try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
+            if (p.settings().stream()) {
+                stream(ctx, engine, p, run, id, created);
+            } else {
+                ctx.contentType("application/json");
+                ctx.result(ApiJson.bytes(complete(engine, p, run, id, created)));
+            }
+        }
+    }
+
+    private OpenAiShapes.ChatCompletion complete(Engine engine, Prepared p, GenerationRun run, String id, long created)
+            throws InterruptedException {
+        List<GenerationRun.ChoiceOutput> outs = run.collect();
+        List<OpenAiShapes.ChatChoice> choices = new ArrayList<>(outs.size());
+        int completionTokens = 0;
+        int cached = 0;
+        for (int i = 0; i < outs.size(); i++) {
+            GenerationRun.ChoiceOutput o = outs.get(i);
+            completionTokens += o.usage().completionTokens();
+            cached = Math.max(cached, o.usage().cachedTokens());
+            List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, o.text(), o.reason(), false);
+            OpenAiShapes.Message message = calls.isEmpty()
+                    ? new OpenAiShapes.Message("assistant", o.text(), null, null)
+                    : new OpenAiShapes.Message("assistant", null, null, calls);
+            String finish = calls.isEmpty() ? o.reason().apiName : FinishReason.TOOL_CALLS.apiName;
+            OpenAiShapes.ChatLogprobs lps = p.logprobs() ? new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(o.logprobs()), null) : null;
+            choices.add(new OpenAiShapes.ChatChoice(i, message, lps, finish));
+        }
+        return new OpenAiShapes.ChatCompletion(id, "chat.completion", created, p.model(), choices,
+                OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached), style.systemFingerprint);
+    }
+
+    /** The text as OpenAI tool calls when tools were given, the model stopped by itself, and the text parses as calls. */
+    private static List<OpenAiShapes.ToolCall> toolCalls(Engine engine, Prepared p, String text, FinishReason reason,
+                                                         boolean indexed) {
+        if (p.tools().isEmpty() || text.isBlank() || reason != FinishReason.STOP || !ChatMessages.mayBeToolCall(text)) return List.of();
+        List<dev.cria.chat.ToolCall> parsed = engine.parseToolCalls(text);
+        List<OpenAiShapes.ToolCall> out = new ArrayList<>(parsed.size());
+        for (int i = 0; i < parsed.size(); i++) {
+            dev.cria.chat.ToolCall c = parsed.get(i);
+            String args = c.arguments() instanceof String s ? s : ApiJson.string(c.arguments() == null ? java.util.Map.of() : c.arguments());
+            String callId = c.id() != null && !c.id().isBlank() ? c.id() : ApiStyle.newToolCallId();
+            out.add(new OpenAiShapes.ToolCall(indexed ? i : null, callId, "function", new OpenAiShapes.Function(c.name(), args)));
+        }
+        return out;
+    }
+
+    /** One choice's stream state: text held back while it may still turn out to be a tool call, and logprobs not yet sent. */
+    private static final class StreamChoice {
+        final StringBuilder held = new StringBuilder();
+        final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
+        boolean holding;
+    }
+
+    private void stream(Context ctx, Engine engine, Prepared p, GenerationRun run, String id, long created)
+            throws IOException, InterruptedException {
+        SseWriter sse = SseWriter.open(ctx);
+        Object usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
+        int n = run.size();
+        StreamChoice[] choices = new StreamChoice[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                choices[i] = new StreamChoice();
+                choices[i].holding = !p.tools().isEmpty();
+                sse.send(chunk(id, created, p.model(), i, new OpenAiShapes.Delta("assistant", "", null), null, null, usageField));
+            }
+            int completionTokens = 0;
+            int cached = 0;
+            for (GenerationRun.Indexed e = run.next(); e != null; e = run.next()) {
+                StreamChoice c = choices[e.index()];
+                switch (e.event()) {
+                    case GenerationEvent.Token t -> {
+                        if (t.logprob() != null) c.pendingLogprobs.add(t.logprob());
+                        text(sse, id, created, p, e.index(), c, t.text(), usageField);
+                    }
+                    case GenerationEvent.Finished f -> {
+                        if (f.reason() == FinishReason.CANCELLED) {
+                            run.cancel();
+                            sse.error(ApiError.unavailable("The server is shutting down; the generation was cancelled."));
+                            return;
+                        }
+                        completionTokens += f.usage().completionTokens();
+                        cached = Math.max(cached, f.usage().cachedTokens());
+                        text(sse, id, created, p, e.index(), c, f.text(), usageField);
+                        String finish = f.reason().apiName;
+                        List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, c.held.toString(), f.reason(), true);
+                        if (!calls.isEmpty()) {
+                            finish = FinishReason.TOOL_CALLS.apiName;
+                            sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, null, calls),
+                                    logprobs(p, c), null, usageField));
+                        } else if (!c.held.isEmpty()) {
+                            sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, c.held.toString(), null),
+                                    logprobs(p, c), null, usageField));
+                        }
+                        sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, null, null),
+                                c.pendingLogprobs.isEmpty() ? null : logprobs(p, c), finish, usageField));
+                    }
+                    case GenerationEvent.Failed f -> {
+                        run.cancel();
+                        sse.error(ApiError.internal("The generation failed: " + f.message()));
+                        return;
+                    }
+                }
+            }
+            if (p.settings().includeUsage()) {
+                sse.send(new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
+                        List.of(), OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached)));
+            }
+            sse.done();
+        } catch (IOException clientGone) {
+            run.cancel(); // the client disconnected: stop generating at the engine's next step
+        } catch (RuntimeException e) {
+            run.cancel();
+            sse.failSafely(e);
+        }
+    }
+
+    /** New text of a choice: sent at once, or held while it may be the start of a tool call. */
+    private void text(SseWriter sse, String id, long created, Prepared p, int index, StreamChoice c, String text,
+                      Object usageField) throws IOException {
+        if (text.isEmpty()) return;
+        if (c.holding) {
+            c.held.append(text);
+            if (ChatMessages.mayBeToolCall(c.held)) return;
+            c.holding = false;
+            text = c.held.toString();
+            c.held.setLength(0);
+        }
+        sse.send(chunk(id, created, p.model(), index, new OpenAiShapes.Delta(null, text, null), logprobs(p, c), null, usageField));
+    }
+
+    private static OpenAiShapes.ChatLogprobs logprobs(Prepared p, StreamChoice c) {
+        if (!p.logprobs()) return null;
+        OpenAiShapes.ChatLogprobs lps = new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(c.pendingLogprobs), null);
+        c.pendingLogprobs.clear();
+        return lps;
+    }
+
+    private OpenAiShapes.ChatChunk chunk(String id, long created, String model, int index, OpenAiShapes.Delta delta,
+                                         OpenAiShapes.ChatLogprobs logprobs, String finish, Object usage) {
+        return new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, model, style.systemFingerprint,
+                List.of(new OpenAiShapes.ChunkChoice(index, delta, logprobs, finish)), usage);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.cria.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cria.chat.ChatMessage;
+import dev.cria.chat.ToolCall;
+import dev.cria.server.ApiError;
+import dev.cria.server.ApiJson;
+import dev.cria.server.RequestFields;
+import dev.cria.util.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Chat request {@code messages} and {@code tools} → the engine's chat types. Content is a string or
+ * an array of text parts joined by plain concatenation (other part types are a 400: the model reads
+ * text only). Roles: system, developer, user, assistant (optionally with tool_calls), tool, and
+ * ipython (Llama's name for a tool result).
+ */
+public final class ChatMessages {
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "ipython");
+
+    private ChatMessages() {
+    }
+
+    public static List<ChatMessage> read(RequestFields f) {
+        JsonNode v = f.get("messages");
+        if (v == null) throw ApiError.badRequest("Missing required parameter: 'messages'.", "messages");
+        if (!v.isArray()) throw f.wrongType("messages", "an array", v);
+        if (v.isEmpty()) {
+            throw ApiError.badRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+                    "messages", "empty_array");
+        }
+        List<ChatMessage> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) out.add(message(v.get(i), "messages[" + i + "]"));
+        return out;
+    }
+
+    private static ChatMessage message(JsonNode m, String param) {
+        if (!m.isObject()) {
+            throw ApiError.badRequest("Invalid type for '" + param + "': expected an object, but got "
+                    + RequestFields.describe(m) + " instead.", param, "invalid_type");
+        }
+        JsonNode roleNode = m.get("role");
+        if (roleNode == null || roleNode.isNull()) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".role'.", param + ".role");
+        }
+        if (!roleNode.isTextual() || !ROLES.contains(roleNode.textValue())) {
+            throw ApiError.badRequest("Invalid value: '" + roleNode.asText() + "'. Supported values are: 'system', 'developer', "
+                    + "'user', 'assistant', and 'tool'.", param + ".role", "invalid_value");
+        }
+        String role = roleNode.textValue();
+        List<ToolCall> calls = role.equals("assistant") ? toolCalls(m.get("tool_calls"), param + ".tool_calls") : List.of();
+        String content = content(m.get("content"), param + ".content");
+        if (content == null && calls.isEmpty()) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".content'.", param + ".content");
+        }
+        return new ChatMessage(role, content, calls);
+    }
+
+    /** A string, or text parts concatenated; null when absent. */
+    static String content(JsonNode c, String param) {
+        if (c == null || c.isNull()) return null;
+        if (c.isTextual()) return c.textValue();
+        if (!c.isArray()) {
+            throw ApiError.badRequest("Invalid type for '" + param + "': expected a string or an array of content parts, but got "
+                    + RequestFields.describe(c) + " instead.", param, "invalid_type");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < c.size(); i++) {
+            JsonNode part = c.get(i);
+            String pp = param + "[" + i + "]";
+            JsonNode type = part.isObject() ? part.get("type") : null;
+            if (type == null || !type.isTextual()) {
+                throw ApiError.badRequest("Invalid content part: '" + pp + ".type' is required.", pp + ".type");
+            }
+            if (!type.textValue().equals("text")) {
+                throw ApiError.badRequest("Invalid content part type '" + type.textValue() + "' in '" + pp
+                        + "': this model accepts only 'text' parts.", pp + ".type", "invalid_value");
+            }
+            JsonNode text = part.get("text");
+            if (text == null || !text.isTextual()) {
+                throw ApiError.badRequest("Invalid content part: '" + pp + ".text' must be a string.", pp + ".text");
+            }
+            sb.append(text.textValue());
+        }
+        return sb.toString();
+    }
+
+    private static List<ToolCall> toolCalls(JsonNode v, String param) {
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) {
+            throw ApiError.badRequest("Invalid type for '" + param + "': expected an array, but got "
+                    + RequestFields.describe(v) + " instead.", param, "invalid_type");
+        }
+        List<ToolCall> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            String pp = param + "[" + i + "]";
+            JsonNode call = v.get(i);
+            JsonNode fn = call.isObject() ? call.get("function") : null;
+            if (fn == null || !fn.isObject() || fn.get("name") == null || !fn.get("name").isTextual()) {
+                throw ApiError.badRequest("Invalid tool call: '" + pp + ".function.name' is required.", pp + ".function.name");
+            }
+            JsonNode id = call.get("id");
+            JsonNode args = fn.get("arguments");
+            Object arguments;
+            if (args == null || args.isNull()) {
+                arguments = java.util.Map.of();
+            } else if (args.isTextual()) {
+                // OpenAI sends arguments as a JSON document in a string; keep the string when it is not JSON.
+                arguments = parseOrKeep(args.textValue());
+            } else {
+                arguments = ApiJson.toPlain(args);
+            }
+            out.add(new ToolCall(id != null && id.isTextual() ? id.textValue() : null, fn.get("name").textValue(), arguments));
+        }
+        return out;
+    }
+
+    private static Object parseOrKeep(String s) {
+        try {
+            return Json.parse(s);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** The {@code tools} array as plain values, or an empty list; {@code tool_choice: "none"} turns tools off. */
+    public static List<Object> tools(RequestFields f) {
+        JsonNode v = f.get("tools");
+        if (v == null) return List.of();
+        if (!v.isArray()) throw f.wrongType("tools", "an array", v);
+        JsonNode choice = f.get("tool_choice");
+        if (choice != null && choice.isTextual() && choice.textValue().equals("none")) return List.of();
+        List<Object> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode t = v.get(i);
+            JsonNode fn = t.isObject() ? t.get("function") : null;
+            if (fn == null || !fn.isObject() || fn.get("name") == null || !fn.get("name").isTextual()) {
+                throw ApiError.badRequest("Invalid tool: 'tools[" + i + "].function.name' is required.", "tools[" + i + "].function.name");
+            }
+            out.add(ApiJson.toPlain(t));
+        }
+        return out;
+    }
+
+    /**
+     * Whether generated text may be a tool call: Llama 3 writes a call as a JSON object (or after
+     * {@code <|python_tag|>}), so it starts with '{', '[' or '<' after whitespace. Streaming holds such
+     * text back until the end; both paths use this same test, so stream and non-stream agree.
+     */
+    public static boolean mayBeToolCall(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) continue;
+            return c == '{' || c == '[' || c == '<';
+        }
+        return true; // undecided: nothing but whitespace yet
+    }
+}

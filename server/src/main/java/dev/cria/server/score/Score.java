@@ -1,0 +1,152 @@
+package dev.cria.server.score;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cria.chat.ChatMessage;
+import dev.cria.engine.Engine;
+import dev.cria.engine.GenerationRequest;
+import dev.cria.sampling.SamplingParams;
+import dev.cria.server.ApiError;
+import dev.cria.server.ApiJson;
+import dev.cria.server.GenerationRun;
+import dev.cria.server.RequestFields;
+import dev.cria.server.ServerState;
+import dev.cria.server.openai.Completions;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /score}: the Azure ML online-endpoint scoring contract for Llama models.
+ * <pre>
+ * {"input_data": {"input_string": [{"role","content"}, ...], "parameters": {...}}} → {"output": "..."}
+ * {"input_data": {"input_string": ["text", ...],           "parameters": {...}}} → [{"0": "..."}, ...]
+ * </pre>
+ * Parameters follow Hugging Face generate(): temperature, top_p, top_k, do_sample (false = greedy),
+ * max_new_tokens, return_full_text (text input: prepend the prompt, default true as in the HF
+ * text-generation pipeline), ignore_eos. Without do_sample: false it samples with the Llama 3.2
+ * Instruct generation_config defaults (temperature 0.6, top_p 0.9). Unknown parameters are ignored.
+ */
+public final class Score {
+    /** When the request does not say: HF's own default (20 tokens) is too short for an answer. */
+    static final int DEFAULT_MAX_NEW_TOKENS = 256;
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "ipython");
+
+    private final ServerState state;
+
+    public Score(ServerState state) {
+        this.state = state;
+    }
+
+    record Parameters(SamplingParams sampling, int maxNewTokens, boolean returnFullText, boolean ignoreEos) {
+    }
+
+    public void handle(Context ctx) throws Exception {
+        Engine engine = state.engine();
+        ObjectNode body = ApiJson.parseObject(ctx.bodyAsBytes());
+        RequestFields top = RequestFields.of(body);
+        JsonNode data = top.get("input_data");
+        if (data == null) throw ApiError.badRequest("Missing required parameter: 'input_data'.", "input_data");
+        if (!(data instanceof ObjectNode dataObject)) throw top.wrongType("input_data", "an object", data);
+        RequestFields in = new RequestFields(dataObject, "input_data.");
+        JsonNode input = in.get("input_string");
+        if (input == null) throw ApiError.badRequest("Missing required parameter: 'input_data.input_string'.", "input_data.input_string");
+        JsonNode paramsNode = in.get("parameters");
+        ObjectNode params = paramsNode == null ? ApiJson.MAPPER.createObjectNode()
+                : paramsNode instanceof ObjectNode o ? o : null;
+        if (params == null) throw in.wrongType("parameters", "an object", paramsNode);
+        Parameters p = parameters(new RequestFields(params, "input_data.parameters."));
+
+        int ctxLen = engine.info().contextLength();
+        if (input.isArray() && !input.isEmpty() && input.get(0).isObject()) {
+            int[] prompt;
+            try {
+                prompt = engine.renderChat(messages(input), List.of(), true);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage(), "input_data.input_string");
+            }
+            String text = generate(engine, List.of(request(prompt, p, ctxLen))).getFirst();
+            respond(ctx, Map.of("output", text));
+        } else if (input.isTextual() || (input.isArray() && !input.isEmpty())) {
+            List<String> texts = new ArrayList<>();
+            if (input.isTextual()) texts.add(input.textValue());
+            else for (JsonNode t : input) {
+                if (!t.isTextual()) throw mixed();
+                texts.add(t.textValue());
+            }
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (String t : texts) requests.add(request(Completions.textPrompt(engine, t).ids(), p, ctxLen));
+            List<String> outs = generate(engine, requests);
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (int i = 0; i < outs.size(); i++) {
+                rows.add(Map.of("0", p.returnFullText() ? texts.get(i) + outs.get(i) : outs.get(i)));
+            }
+            respond(ctx, rows);
+        } else {
+            throw ApiError.badRequest("'input_data.input_string' must be a non-empty list of messages {role, content} "
+                    + "or of strings.", "input_data.input_string");
+        }
+    }
+
+    private static ApiError mixed() {
+        return ApiError.badRequest("'input_data.input_string' must hold only messages or only strings.", "input_data.input_string");
+    }
+
+    private static List<ChatMessage> messages(JsonNode input) {
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode m = input.get(i);
+            String param = "input_data.input_string[" + i + "]";
+            if (!m.isObject()) throw mixed();
+            JsonNode role = m.get("role");
+            JsonNode content = m.get("content");
+            if (role == null || !role.isTextual() || !ROLES.contains(role.textValue())) {
+                throw ApiError.badRequest("Invalid '" + param + ".role': expected one of system, user, assistant, tool.", param + ".role");
+            }
+            if (content == null || !content.isTextual()) {
+                throw ApiError.badRequest("Invalid '" + param + ".content': expected a string.", param + ".content");
+            }
+            out.add(ChatMessage.of(role.textValue(), content.textValue()));
+        }
+        return out;
+    }
+
+    static Parameters parameters(RequestFields f) {
+        boolean doSample = f.bool("do_sample", true);
+        Double temperature = f.number("temperature", 0, 2);
+        Double topP = f.number("top_p", 0, 1);
+        Long topK = f.integer("top_k", -1, Integer.MAX_VALUE);
+        Long maxNew = f.integer("max_new_tokens", 1, Integer.MAX_VALUE);
+        boolean fullText = f.bool("return_full_text", true);
+        boolean ignoreEos = f.bool("ignore_eos", false);
+        SamplingParams s = doSample
+                ? new SamplingParams(temperature == null ? 0.6 : temperature, topP == null ? 0.9 : topP,
+                topK == null ? 0 : topK.intValue(), 0, null, 0, 0, 1, Map.of())
+                : SamplingParams.greedy();
+        return new Parameters(s, maxNew == null ? DEFAULT_MAX_NEW_TOKENS : maxNew.intValue(), fullText, ignoreEos);
+    }
+
+    /** Like a Hugging Face pipeline, max_new_tokens is cut to what the context leaves instead of refused. */
+    private static GenerationRequest request(int[] prompt, Parameters p, int contextLength) {
+        if (prompt.length >= contextLength) {
+            throw ApiError.contextLengthExceeded("The input is " + prompt.length + " tokens long; this model's context is "
+                    + contextLength + " tokens.", "input_data.input_string");
+        }
+        int max = Math.min(p.maxNewTokens(), contextLength - prompt.length);
+        return new GenerationRequest(prompt, p.sampling(), max, List.of(), p.ignoreEos(), -1);
+    }
+
+    private List<String> generate(Engine engine, List<GenerationRequest> requests) throws InterruptedException {
+        try (GenerationRun run = GenerationRun.submit(engine, requests, state)) {
+            return run.collect().stream().map(GenerationRun.ChoiceOutput::text).toList();
+        }
+    }
+
+    private static void respond(Context ctx, Object value) {
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(value));
+    }
+}

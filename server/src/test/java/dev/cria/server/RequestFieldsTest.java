@@ -1,0 +1,40 @@
+package dev.cria.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequestFieldsTest {
+    private static RequestFields fields(String json) {
+        return RequestFields.of(ApiJson.parseObject(json.getBytes()));
+    }
+
+    @Test
+    void nullMeansAbsent() {
+        assertThat(fields("{\"temperature\": null}").number("temperature", 0, 2)).isNull();
+    }
+
+    @Test
+    void integralDecimalsAreIntegersButFractionsAreNot() {
+        assertThat(fields("{\"n\": 2.0}").integer("n", 1, 128)).isEqualTo(2L);
+        assertThatThrownBy(() -> fields("{\"n\": 2.5}").integer("n", 1, 128))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.param()).isEqualTo("n"));
+    }
+
+    @Test
+    void outOfRangeIs400NamingThePrefixedField() {
+        RequestFields f = new RequestFields(ApiJson.parseObject("{\"top_p\": 2}".getBytes()), "input_data.parameters.");
+
+        assertThatThrownBy(() -> f.number("top_p", 0, 1)).isInstanceOfSatisfying(ApiError.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.param()).isEqualTo("input_data.parameters.top_p");
+        });
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIs400() {
+        assertThatThrownBy(() -> ApiJson.parseObject("[1,2]".getBytes()))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+}

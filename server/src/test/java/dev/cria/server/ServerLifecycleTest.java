@@ -1,0 +1,174 @@
+package dev.cria.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What needs the engine observed: disconnects, a full queue, loading, draining. Runs on the scripted engine. */
+class ServerLifecycleTest {
+    private static final String LONG_STREAM = "{\"model\":\"scripted-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"go\"}],"
+            + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
+
+    @Test
+    void aClientThatDisconnectsMidStreamCancelsItsGeneration() throws Exception {
+        ScriptedEngine engine = new ScriptedEngine(4096, 8, Duration.ofMillis(10));
+        try (TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults())) {
+            try (Socket socket = new Socket("127.0.0.1", s.server().port())) {
+                byte[] body = LONG_STREAM.getBytes(StandardCharsets.UTF_8);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                InputStream in = socket.getInputStream();
+                String seen = "";
+                byte[] buf = new byte[4096];
+                while (!seen.contains("\"content\":\"") || seen.split("data: ").length < 4) {
+                    int n = in.read(buf);
+                    assertThat(n).isPositive();
+                    seen += new String(buf, 0, n, StandardCharsets.UTF_8);
+                }
+            }
+            long closedAt = System.nanoTime();
+            while (engine.cancelled.get() == 0 && System.nanoTime() - closedAt < Duration.ofSeconds(5).toNanos()) Thread.sleep(2);
+            long tookMs = (System.nanoTime() - closedAt) / 1_000_000;
+
+            assertThat(engine.cancelled.get()).isEqualTo(1);
+            assertThat(tookMs).as("cancelled within a few token steps of 10 ms").isLessThan(1000);
+            assertThat(engine.lastCompletionTokens).isLessThan(3000);
+        }
+    }
+
+    @Test
+    void aFullQueueIs429WithRetryAfter() throws Exception {
+        try (TestServers.Running s = TestServers.scripted(new ScriptedEngine(512, 0, Duration.ZERO), ServerOptions.defaults())) {
+            HttpResponse<String> r = Http.post(s.uri("/v1/chat/completions"),
+                    "{\"model\":\"scripted-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(r.headers().firstValue("retry-after")).isPresent();
+            assertThat(Http.json(r).at("/error/code").asText()).isEqualTo("queue_full");
+        }
+    }
+
+    @Test
+    void whileLoadingHealthAndApiAre503ThenReady() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedEngine engine = ScriptedEngine.quick();
+        CriaServer server = CriaServer.startLoading(() -> {
+            release.await();
+            return engine;
+        }, ServerOptions.defaults());
+        try {
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> loadingHealth = Http.get(java.net.URI.create(base + "/health"));
+            HttpResponse<String> loadingModels = Http.get(java.net.URI.create(base + "/v1/models"));
+            release.countDown();
+            server.awaitLoaded();
+            HttpResponse<String> readyHealth = Http.get(java.net.URI.create(base + "/health"));
+
+            assertThat(loadingHealth.statusCode()).isEqualTo(503);
+            assertThat(Http.json(loadingHealth).at("/error/type").asText()).isEqualTo("unavailable_error");
+            assertThat(loadingModels.statusCode()).isEqualTo(503);
+            assertThat(readyHealth.statusCode()).isEqualTo(200);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void stopLetsAnInFlightStreamFinish() throws Exception {
+        ScriptedEngine engine = new ScriptedEngine(512, 8, Duration.ofMillis(10));
+        TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults().withShutdownTimeout(Duration.ofSeconds(10)));
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Http.post(s.uri("/v1/chat/completions"), "{\"model\":\"scripted-llama\",\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":30,\"ignore_eos\":true,\"stream\":true}");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (engine.started.get() == 0) Thread.sleep(2);
+        s.close();
+
+        HttpResponse<String> r = inFlight.get();
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        assertThat(engine.cancelled.get()).isZero();
+    }
+
+    @Test
+    void stopCancelsWhatOutlivesTheShutdownTimeout() throws Exception {
+        ScriptedEngine engine = new ScriptedEngine(4096, 8, Duration.ofMillis(10));
+        TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults().withShutdownTimeout(Duration.ofMillis(200)));
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Http.post(s.uri("/v1/chat/completions"), LONG_STREAM);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (engine.started.get() == 0) Thread.sleep(2);
+        long t0 = System.nanoTime();
+        s.close();
+        long stopMs = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(engine.cancelled.get()).isEqualTo(1);
+        assertThat(stopMs).isLessThan(5000);
+        String last = Http.frames(inFlight.get().body()).getLast();
+        assertThat(last).startsWith("event: error");
+    }
+
+    @Test
+    void toolCallsComeBackInTheOpenAiShape() throws Exception {
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Weather\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
+        String body = "{\"model\":\"scripted-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]" + tools;
+        try (TestServers.Running s = TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults())) {
+            JsonNode c = Http.json(Http.post(s.uri("/v1/chat/completions"), body + "}"));
+            var chunks = Http.chunks(Http.post(s.uri("/v1/chat/completions"), body + ",\"stream\":true}").body());
+
+            assertThat(c.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+            assertThat(c.at("/choices/0/message/content").isNull()).isTrue();
+            JsonNode call = c.at("/choices/0/message/tool_calls/0");
+            assertThat(call.get("id").asText()).startsWith("call_");
+            assertThat(call.get("type").asText()).isEqualTo("function");
+            assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+            assertThat(Http.json(call.at("/function/arguments").asText()).get("city").asText()).isEqualTo("Paris");
+
+            assertThat(chunks.stream().filter(ch -> ch.at("/choices/0/delta/content").isTextual()
+                    && !ch.at("/choices/0/delta/content").asText().isEmpty())).isEmpty();
+            assertThat(chunks.stream().anyMatch(ch -> ch.at("/choices/0/delta/tool_calls/0/function/name").asText()
+                    .equals("get_weather"))).isTrue();
+            assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        }
+    }
+
+    @Test
+    void anAssistantToolCallAndToolResultAreAcceptedInHistory() throws Exception {
+        String body = "{\"model\":\"scripted-llama\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"sunny\"}]}";
+        try (TestServers.Running s = TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults())) {
+            assertThat(Http.post(s.uri("/v1/chat/completions"), body).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutKeysTheServerBindsToLoopback() {
+        assertThat(ServerOptions.defaults().bindHost()).isEqualTo("127.0.0.1");
+        assertThat(ServerOptions.defaults().withApiKeys(java.util.List.of("k")).bindHost()).isEqualTo("0.0.0.0");
+        assertThat(ServerOptions.defaults().withHost("0.0.0.0").bindHost()).isEqualTo("0.0.0.0");
+    }
+
+}
