@@ -14,6 +14,8 @@ import static dev.cria.kernels.QuantVectors.toFloat;
 import static dev.cria.kernels.QuantVectors.u8x8;
 import static dev.cria.kernels.QuantVectors.x8;
 import static dev.cria.kernels.WeightBytes.f16;
+import static dev.cria.kernels.WeightBytes.i32;
+import static dev.cria.kernels.WeightBytes.i64;
 import static dev.cria.kernels.WeightBytes.i8;
 import static dev.cria.kernels.WeightBytes.scaleMinK4;
 import static dev.cria.kernels.WeightBytes.scaleQ3K;
@@ -165,24 +167,29 @@ final class VectorKQuantKernels {
             }
         }
 
+        // One sub-block of 32 values per pass (low nibbles of 32 bytes, then their high nibbles):
+        // a bigger unrolled body exceeds C2's NodeCountInliningCutoff and the vectors get boxed.
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int end = i + n; i < end; o += 144) {
                 float d = f16(w, o), min = f16(w, o + 2);
-                for (int j = 0; j < 4; j++, i += 64) {
-                    FloatVector d1 = splat(d * scaleMinK4(w, o + 4, 2 * j, 0)), m1 = splat(min * scaleMinK4(w, o + 4, 2 * j, 1));
-                    FloatVector d2 = splat(d * scaleMinK4(w, o + 4, 2 * j + 1, 0)), m2 = splat(min * scaleMinK4(w, o + 4, 2 * j + 1, 1));
-                    long q = o + 16 + 32L * j;
+                long lo = i64(w, o + 4);
+                int hi = i32(w, o + 12);
+                for (int s = 0; s < 8; s += 2, i += 64) {
+                    long q = o + 16 + 16L * s;
+                    FloatVector dv = splat(d * scaleMinK4(lo, hi, s, 0)), mv = splat(min * scaleMinK4(lo, hi, s, 1));
                     IntVector b0 = u8x8(w, q), b1 = u8x8(w, q + 8), b2 = u8x8(w, q + 16), b3 = u8x8(w, q + 24);
-                    a0 = nibble(b0.and(0xF), d1, m1).fma(x8(x, i), a0);
-                    a1 = nibble(b1.and(0xF), d1, m1).fma(x8(x, i + 8), a1);
-                    a2 = nibble(b2.and(0xF), d1, m1).fma(x8(x, i + 16), a2);
-                    a3 = nibble(b3.and(0xF), d1, m1).fma(x8(x, i + 24), a3);
-                    a0 = nibble(shr(b0, 4), d2, m2).fma(x8(x, i + 32), a0);
-                    a1 = nibble(shr(b1, 4), d2, m2).fma(x8(x, i + 40), a1);
-                    a2 = nibble(shr(b2, 4), d2, m2).fma(x8(x, i + 48), a2);
-                    a3 = nibble(shr(b3, 4), d2, m2).fma(x8(x, i + 56), a3);
+                    a0 = nibble(b0.and(0xF), dv, mv).fma(x8(x, i), a0);
+                    a1 = nibble(b1.and(0xF), dv, mv).fma(x8(x, i + 8), a1);
+                    a2 = nibble(b2.and(0xF), dv, mv).fma(x8(x, i + 16), a2);
+                    a3 = nibble(b3.and(0xF), dv, mv).fma(x8(x, i + 24), a3);
+                    dv = splat(d * scaleMinK4(lo, hi, s + 1, 0));
+                    mv = splat(min * scaleMinK4(lo, hi, s + 1, 1));
+                    a0 = nibble(shr(b0, 4), dv, mv).fma(x8(x, i + 32), a0);
+                    a1 = nibble(shr(b1, 4), dv, mv).fma(x8(x, i + 40), a1);
+                    a2 = nibble(shr(b2, 4), dv, mv).fma(x8(x, i + 48), a2);
+                    a3 = nibble(shr(b3, 4), dv, mv).fma(x8(x, i + 56), a3);
                 }
             }
             return FloatDot.reduce(a0, a1, a2, a3);
@@ -219,27 +226,20 @@ final class VectorKQuantKernels {
             }
         }
 
+        // One sub-block of 32 values per pass, as in Q4_K (C2's inlining node budget).
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int end = i + n; i < end; o += 176) {
                 float d = f16(w, o), min = f16(w, o + 2);
-                for (int j = 0; j < 4; j++, i += 64) {
-                    FloatVector d1 = splat(d * scaleMinK4(w, o + 4, 2 * j, 0)), m1 = splat(min * scaleMinK4(w, o + 4, 2 * j, 1));
-                    FloatVector d2 = splat(d * scaleMinK4(w, o + 4, 2 * j + 1, 0)), m2 = splat(min * scaleMinK4(w, o + 4, 2 * j + 1, 1));
-                    long q = o + 48 + 32L * j;
-                    int lo = 2 * j, hi = 2 * j + 1;
-                    IntVector b0 = u8x8(w, q), b1 = u8x8(w, q + 8), b2 = u8x8(w, q + 16), b3 = u8x8(w, q + 24);
-                    IntVector h0 = shl(u8x8(w, o + 16), 4), h1 = shl(u8x8(w, o + 24), 4);
-                    IntVector h2 = shl(u8x8(w, o + 32), 4), h3 = shl(u8x8(w, o + 40), 4);
-                    a0 = nibble(q5(b0.and(0xF), h0, lo), d1, m1).fma(x8(x, i), a0);
-                    a1 = nibble(q5(b1.and(0xF), h1, lo), d1, m1).fma(x8(x, i + 8), a1);
-                    a2 = nibble(q5(b2.and(0xF), h2, lo), d1, m1).fma(x8(x, i + 16), a2);
-                    a3 = nibble(q5(b3.and(0xF), h3, lo), d1, m1).fma(x8(x, i + 24), a3);
-                    a0 = nibble(q5(shr(b0, 4), h0, hi), d2, m2).fma(x8(x, i + 32), a0);
-                    a1 = nibble(q5(shr(b1, 4), h1, hi), d2, m2).fma(x8(x, i + 40), a1);
-                    a2 = nibble(q5(shr(b2, 4), h2, hi), d2, m2).fma(x8(x, i + 48), a2);
-                    a3 = nibble(q5(shr(b3, 4), h3, hi), d2, m2).fma(x8(x, i + 56), a3);
+                for (int s = 0; s < 8; s++, i += 32) {
+                    FloatVector dv = splat(d * scaleMinK4(w, o + 4, s, 0)), mv = splat(min * scaleMinK4(w, o + 4, s, 1));
+                    long q = o + 48 + 32L * (s >>> 1);
+                    int shift = 4 * (s & 1);
+                    a0 = nibble(q5(shr(u8x8(w, q), shift).and(0xF), shl(u8x8(w, o + 16), 4), s), dv, mv).fma(x8(x, i), a0);
+                    a1 = nibble(q5(shr(u8x8(w, q + 8), shift).and(0xF), shl(u8x8(w, o + 24), 4), s), dv, mv).fma(x8(x, i + 8), a1);
+                    a2 = nibble(q5(shr(u8x8(w, q + 16), shift).and(0xF), shl(u8x8(w, o + 32), 4), s), dv, mv).fma(x8(x, i + 16), a2);
+                    a3 = nibble(q5(shr(u8x8(w, q + 24), shift).and(0xF), shl(u8x8(w, o + 40), 4), s), dv, mv).fma(x8(x, i + 24), a3);
                 }
             }
             return FloatDot.reduce(a0, a1, a2, a3);
@@ -247,19 +247,6 @@ final class VectorKQuantKernels {
     }
 
     // ---- Q6_K {u8 ql[128]; u8 qh[64]; i8 scales[16]; half d} ----
-    /**
-     * Accumulates the 4 x 8 values fed by ql bytes {@code ql+k}, {@code ql+32+k} and qh bytes
-     * {@code qh+k} (values k, 32+k, 64+k, 96+k of a 128-half, in that order) into {@code acc}.
-     */
-    private static FloatVector q6Dot(MemorySegment w, long ql, long qh, int k, float s1, float s2, float s3, float s4,
-                                     float[] x, int i, FloatVector acc) {
-        IntVector a = u8x8(w, ql + k), b = u8x8(w, ql + 32 + k), h = u8x8(w, qh + k);
-        acc = toFloat(a.and(0xF).or(shl(h, 4).and(0x30)).sub(32)).mul(s1).fma(x8(x, i + k), acc);
-        acc = toFloat(b.and(0xF).or(shl(h, 2).and(0x30)).sub(32)).mul(s2).fma(x8(x, i + 32 + k), acc);
-        acc = toFloat(shr(a, 4).or(h.and(0x30)).sub(32)).mul(s3).fma(x8(x, i + 64 + k), acc);
-        return toFloat(shr(b, 4).or(shr(h, 2).and(0x30)).sub(32)).mul(s4).fma(x8(x, i + 96 + k), acc);
-    }
-
     private static void q6Decode(MemorySegment w, long ql, long qh, int k, float s1, float s2, float s3, float s4,
                                  float[] dst, int i) {
         IntVector a = u8x8(w, ql + k), b = u8x8(w, ql + 32 + k), h = u8x8(w, qh + k);
@@ -291,25 +278,34 @@ final class VectorKQuantKernels {
             }
         }
 
+        // One group of 32 values per pass: group s = 4h + g of the super-block takes its low 4 bits
+        // from ql[64h + 32(g & 1) + l] (low nibble for g < 2, high for g >= 2) and bits 4-5 from
+        // qh[32h + l] >> 2g; values l < 16 use scale 8h + 2g, l >= 16 scale 8h + 2g + 1.
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int end = i + n; i < end; o += 210) {
                 float d = f16(w, o + 208);
-                for (int h = 0; h < 2; h++, i += 128) {
-                    long ql = o + 64L * h, qh = o + 128 + 32L * h, sc = o + 192 + 8L * h;
-                    float s1 = d * i8(w, sc), s2 = d * i8(w, sc + 2), s3 = d * i8(w, sc + 4), s4 = d * i8(w, sc + 6);
-                    a0 = q6Dot(w, ql, qh, 0, s1, s2, s3, s4, x, i, a0);
-                    a1 = q6Dot(w, ql, qh, 8, s1, s2, s3, s4, x, i, a1);
-                    s1 = d * i8(w, sc + 1);
-                    s2 = d * i8(w, sc + 3);
-                    s3 = d * i8(w, sc + 5);
-                    s4 = d * i8(w, sc + 7);
-                    a2 = q6Dot(w, ql, qh, 16, s1, s2, s3, s4, x, i, a2);
-                    a3 = q6Dot(w, ql, qh, 24, s1, s2, s3, s4, x, i, a3);
+                for (int s = 0; s < 8; s++, i += 32) {
+                    int h = s >>> 2, g = s & 3;
+                    long ql = o + 64L * h + 32 * (g & 1), qh = o + 128 + 32L * h;
+                    int nib = 4 * (g >>> 1), hs = 2 * g;
+                    long sc = o + 192 + 8L * h + 2 * g;
+                    FloatVector s1 = splat(d * i8(w, sc)), s2 = splat(d * i8(w, sc + 1));
+                    a0 = q6(w, ql, qh, nib, hs, s1).fma(x8(x, i), a0);
+                    a1 = q6(w, ql + 8, qh + 8, nib, hs, s1).fma(x8(x, i + 8), a1);
+                    a2 = q6(w, ql + 16, qh + 16, nib, hs, s2).fma(x8(x, i + 16), a2);
+                    a3 = q6(w, ql + 24, qh + 24, nib, hs, s2).fma(x8(x, i + 24), a3);
                 }
             }
             return FloatDot.reduce(a0, a1, a2, a3);
         }
+    }
+
+    /** {@code (d * sc) * (q - 32)} for 8 Q6_K values: 4 bits at {@code nib} of ql, 2 bits at {@code hs} of qh. */
+    private static FloatVector q6(MemorySegment w, long ql, long qh, int nib, int hs, FloatVector scale) {
+        IntVector low = shr(u8x8(w, ql), nib).and(0xF);
+        IntVector high = shl(shr(u8x8(w, qh), hs).and(3), 4);
+        return toFloat(low.or(high).sub(32)).mul(scale);
     }
 }

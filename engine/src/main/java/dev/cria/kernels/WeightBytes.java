@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 final class WeightBytes {
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private WeightBytes() {
@@ -49,6 +50,24 @@ final class WeightBytes {
         int packed = u8(w, off + j + 4);
         int low = which == 0 ? packed & 0xF : packed >>> 4;
         return low | ((u8(w, off + j - 4 + 4L * which) >>> 6) << 4);
+    }
+
+    static long i64(MemorySegment w, long off) {
+        return w.get(I64, off);
+    }
+
+    /**
+     * {@link #scaleMinK4} from the 12 scale bytes already read as {@code lo} (bytes 0-7) and
+     * {@code hi} (bytes 8-11): arithmetic only, no memory access, for the vector kernels.
+     */
+    static int scaleMinK4(long lo, int hi, int j, int which) {
+        if (j < 4) {
+            return (int) (lo >>> (8 * (j + 4 * which))) & 63;
+        }
+        int packed = (hi >>> (8 * (j - 4))) & 0xFF;
+        int low = which == 0 ? packed & 0xF : packed >>> 4;
+        int top = (int) (lo >>> (8 * (j - 4 + 4 * which))) & 0xFF;
+        return low | ((top >>> 6) << 4);
     }
 
     /**

@@ -1,0 +1,144 @@
+package dev.cria.bench;
+
+import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.MatMul;
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Matvec / matmul throughput on Llama 3.2 1B MLP shapes (hidden 2048, ffn 8192), 2 threads.
+ * One op = one 8192x2048 (up/gate) plus one 2048x8192 (down) matvec = 33.5M weights. The weights
+ * are cycled through ~600 MB of copies so they come from DRAM, as in a real forward pass.
+ *
+ * <p>Converting a time per op {@code t} (ms): weight GB/s = pairBytes / t; tokens/s for the
+ * 1.24e9 weights a 1B token reads = 33.5e6 / (1.24e9 * t / 1000).
+ * Run: {@code bin/jmh MatvecKernel -f 1 -wi 2 -i 3 -w 2s -r 2s}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class MatvecKernelBenchmark {
+    private static final int HIDDEN = 2048, FFN = 8192;
+    private static final long TARGET_BYTES = 600L << 20;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Param({"Q4_0", "Q8_0", "Q4_K", "Q6_K", "F16", "BF16"})
+    public String type;
+
+    @Param({"2"})
+    public int threads;
+
+    private Arena arena;
+    private ComputePool pool;
+    private WeightMatrix[] up, down;
+    private float[] xHidden, xFfn, outFfn, outHidden;
+    private float[] xBatch, outBatch;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        GgmlType t = GgmlType.valueOf(type);
+        long bytes = t.bytesFor((long) HIDDEN * FFN);
+        int copies = (int) Math.max(2, (TARGET_BYTES + 2 * bytes - 1) / (2 * bytes));
+        arena = Arena.ofShared();
+        MemorySegment first = randomWeights(t, bytes, arena);
+        up = new WeightMatrix[copies];
+        down = new WeightMatrix[copies];
+        for (int c = 0; c < copies; c++) {
+            MemorySegment a = c == 0 ? first : arena.allocate(bytes, 64).copyFrom(first);
+            MemorySegment b = arena.allocate(bytes, 64).copyFrom(first);
+            up[c] = new WeightMatrix("up" + c, t, FFN, HIDDEN, a);
+            down[c] = new WeightMatrix("down" + c, t, HIDDEN, FFN, b);
+        }
+        Random rnd = new Random(1);
+        xHidden = gaussian(HIDDEN, rnd);
+        xFfn = gaussian(FFN, rnd);
+        outFfn = new float[FFN];
+        outHidden = new float[HIDDEN];
+        xBatch = gaussian(16 * HIDDEN, rnd);
+        outBatch = new float[16 * FFN];
+        pool = new ComputePool(threads);
+        System.out.printf("%n%s: %d copies of a %.1f MB up+down pair%n", t, copies, 2 * bytes / 1e6);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+        arena.close();
+    }
+
+    /** One token through an up (8192x2048) and a down (2048x8192) matrix. */
+    @Benchmark
+    public float matvecUpDown() {
+        int c = next;
+        next = (c + 1) % up.length;
+        MatMul.matvec(pool, up[c], xHidden, 0, outFfn, 0);
+        MatMul.matvec(pool, down[c], xFfn, 0, outHidden, 0);
+        return outFfn[1] + outHidden[1];
+    }
+
+    /** 16 tokens through the up matrix (8192x2048): the prompt-processing path. */
+    @Benchmark
+    public float matmulUpBatch16() {
+        int c = next;
+        next = (c + 1) % up.length;
+        MatMul.matmul(pool, up[c], xBatch, 16, outBatch);
+        return outBatch[1];
+    }
+
+    private static float[] gaussian(int n, Random rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    /** Random bytes with every f16 scale set to a finite value (the blocks' scale offsets from ggml-common.h). */
+    private static MemorySegment randomWeights(GgmlType t, long bytes, Arena arena) {
+        MemorySegment seg = arena.allocate(bytes, 64);
+        Random rnd = new Random(42);
+        byte[] chunk = new byte[1 << 20];
+        for (long off = 0; off < bytes; off += chunk.length) {
+            rnd.nextBytes(chunk);
+            MemorySegment.copy(MemorySegment.ofArray(chunk), 0, seg, off, Math.min(chunk.length, bytes - off));
+        }
+        int[] halves = switch (t) {
+            case Q4_0, Q5_0, Q8_0 -> new int[]{0};
+            case Q4_1, Q5_1, Q4_K, Q5_K -> new int[]{0, 2};
+            case Q2_K -> new int[]{80, 82};
+            case Q3_K -> new int[]{108};
+            case Q6_K -> new int[]{208};
+            case F16, BF16 -> null;
+            case F32 -> throw new IllegalArgumentException("F32 is not benchmarked here");
+        };
+        if (halves == null) {
+            // every value a finite half / bfloat16
+            for (long off = 0; off < bytes; off += 2) {
+                float v = (float) rnd.nextGaussian() * 0.05f;
+                short bits = t == GgmlType.F16 ? Float.floatToFloat16(v) : (short) (Float.floatToRawIntBits(v) >>> 16);
+                seg.set(I16, off, bits);
+            }
+        } else {
+            for (long b = 0; b < bytes / t.blockBytes; b++) {
+                for (int h : halves) seg.set(I16, b * t.blockBytes + h, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.05f));
+            }
+        }
+        return seg;
+    }
+}
