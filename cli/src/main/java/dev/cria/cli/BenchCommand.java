@@ -2,7 +2,7 @@ package dev.cria.cli;
 
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.ReadBandwidth;
-import dev.cria.kv.SequenceKv;
+import dev.cria.kv.KvSequence;
 import dev.cria.loader.ModelLoader;
 import dev.cria.loader.SyntheticModel;
 import dev.cria.model.LlamaConfig;
@@ -100,11 +100,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double pp(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
-        SequenceKv kv = m.newSequence(ctx);
+        KvSequence kv = m.newSequence(ctx);
         int b = m.maxBatch();
         int[] tokens = new int[b];
         int[] pos = new int[b];
-        SequenceKv[] kvs = new SequenceKv[b];
+        KvSequence[] kvs = new KvSequence[b];
         boolean[] want = new boolean[b];
         float[] logits = new float[m.config().vocabSize()];
         long t0 = System.nanoTime();
@@ -123,10 +123,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double tg(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
-        SequenceKv kv = m.newSequence(ctx);
+        KvSequence kv = m.newSequence(ctx);
         int[] token = {rnd.nextInt(m.config().vocabSize())};
         int[] pos = {0};
-        SequenceKv[] kvs = {kv};
+        KvSequence[] kvs = {kv};
         boolean[] want = {true};
         float[] logits = new float[m.config().vocabSize()];
         long t0 = System.nanoTime();

@@ -37,6 +37,7 @@ class ChatCommandTest {
         @Override public boolean addBos() { return true; }
         @Override public List<ToolCall> parseToolCalls(String text) { return List.of(); }
         @Override public void close() { }
+        @Override public dev.cria.engine.EngineStats stats() { throw new UnsupportedOperationException(); }
 
         @Override
         public int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt) {

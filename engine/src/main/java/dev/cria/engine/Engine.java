@@ -48,6 +48,9 @@ public interface Engine extends AutoCloseable {
     /** Queues a generation. Throws {@link EngineBusyException} when the wait queue is full. */
     GenerationHandle submit(GenerationRequest request);
 
+    /** Counters, gauges and latency histograms for monitoring. */
+    EngineStats stats();
+
     /** Stops the loop: cancels what runs, frees memory. */
     @Override
     void close();

@@ -6,53 +6,61 @@ import dev.cria.chat.TemplateTokens;
 import dev.cria.chat.ToolCall;
 import dev.cria.chat.ToolCallParser;
 import dev.cria.kernels.ComputePool;
+import dev.cria.kv.KvBlockPool;
 import dev.cria.model.LlamaModel;
-import dev.cria.sampling.Logprobs;
-import dev.cria.sampling.Sampler;
 import dev.cria.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The engine: one platform thread owns the model, the KV stores and every sequence. Each step it
- * fills one batch under a token budget with the next token of every running sequence and chunks
- * of prompts still being read, runs one forward pass, samples, and emits events.
+ * The engine facade over one model: requests arrive through a queue; one platform thread (the
+ * engine loop) owns the model, the KV pool and every sequence and runs the {@link Scheduler}.
  */
 public final class LlamaEngine implements Engine {
     /** Tokens per forward pass (prompt chunks + next tokens). */
     static final int TOKEN_BUDGET = 256;
+    /** Tokens per KV block (vLLM's default). */
+    static final int BLOCK_SIZE = 16;
 
-    private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final TemplateTokens templateTokens;
     private final ModelInfo info;
     private final ComputePool pool;
     private final AutoCloseable resources;
     private final int contextSize;
-    private final int parallel;
-    private final boolean[] endOfGeneration;
-    private final BlockingQueue<Sequence> waiting;
-    private final List<Sequence> running = new ArrayList<>();
+    private final int vocabSize;
+    private final int maxQueue;
+    private final Scheduler scheduler;
+    private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
+    private final AtomicLong rejections = new AtomicLong();
+    private volatile int waitingGauge;
+    private volatile int runningGauge;
     private final Thread loop;
     private volatile boolean closed;
 
-    // Step buffers (the loop thread only).
-    private final int[] batchTokens;
-    private final int[] batchPositions;
-    private final dev.cria.kv.SequenceKv[] batchKv;
-    private final boolean[] batchLogits;
-    private final Sequence[] logitOwners;
-    private final float[] logits;
-    private final Logprobs logprobs;
-
-    public LlamaEngine(LlamaModel model, Tokenizer tokenizer, ModelInfo info,
-                       ComputePool pool, EngineOptions options, AutoCloseable resources) {
-        this.model = model;
+    public LlamaEngine(LlamaModel model, Tokenizer tokenizer, ModelInfo info, ComputePool pool,
+                       EngineOptions options, AutoCloseable resources) {
         this.tokenizer = tokenizer;
+        this.info = info;
+        this.pool = pool;
+        this.resources = resources;
+        this.contextSize = info.contextLength();
+        this.vocabSize = model.config().vocabSize();
+        this.maxQueue = Math.max(1, options.maxQueue());
+        int parallel = Math.max(1, options.parallel());
+        long kvBytes = options.kvMemoryBytes() > 0 ? options.kvMemoryBytes()
+                : (long) contextSize * parallel * 2L * model.config().blockCount() * options.kvType().bytesPerRow(model.config().kvDim());
+        int blocks = KvBlockPool.blocksFor(kvBytes, model.config().blockCount(), model.config().kvDim(), BLOCK_SIZE, options.kvType());
+        KvBlockPool kv = model.newKvPool(BLOCK_SIZE, blocks, options.kvType());
+        boolean[] eog = new boolean[vocabSize];
+        for (int id : endOfGenerationIds(tokenizer)) {
+            if (id >= 0 && id < eog.length) eog[id] = true;
+        }
+        this.scheduler = new Scheduler(model, tokenizer, kv, contextSize, parallel, TOKEN_BUDGET, eog);
         this.templateTokens = new TemplateTokens() {
             @Override
             public int[] encodePlain(String text) {
@@ -66,24 +74,6 @@ public final class LlamaEngine implements Engine {
                 return id;
             }
         };
-        this.info = info;
-        this.pool = pool;
-        this.resources = resources;
-        this.contextSize = info.contextLength();
-        this.parallel = Math.max(1, options.parallel());
-        this.waiting = new ArrayBlockingQueue<>(Math.max(1, options.maxQueue()));
-        this.endOfGeneration = new boolean[model.config().vocabSize()];
-        for (int id : endOfGenerationIds(tokenizer)) {
-            if (id >= 0 && id < endOfGeneration.length) endOfGeneration[id] = true;
-        }
-        int budget = Math.min(TOKEN_BUDGET, model.maxBatch());
-        batchTokens = new int[budget];
-        batchPositions = new int[budget];
-        batchKv = new dev.cria.kv.SequenceKv[budget];
-        batchLogits = new boolean[budget];
-        logitOwners = new Sequence[parallel];
-        logits = new float[parallel * model.config().vocabSize()];
-        logprobs = new Logprobs(model.config().vocabSize());
         loop = Thread.ofPlatform().name("cria-engine").daemon(true).start(this::runLoop);
     }
 
@@ -113,11 +103,7 @@ public final class LlamaEngine implements Engine {
 
     @Override
     public String detokenize(int[] ids) {
-        for (int id : ids) {
-            if (id < 0 || id >= tokenizer.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (tokenizer.vocabSize() - 1) + ")");
-            }
-        }
+        checkIds(ids);
         return tokenizer.decode(ids);
     }
 
@@ -155,28 +141,38 @@ public final class LlamaEngine implements Engine {
             throw new ContextLengthExceededException("the prompt has " + n + " tokens but the context is "
                     + contextSize + " tokens (at least one must remain for the answer)");
         }
-        for (int id : request.prompt()) {
-            if (id < 0 || id >= model.config().vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (model.config().vocabSize() - 1) + ")");
-            }
-        }
+        checkIds(request.prompt());
         if (request.maxTokens() < 0) throw new IllegalArgumentException("max_tokens must be at least 0");
+        request.sampling().validate(vocabSize);
+        if (incoming.size() + waitingGauge >= maxQueue) {
+            rejections.incrementAndGet();
+            throw new EngineBusyException("too many requests are waiting (" + maxQueue + ")");
+        }
         Sequence s = new Sequence(request, contextSize);
-        if (!waiting.offer(s)) throw new EngineBusyException("too many requests are waiting (" + waiting.size() + ")");
+        incoming.add(s);
         return s;
     }
 
     @Override
+    public EngineStats stats() {
+        Scheduler sc = scheduler;
+        KvBlockPool kv = sc.pool();
+        return new EngineStats(runningGauge, waitingGauge + incoming.size(), kv.usedBlocks(), kv.totalBlocks(),
+                kv.cachedIdleBlocks(), kv.blockSize(), sc.promptTokens.get(), sc.generatedTokens.get(),
+                sc.prefixHitTokens.get(), sc.finished.get(), sc.cancelledCount.get(), rejections.get(),
+                sc.preemptions.get(), sc.timeToFirstToken.snapshot(), sc.interTokenLatency.snapshot());
+    }
+
+    @Override
     public void close() {
+        if (closed) return;
         closed = true;
         loop.interrupt();
         try {
-            loop.join(5000);
+            loop.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Sequence s : waiting) finish(s, FinishReason.CANCELLED);
-        waiting.clear();
         pool.close();
         try {
             resources.close();
@@ -185,135 +181,45 @@ public final class LlamaEngine implements Engine {
         }
     }
 
+    private void checkIds(int[] ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocabSize - 1) + ")");
+            }
+        }
+    }
+
     private void runLoop() {
         try {
             while (!closed) {
-                if (running.isEmpty()) {
-                    Sequence s = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (scheduler.idle()) {
+                    Sequence s = incoming.poll(100, TimeUnit.MILLISECONDS);
                     if (s == null) continue;
-                    admit(s);
+                    scheduler.waiting.add(s);
                 }
-                while (running.size() < parallel) {
-                    Sequence s = waiting.poll();
-                    if (s == null) break;
-                    admit(s);
-                }
-                step();
+                for (Sequence s; (s = incoming.poll()) != null; ) scheduler.waiting.add(s);
+                scheduler.step();
+                waitingGauge = scheduler.waiting.size();
+                runningGauge = scheduler.running.size();
             }
         } catch (InterruptedException e) {
             // shutting down
         } catch (RuntimeException | Error e) {
             String msg = "engine failure: " + e;
-            for (Sequence s : running) s.emit(new GenerationEvent.Failed(msg));
-            running.clear();
             System.err.println("cria: " + msg);
+            for (Sequence s : scheduler.running) scheduler.fail(s, msg);
+            for (Sequence s : scheduler.waiting) scheduler.fail(s, msg);
+            scheduler.running.clear();
+            scheduler.waiting.clear();
+            closed = true;
         }
-        for (Sequence s : running) finish(s, FinishReason.CANCELLED);
-        running.clear();
-    }
-
-    private void admit(Sequence s) {
-        if (s.cancelled) {
-            finish(s, FinishReason.CANCELLED);
-            return;
-        }
-        if (s.maxGenerated == 0) {
-            finish(s, FinishReason.LENGTH);
-            return;
-        }
-        s.kv = model.newSequence(contextSize);
-        s.sampler = new Sampler(model.config().vocabSize(), s.request.sampling());
-        s.decoder = tokenizer.streamingDecoder();
-        s.stops = new StopMatcher(s.request.stop());
-        running.add(s);
-    }
-
-    /** One forward pass over the next token of every running sequence plus prompt chunks, then sampling. */
-    private void step() {
-        running.removeIf(s -> {
-            if (s.cancelled) finish(s, FinishReason.CANCELLED);
-            return s.cancelled;
-        });
-        if (running.isEmpty()) return;
-        int n = 0;
-        int rows = 0;
-        // Sequences already generating first: one token each keeps their latency low.
-        for (Sequence s : running) {
-            if (s.computed >= s.promptLength && n < batchTokens.length) {
-                n = add(s, s.computed, n, true);
-                logitOwners[rows++] = s;
-            }
-        }
-        for (Sequence s : running) {
-            if (s.computed < s.promptLength && n < batchTokens.length) {
-                int take = Math.min(s.promptLength - s.computed, batchTokens.length - n);
-                for (int t = 0; t < take; t++) {
-                    boolean last = s.computed + t == s.promptLength - 1;
-                    n = add(s, s.computed + t, n, last);
-                    if (last) logitOwners[rows++] = s;
-                }
-            }
-        }
-        model.forward(n, batchTokens, batchPositions, batchKv, batchLogits, logits);
-        for (int i = 0; i < n; i++) batchKv[i] = null;
-        // Advance computed counters.
-        for (Sequence s : running) s.computed = s.kv.length();
-        int vocab = model.config().vocabSize();
-        for (int r = 0; r < rows; r++) {
-            Sequence s = logitOwners[r];
-            logitOwners[r] = null;
-            onLogits(s, r * vocab);
-        }
-        running.removeIf(s -> s.done);
-    }
-
-    private int add(Sequence s, int position, int n, boolean wantLogits) {
-        batchTokens[n] = s.tokens[position];
-        batchPositions[n] = position;
-        batchKv[n] = s.kv;
-        batchLogits[n] = wantLogits;
-        return n + 1;
-    }
-
-    private void onLogits(Sequence s, int off) {
-        int id = s.sampler.sample(logits, off);
-        s.sampler.accept(id);
-        TokenLogprob lp = s.request.topLogprobs() >= 0 ? logprob(off, id, s.request.topLogprobs()) : null;
-        if (endOfGeneration[id] && !s.request.ignoreEos()) {
-            finish(s, FinishReason.STOP);
-            return;
-        }
-        s.tokens[s.length++] = id;
-        String text = tokenizer.isSpecial(id) ? "" : s.decoder.accept(id);
-        String safe = s.stops.accept(text);
-        s.emit(new GenerationEvent.Token(id, safe, lp));
-        if (s.stops.stopped()) {
-            finish(s, FinishReason.STOP);
-        } else if (s.generated() >= s.maxGenerated) {
-            finish(s, FinishReason.LENGTH);
-        }
-    }
-
-    /** The model's log-probability of the sampled token and of the {@code top} most likely ones (raw logits, as vLLM reports by default). */
-    private TokenLogprob logprob(int off, int id, int top) {
-        logprobs.compute(logits, off);
-        List<TokenLogprob.Alternative> alts = new ArrayList<>(top);
-        for (Logprobs.Alternative a : logprobs.top(top)) {
-            alts.add(new TokenLogprob.Alternative(a.tokenId(), tokenizer.tokenBytes(a.tokenId()), a.logprob()));
-        }
-        return new TokenLogprob(id, tokenizer.tokenBytes(id), logprobs.logprob(id), alts);
-    }
-
-    private void finish(Sequence s, FinishReason reason) {
-        if (s.done) return;
-        s.done = true;
-        String tail = "";
-        if (s.decoder != null && s.stops != null && !s.stops.stopped()) {
-            String rest = s.decoder.flush();
-            tail = s.stops.accept(rest);
-            if (!s.stops.stopped()) tail += s.stops.flush();
-        }
-        s.kv = null; // frees the sequence's KV memory
-        s.emit(new GenerationEvent.Finished(reason, tail, new Usage(s.promptLength, s.generated(), 0)));
+        // Shutdown: everything still queued or running ends as cancelled.
+        for (Sequence s : scheduler.running) scheduler.finish(s, FinishReason.CANCELLED);
+        for (Sequence s : scheduler.waiting) scheduler.finish(s, FinishReason.CANCELLED);
+        for (Sequence s; (s = incoming.poll()) != null; ) scheduler.finish(s, FinishReason.CANCELLED);
+        scheduler.running.clear();
+        scheduler.waiting.clear();
+        waitingGauge = 0;
+        runningGauge = 0;
     }
 }

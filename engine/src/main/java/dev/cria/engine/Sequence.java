@@ -1,6 +1,6 @@
 package dev.cria.engine;
 
-import dev.cria.kv.SequenceKv;
+import dev.cria.kv.KvSequence;
 import dev.cria.sampling.Sampler;
 import dev.cria.tokenizer.StreamingDecoder;
 
@@ -13,17 +13,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class Sequence implements GenerationHandle {
     final GenerationRequest request;
+    final long submittedNanos = System.nanoTime();
     final int[] tokens;           // prompt followed by generated tokens
     final int promptLength;
     final int maxGenerated;       // max_tokens bounded by the context
     int length;                   // tokens known (prompt + generated)
-    int computed;                 // tokens whose KV is stored
-    SequenceKv kv;
+    int computed;                 // positions whose KV is stored; the next forward starts here
+    int cachedTokens = -1;        // prompt tokens reused from the prefix cache at first admission
+    long admittedOrder;           // larger = admitted later (preempted first)
+    long lastTokenNanos;
+    KvSequence kv;
     Sampler sampler;
     StreamingDecoder decoder;
     StopMatcher stops;
     volatile boolean cancelled;
     boolean done;
+    boolean scheduled;            // has tokens in the batch being built
     private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private volatile GenerationEvent last;
 
@@ -38,6 +43,11 @@ final class Sequence implements GenerationHandle {
 
     int generated() {
         return length - promptLength;
+    }
+
+    /** Still reading known tokens (the prompt, or everything again after a preemption). */
+    boolean prefilling() {
+        return computed < length - 1;
     }
 
     void emit(GenerationEvent e) {

@@ -3,7 +3,10 @@ package dev.cria.model;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Kernels;
 import dev.cria.kernels.MatMul;
-import dev.cria.kv.SequenceKv;
+import dev.cria.kv.KvBlockPool;
+import dev.cria.kv.KvSequence;
+import dev.cria.kv.KvStore;
+import dev.cria.kv.KvType;
 import dev.cria.tensor.WeightMatrix;
 
 /**
@@ -68,20 +71,26 @@ public final class LlamaModel {
         return maxBatch;
     }
 
-    /** A fresh KV store for one sequence of up to {@code maxTokens} tokens. */
-    public SequenceKv newSequence(int maxTokens) {
-        return new SequenceKv(c.blockCount(), c.kvDim(), maxTokens);
+    /** A KV pool of {@code blocks} blocks of {@code blockSize} tokens shaped for this model. */
+    public KvBlockPool newKvPool(int blockSize, int blocks, KvType type) {
+        return new KvBlockPool(c.blockCount(), c.kvDim(), blockSize, blocks, type);
+    }
+
+    /** A sequence with a float32 pool of its own holding up to {@code maxTokens} tokens (tests, benchmarks). */
+    public KvSequence newSequence(int maxTokens) {
+        return new KvSequence(newKvPool(16, (maxTokens + 15) / 16, KvType.F32));
     }
 
     /**
      * Runs {@code n} tokens. Token i is {@code tokens[i]} at {@code positions[i]} of sequence
      * {@code kv[i]}; a sequence's tokens must appear in increasing position order and its positions
-     * before them must already be in its KV store. For each i with {@code wantLogits[i]}, in order,
-     * writes vocabSize logits into {@code logits} (row after row). Updates each sequence's length.
+     * before them must already be in its KV store (blocks are reserved here if the caller has not).
+     * For each i with {@code wantLogits[i]}, in order, writes vocabSize logits into {@code logits}
+     * (row after row). The caller records the filled positions ({@link KvSequence#filled}).
      *
      * @return the number of logit rows written
      */
-    public int forward(int n, int[] tokens, int[] positions, SequenceKv[] kv, boolean[] wantLogits, float[] logits) {
+    public int forward(int n, int[] tokens, int[] positions, KvSequence[] kv, boolean[] wantLogits, float[] logits) {
         if (n > maxBatch) throw new IllegalArgumentException("batch of " + n + " exceeds " + maxBatch);
         int dim = c.embeddingLength();
         int kvDim = c.kvDim();
@@ -92,7 +101,9 @@ public final class LlamaModel {
             if (tokens[i] < 0 || tokens[i] >= emb.rows()) {
                 throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary (0.." + (emb.rows() - 1) + ")");
             }
-            kv[i].ensureCapacity(positions[i] + 1);
+            if (!kv[i].reserve(positions[i] + 1)) {
+                throw new IllegalStateException("no KV block free for position " + positions[i] + " (the engine reserves before forward)");
+            }
             embKernel.dequantize(emb.data(), emb.rowOffset(tokens[i]), x, i * dim, dim);
             rope.table(positions[i], ropeTables, i * hd);
         }
@@ -106,8 +117,7 @@ public final class LlamaModel {
             for (int i = 0; i < n; i++) {
                 rope.apply(q, i * c.qDim(), c.headCount(), ropeTables, i * hd);
                 rope.apply(k, i * kvDim, c.headCountKv(), ropeTables, i * hd);
-                System.arraycopy(k, i * kvDim, kv[i].keys(l), positions[i] * kvDim, kvDim);
-                System.arraycopy(v, i * kvDim, kv[i].values(l), positions[i] * kvDim, kvDim);
+                kv[i].store().write(l, kv[i].row(positions[i]), k, i * kvDim, v, i * kvDim);
             }
             final int layer = l;
             pool.parallelFor(n * c.headCount(), (from, to) -> attention(layer, from, to, positions, kv));
@@ -122,9 +132,6 @@ public final class LlamaModel {
             Ops.addInPlace(x, proj, n * dim);
         }
 
-        for (int i = 0; i < n; i++) {
-            if (positions[i] + 1 > kv[i].length()) kv[i].setLength(positions[i] + 1);
-        }
         int rows = 0;
         for (int i = 0; i < n; i++) {
             if (wantLogits != null && wantLogits[i]) {
@@ -141,11 +148,10 @@ public final class LlamaModel {
      * query head h reads kv head {@code h / (heads / kvHeads)}, over positions 0..positions[i],
      * with a one-pass (online) softmax that accumulates straight into the output slot.
      */
-    private void attention(int layer, int from, int to, int[] positions, SequenceKv[] kv) {
+    private void attention(int layer, int from, int to, int[] positions, KvSequence[] kv) {
         int hd = c.headDim();
         int heads = c.headCount();
         int group = heads / c.headCountKv();
-        int kvDim = c.kvDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
         for (int idx = from; idx < to; idx++) {
             int i = idx / heads;
@@ -153,14 +159,15 @@ public final class LlamaModel {
             int qOff = i * c.qDim() + h * hd;
             int outOff = qOff;
             int kvOff = (h / group) * hd;
-            float[] keys = kv[i].keys(layer);
-            float[] values = kv[i].values(layer);
+            KvSequence seq = kv[i];
+            KvStore store = seq.store();
             int last = positions[i];
             float max = Float.NEGATIVE_INFINITY;
             float sum = 0f;
             java.util.Arrays.fill(att, outOff, outOff + hd, 0f);
             for (int p = 0; p <= last; p++) {
-                float s = Ops.dot(q, qOff, keys, p * kvDim + kvOff, hd) * scale;
+                int row = seq.row(p);
+                float s = store.dotKey(layer, row, kvOff, q, qOff, hd) * scale;
                 if (s > max) {
                     float rescale = (float) Math.exp(max - s);
                     sum *= rescale;
@@ -169,7 +176,7 @@ public final class LlamaModel {
                 }
                 float e = (float) Math.exp(s - max);
                 sum += e;
-                Ops.axpy(att, outOff, values, p * kvDim + kvOff, hd, e);
+                store.addValue(layer, row, kvOff, e, att, outOff, hd);
             }
             Ops.scale(att, outOff, hd, 1f / sum);
         }

@@ -1,7 +1,7 @@
 package dev.cria.loader;
 
 import dev.cria.kernels.ComputePool;
-import dev.cria.kv.SequenceKv;
+import dev.cria.kv.KvSequence;
 import dev.cria.model.LlamaModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,14 +62,14 @@ class GoldenLogitsTest {
                 }
                 String where = modelFile + " / " + c.prompt();
                 int n = c.ids().length;
-                SequenceKv kv = m.newSequence(n + c.greedy().length + 1);
+                KvSequence kv = m.newSequence(n + c.greedy().length + 1);
                 float[] logits = new float[64 * vocab];
                 float[] last = new float[vocab];
                 for (int start = 0; start < n; start += 64) {
                     int k = Math.min(64, n - start);
                     int[] tokens = new int[k];
                     int[] pos = new int[k];
-                    SequenceKv[] kvs = new SequenceKv[k];
+                    KvSequence[] kvs = new KvSequence[k];
                     boolean[] want = new boolean[k];
                     for (int i = 0; i < k; i++) {
                         tokens[i] = c.ids()[start + i];
@@ -98,7 +98,7 @@ class GoldenLogitsTest {
                 for (int step = 0; step < c.greedy().length; step++) {
                     if (c.greedyMargin()[step] < marginThreshold) break;
                     assertThat(token).as("%s greedy step %d", where, step).isEqualTo(c.greedy()[step]);
-                    m.forward(1, new int[]{token}, new int[]{n + step}, new SequenceKv[]{kv}, new boolean[]{true}, one);
+                    m.forward(1, new int[]{token}, new int[]{n + step}, new KvSequence[]{kv}, new boolean[]{true}, one);
                     token = argmax(one, 0, vocab);
                 }
             }

@@ -1,7 +1,7 @@
 package dev.cria.loader;
 
 import dev.cria.kernels.ComputePool;
-import dev.cria.kv.SequenceKv;
+import dev.cria.kv.KvSequence;
 import dev.cria.model.LlamaModel;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class HfFolderMatchesGgufTest {
     /** Logits of the last token of each 64-token chunk (every chunk boundary crosses all layers). */
     private static float[] allLogits(LlamaModel m, int[] ids) {
         int vocab = m.config().vocabSize();
-        SequenceKv kv = m.newSequence(ids.length);
+        KvSequence kv = m.newSequence(ids.length);
         int chunks = (ids.length + 63) / 64;
         float[] out = new float[chunks * vocab];
         for (int ch = 0; ch < chunks; ch++) {
@@ -45,7 +45,7 @@ class HfFolderMatchesGgufTest {
             int k = Math.min(64, ids.length - start);
             int[] tokens = new int[k];
             int[] pos = new int[k];
-            SequenceKv[] kvs = new SequenceKv[k];
+            KvSequence[] kvs = new KvSequence[k];
             boolean[] want = new boolean[k];
             for (int i = 0; i < k; i++) {
                 tokens[i] = ids[start + i];

@@ -172,6 +172,12 @@ public class ScriptedEngine implements Engine {
     }
 
     @Override
+    public dev.cria.engine.EngineStats stats() {
+        var empty = new dev.cria.engine.EngineStats.Histogram(new double[0], new long[0], 0, 0);
+        return new dev.cria.engine.EngineStats(0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, empty, empty);
+    }
+
+    @Override
     public void close() {
         closed = true;
         loop.interrupt();

@@ -1,0 +1,181 @@
+package dev.cria.kv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The storage of all blocks' keys and values, row by row (row = block * blockSize + offset), per layer,
+ * with the three operations attention needs. Subclasses per {@link KvType}.
+ */
+public abstract sealed class KvStore {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    final int kvDim;
+
+    KvStore(int kvDim) {
+        this.kvDim = kvDim;
+    }
+
+    static KvStore create(KvType type, int layers, long rows, int kvDim) {
+        if (rows * kvDim > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("KV pool of " + rows + " tokens is too large for one layer array; lower --kv-memory or --ctx-size");
+        }
+        return switch (type) {
+            case F32 -> new F32(layers, (int) rows, kvDim);
+            case F16 -> new F16(layers, (int) rows, kvDim);
+            case Q8_0 -> {
+                if (kvDim % 32 != 0) throw new IllegalArgumentException("q8_0 KV needs kv width divisible by 32, got " + kvDim);
+                yield new Q8(layers, (int) rows, kvDim);
+            }
+        };
+    }
+
+    /** Stores one token's keys and values (kvDim floats each) at {@code row} of {@code layer}. */
+    public abstract void write(int layer, int row, float[] k, int kOff, float[] v, int vOff);
+
+    /** {@code Σ q[qOff + j] * key(row)[off + j]} for j < n ({@code off} a head's offset within the row). */
+    public abstract float dotKey(int layer, int row, int off, float[] q, int qOff, int n);
+
+    /** {@code out[outOff + j] += w * value(row)[off + j]} for j < n. */
+    public abstract void addValue(int layer, int row, int off, float w, float[] out, int outOff, int n);
+
+    static final class F32 extends KvStore {
+        private final float[][] keys;
+        private final float[][] values;
+
+        F32(int layers, int rows, int kvDim) {
+            super(kvDim);
+            keys = new float[layers][rows * kvDim];
+            values = new float[layers][rows * kvDim];
+        }
+
+        @Override
+        public void write(int layer, int row, float[] k, int kOff, float[] v, int vOff) {
+            System.arraycopy(k, kOff, keys[layer], row * kvDim, kvDim);
+            System.arraycopy(v, vOff, values[layer], row * kvDim, kvDim);
+        }
+
+        @Override
+        public float dotKey(int layer, int row, int off, float[] q, int qOff, int n) {
+            float[] a = keys[layer];
+            int base = row * kvDim + off;
+            FloatVector acc = FloatVector.zero(S);
+            int j = 0;
+            for (int u = S.loopBound(n); j < u; j += S.length()) {
+                acc = FloatVector.fromArray(S, q, qOff + j).fma(FloatVector.fromArray(S, a, base + j), acc);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) s += q[qOff + j] * a[base + j];
+            return s;
+        }
+
+        @Override
+        public void addValue(int layer, int row, int off, float w, float[] out, int outOff, int n) {
+            float[] a = values[layer];
+            int base = row * kvDim + off;
+            FloatVector wv = FloatVector.broadcast(S, w);
+            int j = 0;
+            for (int u = S.loopBound(n); j < u; j += S.length()) {
+                FloatVector.fromArray(S, a, base + j).fma(wv, FloatVector.fromArray(S, out, outOff + j)).intoArray(out, outOff + j);
+            }
+            for (; j < n; j++) out[outOff + j] += w * a[base + j];
+        }
+    }
+
+    static final class F16 extends KvStore {
+        private final short[][] keys;
+        private final short[][] values;
+
+        F16(int layers, int rows, int kvDim) {
+            super(kvDim);
+            keys = new short[layers][rows * kvDim];
+            values = new short[layers][rows * kvDim];
+        }
+
+        @Override
+        public void write(int layer, int row, float[] k, int kOff, float[] v, int vOff) {
+            short[] ka = keys[layer];
+            short[] va = values[layer];
+            int base = row * kvDim;
+            for (int j = 0; j < kvDim; j++) {
+                ka[base + j] = Float.floatToFloat16(k[kOff + j]);
+                va[base + j] = Float.floatToFloat16(v[vOff + j]);
+            }
+        }
+
+        @Override
+        public float dotKey(int layer, int row, int off, float[] q, int qOff, int n) {
+            short[] a = keys[layer];
+            int base = row * kvDim + off;
+            float s = 0;
+            for (int j = 0; j < n; j++) s += q[qOff + j] * Float.float16ToFloat(a[base + j]);
+            return s;
+        }
+
+        @Override
+        public void addValue(int layer, int row, int off, float w, float[] out, int outOff, int n) {
+            short[] a = values[layer];
+            int base = row * kvDim + off;
+            for (int j = 0; j < n; j++) out[outOff + j] += w * Float.float16ToFloat(a[base + j]);
+        }
+    }
+
+    /** ggml's Q8_0 per 32 values: scale = max|x| / 127, q = round(x / scale) (quantize_row_q8_0). */
+    static final class Q8 extends KvStore {
+        private final byte[][] keys;
+        private final byte[][] values;
+        private final float[][] keyScales;
+        private final float[][] valueScales;
+
+        Q8(int layers, int rows, int kvDim) {
+            super(kvDim);
+            keys = new byte[layers][rows * kvDim];
+            values = new byte[layers][rows * kvDim];
+            keyScales = new float[layers][rows * kvDim / 32];
+            valueScales = new float[layers][rows * kvDim / 32];
+        }
+
+        @Override
+        public void write(int layer, int row, float[] k, int kOff, float[] v, int vOff) {
+            quantize(k, kOff, keys[layer], keyScales[layer], row * kvDim, kvDim);
+            quantize(v, vOff, values[layer], valueScales[layer], row * kvDim, kvDim);
+        }
+
+        private static void quantize(float[] x, int xOff, byte[] q, float[] scales, int base, int n) {
+            for (int b = 0; b < n; b += 32) {
+                float amax = 0;
+                for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[xOff + b + j]));
+                float d = amax / 127f;
+                float id = d != 0 ? 1f / d : 0f;
+                scales[(base + b) / 32] = d;
+                for (int j = 0; j < 32; j++) q[base + b + j] = (byte) Math.round(x[xOff + b + j] * id);
+            }
+        }
+
+        @Override
+        public float dotKey(int layer, int row, int off, float[] qv, int qOff, int n) {
+            byte[] a = keys[layer];
+            float[] sc = keyScales[layer];
+            int base = row * kvDim + off;
+            float s = 0;
+            for (int b = 0; b < n; b += 32) {
+                float blockSum = 0;
+                for (int j = 0; j < 32; j++) blockSum += qv[qOff + b + j] * a[base + b + j];
+                s += blockSum * sc[(base + b) / 32];
+            }
+            return s;
+        }
+
+        @Override
+        public void addValue(int layer, int row, int off, float w, float[] out, int outOff, int n) {
+            byte[] a = values[layer];
+            float[] sc = valueScales[layer];
+            int base = row * kvDim + off;
+            for (int b = 0; b < n; b += 32) {
+                float ws = w * sc[(base + b) / 32];
+                for (int j = 0; j < 32; j++) out[outOff + b + j] += ws * a[base + b + j];
+            }
+        }
+    }
+}
