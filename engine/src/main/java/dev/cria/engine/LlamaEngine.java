@@ -38,7 +38,6 @@ public final class LlamaEngine implements Engine {
     private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong rejections = new AtomicLong();
     private volatile int waitingGauge;
-    private volatile int runningGauge;
     private final Thread loop;
     private volatile boolean closed;
 
@@ -157,7 +156,7 @@ public final class LlamaEngine implements Engine {
     public EngineStats stats() {
         Scheduler sc = scheduler;
         KvBlockPool kv = sc.pool();
-        return new EngineStats(runningGauge, waitingGauge + incoming.size(), kv.usedBlocks(), kv.totalBlocks(),
+        return new EngineStats(sc.runningCount.get(), waitingGauge + incoming.size(), kv.usedBlocks(), kv.totalBlocks(),
                 kv.cachedIdleBlocks(), kv.blockSize(), sc.promptTokens.get(), sc.generatedTokens.get(),
                 sc.prefixHitTokens.get(), sc.finished.get(), sc.cancelledCount.get(), rejections.get(),
                 sc.preemptions.get(), sc.timeToFirstToken.snapshot(), sc.interTokenLatency.snapshot());
@@ -200,7 +199,6 @@ public final class LlamaEngine implements Engine {
                 for (Sequence s; (s = incoming.poll()) != null; ) scheduler.waiting.add(s);
                 scheduler.step();
                 waitingGauge = scheduler.waiting.size();
-                runningGauge = scheduler.running.size();
             }
         } catch (InterruptedException e) {
             // shutting down
@@ -220,6 +218,5 @@ public final class LlamaEngine implements Engine {
         scheduler.running.clear();
         scheduler.waiting.clear();
         waitingGauge = 0;
-        runningGauge = 0;
     }
 }

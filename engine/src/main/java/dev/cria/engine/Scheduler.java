@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,6 +51,8 @@ final class Scheduler {
     final AtomicLong finished = new AtomicLong();
     final AtomicLong cancelledCount = new AtomicLong();
     final AtomicLong preemptions = new AtomicLong();
+    /** Sequences holding KV (admitted, not finished or preempted); updated before their events are emitted. */
+    final AtomicInteger runningCount = new AtomicInteger();
     final LatencyHistogram timeToFirstToken = new LatencyHistogram();
     final LatencyHistogram interTokenLatency = new LatencyHistogram();
 
@@ -177,6 +180,7 @@ final class Scheduler {
 
     /** Frees a running sequence's KV and puts it first in line; it recomputes its tokens when readmitted. */
     private void preempt(Sequence victim) {
+        runningCount.decrementAndGet();
         victim.kv.release();
         victim.kv = null;
         victim.computed = 0;
@@ -239,6 +243,7 @@ final class Scheduler {
                 s.stops = new StopMatcher(s.request.stop());
             }
             running.add(s);
+            runningCount.incrementAndGet();
         }
     }
 
@@ -246,7 +251,7 @@ final class Scheduler {
         int b = pool.blockSize();
         if (s.length <= b) return false;
         for (Sequence r : running) {
-            if (r.prefilling() && r.computed < b && r.length > b && Arrays.equals(r.tokens, 0, b, s.tokens, 0, b)) return true;
+            if (r.prefilling() && r.length > b && Arrays.equals(r.tokens, 0, b, s.tokens, 0, b)) return true;
         }
         return false;
     }
@@ -298,6 +303,7 @@ final class Scheduler {
         if (s.kv != null) {
             s.kv.release();
             s.kv = null;
+            runningCount.decrementAndGet();
         }
         finished.incrementAndGet();
         if (reason == FinishReason.CANCELLED) cancelledCount.incrementAndGet();
@@ -310,6 +316,7 @@ final class Scheduler {
         if (s.kv != null) {
             s.kv.release();
             s.kv = null;
+            runningCount.decrementAndGet();
         }
         finished.incrementAndGet();
         s.emit(new GenerationEvent.Failed(message));

@@ -38,13 +38,13 @@ public final class KvBlockPool {
     private int lruTail = -1;
     private int lruCount;
 
-    public KvBlockPool(int layers, int kvDim, int blockSize, int blocks, KvType type) {
+    public KvBlockPool(int layers, int kvDim, int headDim, int blockSize, int blocks, KvType type) {
         if (blocks < 1 || blockSize < 1) throw new IllegalArgumentException("KV pool needs at least one block");
         this.layers = layers;
         this.kvDim = kvDim;
         this.blockSize = blockSize;
         this.blocks = blocks;
-        this.store = KvStore.create(type, layers, (long) blocks * blockSize, kvDim);
+        this.store = KvStore.create(type, layers, (long) blocks * blockSize, kvDim, headDim);
         this.refCount = new int[blocks];
         this.hashOf = new long[blocks];
         this.parentOf = new long[blocks];

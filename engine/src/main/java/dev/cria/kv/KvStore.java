@@ -17,17 +17,14 @@ public abstract sealed class KvStore {
         this.kvDim = kvDim;
     }
 
-    static KvStore create(KvType type, int layers, long rows, int kvDim) {
+    static KvStore create(KvType type, int layers, long rows, int kvDim, int headDim) {
         if (rows * kvDim > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("KV pool of " + rows + " tokens is too large for one layer array; lower --kv-memory or --ctx-size");
         }
         return switch (type) {
             case F32 -> new F32(layers, (int) rows, kvDim);
             case F16 -> new F16(layers, (int) rows, kvDim);
-            case Q8_0 -> {
-                if (kvDim % 32 != 0) throw new IllegalArgumentException("q8_0 KV needs kv width divisible by 32, got " + kvDim);
-                yield new Q8(layers, (int) rows, kvDim);
-            }
+            case Q8_0 -> new Q8(layers, (int) rows, kvDim, Q8.blockFor(headDim));
         };
     }
 
@@ -121,19 +118,31 @@ public abstract sealed class KvStore {
         }
     }
 
-    /** ggml's Q8_0 per 32 values: scale = max|x| / 127, q = round(x / scale) (quantize_row_q8_0). */
+    /**
+     * ggml's Q8_0 rounding per block of 32 values (scale = max|x| / 127, q = round(x / scale), as
+     * quantize_row_q8_0), with blocks that never straddle two heads: heads narrower than 32 (the tiny
+     * test model's 16) use blocks of the head width.
+     */
     static final class Q8 extends KvStore {
+        private final int qb;
         private final byte[][] keys;
         private final byte[][] values;
         private final float[][] keyScales;
         private final float[][] valueScales;
 
-        Q8(int layers, int rows, int kvDim) {
+        Q8(int layers, int rows, int kvDim, int qb) {
             super(kvDim);
+            this.qb = qb;
             keys = new byte[layers][rows * kvDim];
             values = new byte[layers][rows * kvDim];
-            keyScales = new float[layers][rows * kvDim / 32];
-            valueScales = new float[layers][rows * kvDim / 32];
+            keyScales = new float[layers][rows * kvDim / qb];
+            valueScales = new float[layers][rows * kvDim / qb];
+        }
+
+        static int blockFor(int headDim) {
+            int qb = Math.min(32, headDim);
+            if (headDim % qb != 0) throw new IllegalArgumentException("q8_0 KV needs a head width divisible by " + qb + ", got " + headDim);
+            return qb;
         }
 
         @Override
@@ -142,14 +151,14 @@ public abstract sealed class KvStore {
             quantize(v, vOff, values[layer], valueScales[layer], row * kvDim, kvDim);
         }
 
-        private static void quantize(float[] x, int xOff, byte[] q, float[] scales, int base, int n) {
-            for (int b = 0; b < n; b += 32) {
+        private void quantize(float[] x, int xOff, byte[] q, float[] scales, int base, int n) {
+            for (int b = 0; b < n; b += qb) {
                 float amax = 0;
-                for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[xOff + b + j]));
+                for (int j = 0; j < qb; j++) amax = Math.max(amax, Math.abs(x[xOff + b + j]));
                 float d = amax / 127f;
                 float id = d != 0 ? 1f / d : 0f;
-                scales[(base + b) / 32] = d;
-                for (int j = 0; j < 32; j++) q[base + b + j] = (byte) Math.round(x[xOff + b + j] * id);
+                scales[(base + b) / qb] = d;
+                for (int j = 0; j < qb; j++) q[base + b + j] = (byte) Math.round(x[xOff + b + j] * id);
             }
         }
 
@@ -159,10 +168,10 @@ public abstract sealed class KvStore {
             float[] sc = keyScales[layer];
             int base = row * kvDim + off;
             float s = 0;
-            for (int b = 0; b < n; b += 32) {
+            for (int b = 0; b < n; b += qb) {
                 float blockSum = 0;
-                for (int j = 0; j < 32; j++) blockSum += qv[qOff + b + j] * a[base + b + j];
-                s += blockSum * sc[(base + b) / 32];
+                for (int j = 0; j < qb; j++) blockSum += qv[qOff + b + j] * a[base + b + j];
+                s += blockSum * sc[(base + b) / qb];
             }
             return s;
         }
@@ -172,9 +181,9 @@ public abstract sealed class KvStore {
             byte[] a = values[layer];
             float[] sc = valueScales[layer];
             int base = row * kvDim + off;
-            for (int b = 0; b < n; b += 32) {
-                float ws = w * sc[(base + b) / 32];
-                for (int j = 0; j < 32; j++) out[outOff + b + j] += ws * a[base + b + j];
+            for (int b = 0; b < n; b += qb) {
+                float ws = w * sc[(base + b) / qb];
+                for (int j = 0; j < qb; j++) out[outOff + b + j] += ws * a[base + b + j];
             }
         }
     }

@@ -14,7 +14,7 @@ public enum KvType {
         return switch (this) {
             case F32 -> 4L * kvDim;
             case F16 -> 2L * kvDim;
-            case Q8_0 -> kvDim + 4L * (kvDim / 32);
+            case Q8_0 -> kvDim + 4L * (kvDim / 32); // 32-value blocks (16 for heads of 16)
         };
     }
 }

@@ -73,7 +73,7 @@ public final class LlamaModel {
 
     /** A KV pool of {@code blocks} blocks of {@code blockSize} tokens shaped for this model. */
     public KvBlockPool newKvPool(int blockSize, int blocks, KvType type) {
-        return new KvBlockPool(c.blockCount(), c.kvDim(), blockSize, blocks, type);
+        return new KvBlockPool(c.blockCount(), c.kvDim(), c.headDim(), blockSize, blocks, type);
     }
 
     /** A sequence with a float32 pool of its own holding up to {@code maxTokens} tokens (tests, benchmarks). */
