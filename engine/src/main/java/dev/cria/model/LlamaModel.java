@@ -38,6 +38,8 @@ public final class LlamaModel {
     private final float[] up;     // [n][ff]
     private final float[] ropeTables; // [n][headDim]: cos, sin per pair
     private final float[] normed;     // final-normed rows that want logits [n][dim]
+    private final float[] runningMax; // online softmax state per (token, head)
+    private final float[] runningSum;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch) {
         this.c = config;
@@ -57,6 +59,8 @@ public final class LlamaModel {
         up = new float[maxBatch * config.feedForwardLength()];
         ropeTables = new float[maxBatch * config.headDim()];
         normed = new float[maxBatch * dim];
+        runningMax = new float[maxBatch * config.headCount()];
+        runningSum = new float[maxBatch * config.headCount()];
     }
 
     public LlamaConfig config() {
@@ -120,7 +124,7 @@ public final class LlamaModel {
                 kv[i].store().write(l, kv[i].row(positions[i]), k, i * kvDim, v, i * kvDim);
             }
             final int layer = l;
-            pool.parallelFor(n * c.headCount(), (from, to) -> attention(layer, from, to, positions, kv));
+            pool.parallelFor(n * c.headCountKv(), (from, to) -> attention(layer, from, to, positions, kv));
             MatMul.matmul(pool, lw.wo(), att, n, proj);
             Ops.addInPlace(x, proj, n * dim);
 
@@ -144,41 +148,48 @@ public final class LlamaModel {
     }
 
     /**
-     * Causal grouped-query attention for the (token, head) pairs {@code from..to} (index = i * heads + h):
-     * query head h reads kv head {@code h / (heads / kvHeads)}, over positions 0..positions[i],
-     * with a one-pass (online) softmax that accumulates straight into the output slot.
+     * Causal grouped-query attention for the (token, kv head) pairs {@code from..to} (index = i * kvHeads + g).
+     * The query heads of group g (heads g*group .. g*group+group-1; llama.cpp's GQA mapping h / group)
+     * all read kv head g, so each key and value row is loaded once for the whole group. A one-pass
+     * (online) softmax accumulates straight into each head's output slot: no scratch per position,
+     * whatever the context length.
      */
     private void attention(int layer, int from, int to, int[] positions, KvSequence[] kv) {
         int hd = c.headDim();
-        int heads = c.headCount();
-        int group = heads / c.headCountKv();
+        int kvHeads = c.headCountKv();
+        int group = c.headCount() / kvHeads;
         float scale = (float) (1.0 / Math.sqrt(hd));
         for (int idx = from; idx < to; idx++) {
-            int i = idx / heads;
-            int h = idx % heads;
-            int qOff = i * c.qDim() + h * hd;
-            int outOff = qOff;
-            int kvOff = (h / group) * hd;
+            int i = idx / kvHeads;
+            int g = idx % kvHeads;
+            int kvOff = g * hd;
+            int head0 = i * c.headCount() + g * group;   // index into runningMax / runningSum
+            int qOff0 = i * c.qDim() + g * group * hd;    // the group's first query (and output) slot
             KvSequence seq = kv[i];
             KvStore store = seq.store();
+            java.util.Arrays.fill(att, qOff0, qOff0 + group * hd, 0f);
+            java.util.Arrays.fill(runningMax, head0, head0 + group, Float.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(runningSum, head0, head0 + group, 0f);
             int last = positions[i];
-            float max = Float.NEGATIVE_INFINITY;
-            float sum = 0f;
-            java.util.Arrays.fill(att, outOff, outOff + hd, 0f);
             for (int p = 0; p <= last; p++) {
                 int row = seq.row(p);
-                float s = store.dotKey(layer, row, kvOff, q, qOff, hd) * scale;
-                if (s > max) {
-                    float rescale = (float) Math.exp(max - s);
-                    sum *= rescale;
-                    Ops.scale(att, outOff, hd, rescale);
-                    max = s;
+                for (int hh = 0; hh < group; hh++) {
+                    int off = qOff0 + hh * hd;
+                    float s = store.dotKey(layer, row, kvOff, q, off, hd) * scale;
+                    float max = runningMax[head0 + hh];
+                    if (s > max) {
+                        float rescale = (float) Math.exp(max - s);
+                        runningSum[head0 + hh] *= rescale;
+                        Ops.scale(att, off, hd, rescale);
+                        runningMax[head0 + hh] = s;
+                        max = s;
+                    }
+                    float e = (float) Math.exp(s - max);
+                    runningSum[head0 + hh] += e;
+                    store.addValue(layer, row, kvOff, e, att, off, hd);
                 }
-                float e = (float) Math.exp(s - max);
-                sum += e;
-                store.addValue(layer, row, kvOff, e, att, outOff, hd);
             }
-            Ops.scale(att, outOff, hd, 1f / sum);
+            for (int hh = 0; hh < group; hh++) Ops.scale(att, qOff0 + hh * hd, hd, 1f / runningSum[head0 + hh]);
         }
     }
 }
