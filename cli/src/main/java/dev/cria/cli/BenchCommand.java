@@ -3,6 +3,7 @@ package dev.cria.cli;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.ReadBandwidth;
 import dev.cria.kv.KvSequence;
+import dev.cria.kv.KvType;
 import dev.cria.loader.ModelLoader;
 import dev.cria.loader.SyntheticModel;
 import dev.cria.model.LlamaConfig;
@@ -39,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Threads (0 = all cores)") int threads;
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3") int reps;
     @Option(names = {"-b", "--batch"}, defaultValue = "512", description = "Tokens per forward pass in pp") int batch;
+    @Option(names = {"-d", "--depth"}, defaultValue = "0",
+            description = "Context already in the KV cache before each test (llama-bench -d); filled without computing, for timing only") int depth;
+    @Option(names = "--kv-type", defaultValue = "f32", description = "KV storage: f32, f16, q8_0 (default ${DEFAULT-VALUE})") String kvType;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
     @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth measurement") boolean noBandwidth;
 
@@ -49,6 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((model == null) == (synthetic == null)) throw new IllegalArgumentException("give either MODEL or --synthetic SIZE:TYPE");
+        KvType kv = parseKvType(kvType);
         if (promptTokens < 0 || genTokens < 0 || reps < 1 || batch < 1) throw new IllegalArgumentException("-p, -n must be >= 0; -r, -b >= 1");
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         LlamaConfig config;
@@ -74,14 +79,15 @@ final class BenchCommand implements Callable<Integer> {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
             LlamaModel m = new LlamaModel(config, weights, pool, Math.max(1, Math.min(batch, Math.max(promptTokens, 1))));
             SplittableRandom rnd = new SplittableRandom(1);
-            int ctx = Math.max(promptTokens, genTokens) + 1;
+            int ctx = depth + Math.max(promptTokens, genTokens) + 1;
+            String at = depth > 0 ? " @ d" + depth : "";
             if (promptTokens > 0) {
-                double[] tps = run(reps, () -> pp(m, promptTokens, ctx, rnd));
-                results.add(new Result("pp" + promptTokens, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+                double[] tps = run(reps, () -> pp(m, promptTokens, fresh(m, ctx, kv), rnd));
+                results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
             }
             if (genTokens > 0) {
-                double[] tps = run(reps, () -> tg(m, genTokens, ctx, rnd));
-                results.add(new Result("tg" + genTokens, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+                double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv), rnd));
+                results.add(new Result("tg" + genTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
             }
         }
         print(results);
@@ -99,8 +105,26 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private static double pp(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
-        KvSequence kv = m.newSequence(ctx);
+    static KvType parseKvType(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32" -> KvType.F32;
+            case "f16" -> KvType.F16;
+            case "q8_0" -> KvType.Q8_0;
+            default -> throw new IllegalArgumentException("--kv-type must be f32, f16 or q8_0, got '" + s + "'");
+        };
+    }
+
+    /** A sequence whose first {@code depth} positions count as filled (zeros: attention costs the same). */
+    private KvSequence fresh(LlamaModel m, int ctx, KvType kv) {
+        KvSequence s = new KvSequence(m.newKvPool(16, (ctx + 15) / 16, kv));
+        if (depth > 0) {
+            s.reserve(depth);
+            s.filled(depth, new int[depth]);
+        }
+        return s;
+    }
+
+    private double pp(LlamaModel m, int n, KvSequence kv, SplittableRandom rnd) {
         int b = m.maxBatch();
         int[] tokens = new int[b];
         int[] pos = new int[b];
@@ -112,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
             int k = Math.min(b, n - done);
             for (int i = 0; i < k; i++) {
                 tokens[i] = rnd.nextInt(m.config().vocabSize());
-                pos[i] = done + i;
+                pos[i] = depth + done + i;
                 kvs[i] = kv;
                 want[i] = done + i == n - 1;
             }
@@ -122,8 +146,7 @@ final class BenchCommand implements Callable<Integer> {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static double tg(LlamaModel m, int n, int ctx, SplittableRandom rnd) {
-        KvSequence kv = m.newSequence(ctx);
+    private double tg(LlamaModel m, int n, KvSequence kv, SplittableRandom rnd) {
         int[] token = {rnd.nextInt(m.config().vocabSize())};
         int[] pos = {0};
         KvSequence[] kvs = {kv};
@@ -131,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         float[] logits = new float[m.config().vocabSize()];
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            pos[0] = i;
+            pos[0] = depth + i;
             m.forward(1, token, pos, kvs, want, logits);
             token[0] = argmax(logits);
         }

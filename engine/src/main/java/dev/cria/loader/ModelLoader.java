@@ -59,11 +59,26 @@ public final class ModelLoader {
     public static Engine openEngine(Path model, EngineOptions options) {
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
         Tokenizer tokenizer = loadTokenizer(model);
-        Weights w = loadWeights(model);
+        return start(model.toAbsolutePath().toString(), loadWeights(model), tokenizer, options);
+    }
+
+    /**
+     * An engine on random weights with real Llama 3.2 shapes ({@link SyntheticModel}, e.g. "1b:Q4_0")
+     * and the Llama 3 tokenizer of {@code tokenizerSource} (any Llama 3 GGUF file or HF folder):
+     * for load tests of the whole server without downloading weights. Its text is gibberish.
+     */
+    public static Engine openSynthetic(String spec, Path tokenizerSource, EngineOptions options) {
+        Tokenizer tokenizer = loadTokenizer(tokenizerSource);
+        SyntheticModel.Synthetic s = SyntheticModel.create(spec);
+        Weights w = new Weights(s.config(), s.weights(), s.description(), s.description(), s.arena()::close);
+        return start("synthetic:" + spec, w, tokenizer, options);
+    }
+
+    private static Engine start(String path, Weights w, Tokenizer tokenizer, EngineOptions options) {
         try {
             LlamaConfig c = w.config();
             if (tokenizer.vocabSize() > c.vocabSize()) {
-                throw new ModelFormatException(model.getFileName() + ": the tokenizer has " + tokenizer.vocabSize()
+                throw new ModelFormatException(w.name() + ": the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the model only " + c.vocabSize());
             }
             int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(8192, c.contextLength());
@@ -73,7 +88,7 @@ public final class ModelLoader {
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
             ComputePool pool = new ComputePool(threads);
             LlamaModel m = new LlamaModel(c, w.weights(), pool, MAX_BATCH);
-            ModelInfo info = new ModelInfo(w.name(), model.toAbsolutePath().toString(), "llama", ctx, c.contextLength(),
+            ModelInfo info = new ModelInfo(w.name(), path, "llama", ctx, c.contextLength(),
                     c.vocabSize(), w.weights().parameterCount(), w.weights().layers().get(0).wq().type().name());
             return new LlamaEngine(m, tokenizer, info, pool, options, w);
         } catch (RuntimeException e) {
