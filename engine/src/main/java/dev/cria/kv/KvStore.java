@@ -1,5 +1,6 @@
 package dev.cria.kv;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -139,8 +140,12 @@ public abstract sealed class KvStore {
             valueScales = new float[layers][rows * kvDim / qb];
         }
 
+        private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+        private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+
         static int blockFor(int headDim) {
             int qb = Math.min(32, headDim);
+            if (qb % 8 != 0) throw new IllegalArgumentException("q8_0 KV needs a head width divisible by 8, got " + headDim);
             if (headDim % qb != 0) throw new IllegalArgumentException("q8_0 KV needs a head width divisible by " + qb + ", got " + headDim);
             return qb;
         }
@@ -167,13 +172,16 @@ public abstract sealed class KvStore {
             byte[] a = keys[layer];
             float[] sc = keyScales[layer];
             int base = row * kvDim + off;
-            float s = 0;
+            FloatVector total = FloatVector.zero(F8);
             for (int b = 0; b < n; b += qb) {
-                float blockSum = 0;
-                for (int j = 0; j < qb; j++) blockSum += qv[qOff + b + j] * a[base + b + j];
-                s += blockSum * sc[(base + b) / qb];
+                FloatVector acc = FloatVector.zero(F8);
+                for (int j = 0; j < qb; j += 8) {
+                    FloatVector k = (FloatVector) ByteVector.fromArray(B8, a, base + b + j).convertShape(VectorOperators.B2F, F8, 0);
+                    acc = FloatVector.fromArray(F8, qv, qOff + b + j).fma(k, acc);
+                }
+                total = acc.fma(FloatVector.broadcast(F8, sc[(base + b) / qb]), total);
             }
-            return s;
+            return total.reduceLanes(VectorOperators.ADD);
         }
 
         @Override
@@ -182,8 +190,11 @@ public abstract sealed class KvStore {
             float[] sc = valueScales[layer];
             int base = row * kvDim + off;
             for (int b = 0; b < n; b += qb) {
-                float ws = w * sc[(base + b) / qb];
-                for (int j = 0; j < qb; j++) out[outOff + b + j] += ws * a[base + b + j];
+                FloatVector ws = FloatVector.broadcast(F8, w * sc[(base + b) / qb]);
+                for (int j = 0; j < qb; j += 8) {
+                    FloatVector v = (FloatVector) ByteVector.fromArray(B8, a, base + b + j).convertShape(VectorOperators.B2F, F8, 0);
+                    v.fma(ws, FloatVector.fromArray(F8, out, outOff + b + j)).intoArray(out, outOff + b + j);
+                }
             }
         }
     }
