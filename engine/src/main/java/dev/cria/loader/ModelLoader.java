@@ -58,8 +58,19 @@ public final class ModelLoader {
 
     public static Engine openEngine(Path model, EngineOptions options) {
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        Tokenizer tokenizer = loadTokenizer(model);
-        return start(model.toAbsolutePath().toString(), loadWeights(model), tokenizer, options);
+        if (Files.isDirectory(model)) {
+            return start(model.toAbsolutePath().toString(), HfLlama.load(model), HfLlama.tokenizer(model), options);
+        }
+        // One mapping and one header parse serve both the tokenizer and the weights.
+        Weights w = loadWeights(model);
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.fromGguf((GgufFile) w.source());
+        } catch (RuntimeException e) {
+            closeQuietly(w);
+            throw e;
+        }
+        return start(model.toAbsolutePath().toString(), w, tokenizer, options);
     }
 
     /**
@@ -92,12 +103,16 @@ public final class ModelLoader {
                     c.vocabSize(), w.weights().parameterCount(), w.weights().layers().get(0).wq().type().name());
             return new LlamaEngine(m, tokenizer, info, pool, options, w);
         } catch (RuntimeException e) {
-            try {
-                w.close();
-            } catch (Exception ignored) {
-                // already failing
-            }
+            closeQuietly(w);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already failing with a better message
         }
     }
 
