@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -162,6 +163,10 @@ final class LoadBenchCommand implements Callable<Integer> {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
             String base;
             if (model != null) {
+                // The in-process server's per-request log lines would drown the report (slf4j-simple reads this once, at first use).
+                if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+                    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+                }
                 int queue = maxQueue > 0 ? maxQueue : Math.max(64, concurrency);
                 engine = Engine.open(model, new EngineOptions(ctxSize, threads, queue, parallel, kvMemory, kvType));
                 server = CriaServer.start(engine, ServerOptions.defaults());
@@ -258,9 +263,9 @@ final class LoadBenchCommand implements Callable<Integer> {
             return;
         }
         LoadBenchReport.printTable(System.out, reports);
-        if (single != null) System.out.printf(java.util.Locale.ROOT, "%nthroughput with %d clients / with 1: %.2fx%n", main.concurrency(), ratio);
+        if (single != null) System.out.printf(Locale.ROOT, "%nthroughput with %d clients / with 1: %.2fx%n", main.concurrency(), ratio);
         if (main.serverCancelled() != null) {
-            System.out.printf(java.util.Locale.ROOT, "server: %d cancelled, %d preempted, %d KV blocks still held after the run; mean prompt %.0f tokens%n",
+            System.out.printf(Locale.ROOT, "server: %d cancelled, %d preempted, %d KV blocks still held after the run; mean prompt %.0f tokens%n",
                     main.serverCancelled(), main.serverPreemptions(), main.kvBlocksUsedAfter(), main.meanPromptTokens());
         }
     }

@@ -22,7 +22,7 @@ public final class PrometheusText {
     /** The exposition of an engine snapshot; {@code stats} null = the model is not loaded (only cria_model_loaded). */
     public static String render(EngineStats stats) {
         PrometheusText t = new PrometheusText();
-        t.gauge("cria_model_loaded", "1 when the model is loaded and requests are served, else 0.", stats == null ? 0 : 1);
+        t.gauge("cria_model_loaded", "1 once the model is loaded, 0 while it loads (or failed to).", stats == null ? 0 : 1);
         if (stats == null) return t.out.toString();
         t.gauge("cria_requests_running", "Requests generating now (holding KV blocks).", stats.requestsRunning());
         t.gauge("cria_requests_waiting", "Requests queued for a free sequence slot or KV memory.", stats.requestsWaiting());
