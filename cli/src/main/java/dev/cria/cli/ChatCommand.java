@@ -147,7 +147,7 @@ final class ChatCommand implements Callable<Integer> {
 
         private void answer(String userText) throws InterruptedException {
             history.add(ChatMessage.of("user", userText));
-            int[] prompt = engine.renderChat(history, List.of(), true);
+            int[] prompt = engine.renderChat(history, null, true); // null = no tools (an empty list renders the tool preamble)
             int room = engine.info().contextLength() - prompt.length;
             if (room < 1) {
                 history.removeLast();

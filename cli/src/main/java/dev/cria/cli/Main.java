@@ -25,6 +25,14 @@ public final class Main implements Runnable {
         cl.addSubcommand(new DetokenizeCommand());
         cl.addSubcommand(new ServeCommand());
         cl.addSubcommand(new ChatCommand());
+        cl.addSubcommand(new LoadBenchCommand());
+        // A usage error is one line naming the problem (exit 2), not the whole help text.
+        cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
+            CommandLine bad = ex.getCommandLine();
+            bad.getErr().println(bad.getCommandName().equals("cria") ? "cria: " + ex.getMessage()
+                    : "cria " + bad.getCommandName() + ": " + ex.getMessage() + " (see cria " + bad.getCommandName() + " --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;

@@ -4,9 +4,15 @@ import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
+import dev.cria.kv.KvType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -16,8 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code cria serve MODEL}: the OpenAI-compatible HTTP server. It binds at once (answering 503
@@ -48,11 +57,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Compute threads (0 = all cores)")
     int threads;
 
-    @Option(names = "--parallel", defaultValue = "1", description = "Sequences generated at once (default ${DEFAULT-VALUE})")
+    @Option(names = "--parallel", defaultValue = "4", description = "Sequences generated at once (continuous batching; default ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (at least 1; default ${DEFAULT-VALUE})")
     int maxQueue;
+
+    @Option(names = "--kv-memory", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "0",
+            description = "KV cache pool size: bytes, or with K, M, G, T (powers of 1024), e.g. 512M, 2G "
+                    + "(default 0 = ctx-size × parallel tokens)")
+    long kvMemory;
+
+    @Option(names = "--kv-type", paramLabel = "TYPE", converter = KvTypeName.class, defaultValue = "f32",
+            description = "How the KV cache stores keys and values: f32, f16 or q8_0 (default ${DEFAULT-VALUE})")
+    KvType kvType;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model-id", description = "The model id clients send (default: the model's general.name)")
     String modelId;
@@ -88,17 +109,58 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownSeconds));
     }
 
+    /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
     EngineOptions engineOptions() {
-        if (maxQueue < 0) throw new IllegalArgumentException("--max-queue must be at least 0");
-        if (parallel < 1) throw new IllegalArgumentException("--parallel must be at least 1");
-        return new EngineOptions(ctxSize, threads, maxQueue, parallel);
+        if (maxQueue < 1) throw new ParameterException(spec.commandLine(), "--max-queue must be at least 1, got " + maxQueue);
+        if (parallel < 1) throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
+        if (ctxSize < 0) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 0, got " + ctxSize);
+        if (threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be at least 0, got " + threads);
+        return new EngineOptions(ctxSize, threads, maxQueue, parallel, kvMemory, kvType);
+    }
+
+    /** Bytes as a plain number or with a binary suffix: 4096, 512K, 512M, 2G, 1T (also 2GB, 2GiB; case-insensitive). */
+    static final class ByteSize implements ITypeConverter<Long> {
+        private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
+
+        @Override
+        public Long convert(String value) {
+            Matcher m = FORM.matcher(value.strip());
+            if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && m.group(3).length() > 1)) {
+                throw new TypeConversionException("expected bytes such as 4096, 512M or 2G, got '" + value + "'");
+            }
+            int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                case "T" -> 40;
+                default -> 0;
+            };
+            try {
+                long n = Long.parseLong(m.group(1));
+                if (n > (Long.MAX_VALUE >> shift)) throw new NumberFormatException();
+                return n << shift;
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is too large");
+            }
+        }
+    }
+
+    /** f32 | f16 | q8_0, as llama.cpp's --cache-type-k names them. */
+    static final class KvTypeName implements ITypeConverter<KvType> {
+        @Override
+        public KvType convert(String value) {
+            for (KvType t : KvType.values()) {
+                if (t.name().equalsIgnoreCase(value.strip())) return t;
+            }
+            throw new TypeConversionException("expected f32, f16 or q8_0, got '" + value + "'");
+        }
     }
 
     @Override
     public Integer call() throws Exception {
+        EngineOptions engineOptions = engineOptions();
         if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
         ServerOptions options = serverOptions();
-        EngineOptions engineOptions = engineOptions();
         CountDownLatch shutdown = new CountDownLatch(1);
         // SIGTERM (service managers) and SIGINT (Ctrl-C) both drain gracefully and exit 0; the JVM's
         // default would run shutdown hooks and exit 143/130 instead.

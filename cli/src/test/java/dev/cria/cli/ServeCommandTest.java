@@ -1,10 +1,14 @@
 package dev.cria.cli;
 
+import dev.cria.kv.KvType;
 import dev.cria.server.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -56,5 +60,56 @@ class ServeCommandTest {
         assertThat(e.contextSize()).isEqualTo(2048);
         assertThat(e.threads()).isEqualTo(4);
         assertThat(e.maxQueue()).isEqualTo(3);
+    }
+
+    @Test
+    void servingOptionsBecomeEngineOptions() {
+        var e = parse("m.gguf", "--parallel", "8", "--kv-memory", "512M", "--kv-type", "q8_0", "--max-queue", "5").engineOptions();
+
+        assertThat(e.parallel()).isEqualTo(8);
+        assertThat(e.kvMemoryBytes()).isEqualTo(512L << 20);
+        assertThat(e.kvType()).isEqualTo(KvType.Q8_0);
+        assertThat(e.maxQueue()).isEqualTo(5);
+    }
+
+    @Test
+    void defaultsAreFourSequencesAndAnF32PoolSizedByTheContext() {
+        var e = parse("m.gguf").engineOptions();
+
+        assertThat(e.parallel()).isEqualTo(4);
+        assertThat(e.kvMemoryBytes()).isZero();
+        assertThat(e.kvType()).isEqualTo(KvType.F32);
+    }
+
+    @Test
+    void kvMemoryTakesBinarySuffixes() {
+        ServeCommand.ByteSize b = new ServeCommand.ByteSize();
+
+        assertThat(b.convert("4096")).isEqualTo(4096L);
+        assertThat(b.convert("2G")).isEqualTo(2L << 30);
+        assertThat(b.convert("2gib")).isEqualTo(2L << 30);
+        assertThat(b.convert("64K")).isEqualTo(64L << 10);
+        assertThat(b.convert("1T")).isEqualTo(1L << 40);
+    }
+
+    @Test
+    void badServingValuesAreOneLineUsageErrors() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("serve", "m.gguf", "--kv-memory", "lots")).isEqualTo(2);
+            assertThat(Main.run("serve", "m.gguf", "--kv-type", "q4")).isEqualTo(2);
+            assertThat(Main.run("serve", "m.gguf", "--parallel", "0")).isEqualTo(2);
+            assertThat(Main.run("serve", "m.gguf", "--max-queue", "0")).isEqualTo(2);
+        } finally {
+            System.setErr(old);
+        }
+        var lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();
+        assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l).startsWith("cria serve: "));
+        assertThat(lines.get(0)).contains("--kv-memory").contains("'lots'");
+        assertThat(lines.get(1)).contains("f32, f16 or q8_0");
+        assertThat(lines.get(2)).contains("--parallel");
+        assertThat(lines.get(3)).contains("--max-queue");
     }
 }

@@ -1,6 +1,7 @@
 package dev.cria.server;
 
 import dev.cria.engine.Engine;
+import dev.cria.server.metrics.PrometheusText;
 import dev.cria.server.openai.ChatCompletions;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
  * {@code /v3/openai}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and
- * {@code /detokenize}; {@code /health}. Requests run on virtual threads; generation runs on the
+ * {@code /detokenize}; {@code /health}; Prometheus {@code /metrics}. Requests run on virtual threads; generation runs on the
  * engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
  * 503 until the model is loaded); {@link #stop} drains.
  */
@@ -161,6 +162,7 @@ public final class CriaServer implements AutoCloseable {
             if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) state.activeRequests().decrementAndGet();
         });
         app.get("/health", this::health);
+        app.get("/metrics", this::metrics);
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
             ChatCompletions chat = new ChatCompletions(state, style);
@@ -197,7 +199,8 @@ public final class CriaServer implements AutoCloseable {
         String requestId = ApiStyle.newRequestId();
         ctx.header("x-request-id", requestId);
         cors(ctx);
-        if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/health")) return;
+        // /health and /metrics are open (no key, not counted as in-flight work), as vLLM serves them.
+        if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/health") || ctx.path().equals("/metrics")) return;
         ctx.attribute(COUNTED, true);
         state.activeRequests().incrementAndGet();
         // Keys are compared in constant time and never logged.
@@ -217,6 +220,13 @@ public final class CriaServer implements AutoCloseable {
             state.engine(); // throws the 503 that says why (loading, failed, draining)
             throw ApiError.unavailable("The server is not ready.");
         }
+    }
+
+    /** Prometheus text: the engine's gauges, counters and histograms (only cria_model_loaded 0 while loading). */
+    private void metrics(Context ctx) {
+        Engine e = state.engineOrNull();
+        ctx.contentType(PrometheusText.CONTENT_TYPE);
+        ctx.result(PrometheusText.render(e == null ? null : e.stats()));
     }
 
     /** CORS is off unless origins are configured; then allowed origins get the response headers. */

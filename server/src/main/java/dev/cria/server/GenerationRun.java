@@ -1,5 +1,6 @@
 package dev.cria.server;
 
+import dev.cria.engine.ContextLengthExceededException;
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineBusyException;
 import dev.cria.engine.FinishReason;
@@ -48,6 +49,9 @@ public final class GenerationRun implements AutoCloseable {
         } catch (EngineBusyException e) {
             handles.forEach(GenerationHandle::cancel);
             throw ApiError.queueFull("The server is busy: the generation queue is full. Please retry shortly.", 1);
+        } catch (ContextLengthExceededException e) {
+            handles.forEach(GenerationHandle::cancel);
+            throw ApiError.contextLengthExceeded(e.getMessage(), null);
         } catch (IllegalArgumentException e) {
             handles.forEach(GenerationHandle::cancel);
             throw ApiError.badRequest(e.getMessage(), null);

@@ -1,43 +1,55 @@
 package dev.cria.server;
 
 import dev.cria.engine.Engine;
+import dev.cria.engine.EngineOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 /**
  * Where the integration tests get a server. {@link #newEngine()} is the ONE place that chooses the
- * engine: the scripted one until the real engine lands, then the tiny random-weight model, e.g.
- * {@code Engine.open(Path.of(System.getProperty("cria.testdata"), "models/tiny-llama3-Q8_0.gguf"),
- * EngineOptions.defaults())}. Tests built on {@link #start()} assert only what holds for any model.
- * Tests that must watch the engine itself (cancellation, a full queue, tool calls) use
- * {@link #scripted}.
+ * engine: the tiny random-weight model ({@code testdata/models/tiny-llama3-Q8_0.gguf}, real Llama 3
+ * tokenizer and chat template), so tests assert only what holds for any model: shapes, counts,
+ * agreement between paths, greedy determinism. Tests that must force engine behaviour (failures,
+ * tool-call outputs, a full queue) use {@link #scripted}. A test class loads one engine and puts
+ * servers with other options over it with {@link #alongside}.
  */
 public final class TestServers {
     private TestServers() {
     }
 
-    /** The engine every model-agnostic integration test runs against. */
-    static Engine newEngine() {
-        return ScriptedEngine.quick();
+    /** The model every model-agnostic integration test runs against. */
+    static Path model() {
+        return Path.of(System.getProperty("cria.testdata"), "models/tiny-llama3-Q8_0.gguf");
     }
 
-    /** A server on a loopback ephemeral port over {@link #newEngine()}. */
+    /** The engine every model-agnostic integration test runs against. */
+    static Engine newEngine() {
+        return Engine.open(model(), EngineOptions.defaults());
+    }
+
+    /** A server on a loopback ephemeral port over a new {@link #newEngine()}; close() closes both. */
     public static Running start() {
         return start(ServerOptions.defaults());
     }
 
     public static Running start(ServerOptions options) {
         Engine engine = newEngine();
-        return new Running(engine, CriaServer.start(engine, options));
+        return new Running(engine, CriaServer.start(engine, options), true);
+    }
+
+    /** Another server over the engine of {@code shared} (other options, no second model load); close() stops only the server. */
+    public static Running alongside(Running shared, ServerOptions options) {
+        return new Running(shared.engine(), CriaServer.start(shared.engine(), options), false);
     }
 
     /** A server over a given scripted engine (for tests that observe the engine). */
     public static Running scripted(ScriptedEngine engine, ServerOptions options) {
-        return new Running(engine, CriaServer.start(engine, options));
+        return new Running(engine, CriaServer.start(engine, options), true);
     }
 
-    /** A started server and its engine; close() stops both. */
-    public record Running(Engine engine, CriaServer server) implements AutoCloseable {
+    /** A started server and its engine; close() stops the server, and the engine when it owns it. */
+    public record Running(Engine engine, CriaServer server, boolean ownsEngine) implements AutoCloseable {
         public String baseUrl() {
             return "http://127.0.0.1:" + server.port();
         }
@@ -54,7 +66,7 @@ public final class TestServers {
         @Override
         public void close() {
             server.stop();
-            engine.close();
+            if (ownsEngine) engine.close();
         }
     }
 }

@@ -53,7 +53,9 @@ public final class ChatCompletions {
         }
         int[] prompt;
         try {
-            prompt = engine.renderChat(messages, tools, true);
+            // No tools is null, never []: the Llama 3.2 template tests `tools is not none`, so an empty
+            // list would render the "Environment: ipython" preamble (vLLM passes None too).
+            prompt = engine.renderChat(messages, tools.isEmpty() ? null : tools, true);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage(), "messages");
         }

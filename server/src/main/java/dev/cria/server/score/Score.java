@@ -64,7 +64,7 @@ public final class Score {
         if (input.isArray() && !input.isEmpty() && input.get(0).isObject()) {
             int[] prompt;
             try {
-                prompt = engine.renderChat(messages(input), List.of(), true);
+                prompt = engine.renderChat(messages(input), null, true); // null: no tools (see ChatCompletions)
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest(e.getMessage(), "input_data.input_string");
             }
