@@ -38,7 +38,8 @@ public interface Engine extends AutoCloseable {
     /**
      * Renders a conversation with the model's chat template to ids (BOS included). Throws
      * {@link IllegalArgumentException} with a client-facing message for conversations the
-     * template rejects. {@code tools} are JSON values (usually Maps) as the client sent them.
+     * template rejects. {@code tools} are JSON values (usually Maps) as the client sent them; null or
+     * empty means no tools.
      */
     int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt);
 

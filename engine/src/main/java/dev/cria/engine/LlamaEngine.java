@@ -34,27 +34,32 @@ public final class LlamaEngine implements Engine {
     private final int contextSize;
     private final int vocabSize;
     private final int maxQueue;
+    private final int parallel;
+    /** Submitted and not yet admitted (or ended while waiting). */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final Scheduler scheduler;
     private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong rejections = new AtomicLong();
-    private volatile int waitingGauge;
     private final Thread loop;
     private volatile boolean closed;
 
     public LlamaEngine(LlamaModel model, Tokenizer tokenizer, ModelInfo info, ComputePool pool,
                        EngineOptions options, AutoCloseable resources) {
         this.tokenizer = tokenizer;
-        this.info = info;
         this.pool = pool;
         this.resources = resources;
-        this.contextSize = info.contextLength();
         this.vocabSize = model.config().vocabSize();
         this.maxQueue = Math.max(1, options.maxQueue());
-        int parallel = Math.max(1, options.parallel());
+        this.parallel = Math.max(1, options.parallel());
         long kvBytes = options.kvMemoryBytes() > 0 ? options.kvMemoryBytes()
-                : (long) contextSize * parallel * 2L * model.config().blockCount() * options.kvType().bytesPerRow(model.config().kvDim());
+                : (long) info.contextLength() * parallel * 2L * model.config().blockCount() * options.kvType().bytesPerRow(model.config().kvDim());
         int blocks = KvBlockPool.blocksFor(kvBytes, model.config().blockCount(), model.config().kvDim(), BLOCK_SIZE, options.kvType());
         KvBlockPool kv = model.newKvPool(BLOCK_SIZE, blocks, options.kvType());
+        // A pool smaller than the context bounds what one sequence can hold: report that as the context,
+        // so prompts and max_tokens are checked against it up front.
+        this.contextSize = Math.min(info.contextLength(), blocks * BLOCK_SIZE);
+        this.info = new ModelInfo(info.name(), info.path(), info.architecture(), contextSize, info.trainedContextLength(),
+                info.vocabSize(), info.parameterCount(), info.weightType());
         boolean[] eog = new boolean[vocabSize];
         for (int id : endOfGenerationIds(tokenizer)) {
             if (id >= 0 && id < eog.length) eog[id] = true;
@@ -121,8 +126,10 @@ public final class LlamaEngine implements Engine {
         return tokenizer.addBos();
     }
 
+    /** {@inheritDoc} An empty tool list counts as no tools (the template alone would print the tool preamble). */
     @Override
     public int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt) {
+        if (tools != null && tools.isEmpty()) tools = null;
         return ChatTemplate.renderIds(messages, tools, addGenerationPrompt, ChatTemplate.today(), templateTokens);
     }
 
@@ -143,11 +150,14 @@ public final class LlamaEngine implements Engine {
         checkIds(request.prompt());
         if (request.maxTokens() < 0) throw new IllegalArgumentException("max_tokens must be at least 0");
         request.sampling().validate(vocabSize);
-        if (incoming.size() + waitingGauge >= maxQueue) {
+        // Free slots take requests at once; beyond them, at most maxQueue wait.
+        int capacity = maxQueue + Math.max(0, parallel - scheduler.runningCount.get());
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             rejections.incrementAndGet();
             throw new EngineBusyException("too many requests are waiting (" + maxQueue + ")");
         }
-        Sequence s = new Sequence(request, contextSize);
+        Sequence s = new Sequence(request, contextSize, queued);
         incoming.add(s);
         return s;
     }
@@ -156,7 +166,7 @@ public final class LlamaEngine implements Engine {
     public EngineStats stats() {
         Scheduler sc = scheduler;
         KvBlockPool kv = sc.pool();
-        return new EngineStats(sc.runningCount.get(), waitingGauge + incoming.size(), kv.usedBlocks(), kv.totalBlocks(),
+        return new EngineStats(sc.runningCount.get(), queued.get(), kv.usedBlocks(), kv.totalBlocks(),
                 kv.cachedIdleBlocks(), kv.blockSize(), sc.promptTokens.get(), sc.generatedTokens.get(),
                 sc.prefixHitTokens.get(), sc.finished.get(), sc.cancelledCount.get(), rejections.get(),
                 sc.preemptions.get(), sc.timeToFirstToken.snapshot(), sc.interTokenLatency.snapshot());
@@ -198,7 +208,6 @@ public final class LlamaEngine implements Engine {
                 }
                 for (Sequence s; (s = incoming.poll()) != null; ) scheduler.waiting.add(s);
                 scheduler.step();
-                waitingGauge = scheduler.waiting.size();
             }
         } catch (InterruptedException e) {
             // shutting down
@@ -217,6 +226,5 @@ public final class LlamaEngine implements Engine {
         for (Sequence s; (s = incoming.poll()) != null; ) scheduler.finish(s, FinishReason.CANCELLED);
         scheduler.running.clear();
         scheduler.waiting.clear();
-        waitingGauge = 0;
     }
 }

@@ -244,6 +244,7 @@ final class Scheduler {
             }
             running.add(s);
             runningCount.incrementAndGet();
+            s.leftQueue();
         }
     }
 
@@ -295,6 +296,7 @@ final class Scheduler {
     void finish(Sequence s, FinishReason reason) {
         if (s.done) return;
         s.done = true;
+        s.leftQueue();
         String tail = "";
         if (s.decoder != null && s.stops != null && !s.stops.stopped()) {
             tail = s.stops.accept(s.decoder.flush());
@@ -313,6 +315,7 @@ final class Scheduler {
     void fail(Sequence s, String message) {
         if (s.done) return;
         s.done = true;
+        s.leftQueue();
         if (s.kv != null) {
             s.kv.release();
             s.kv = null;

@@ -32,13 +32,25 @@ final class Sequence implements GenerationHandle {
     private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private volatile GenerationEvent last;
 
-    Sequence(GenerationRequest request, int contextSize) {
+    /** Counts this sequence until it is first admitted or ends while waiting. */
+    private java.util.concurrent.atomic.AtomicInteger queued;
+
+    Sequence(GenerationRequest request, int contextSize, java.util.concurrent.atomic.AtomicInteger queued) {
         this.request = request;
+        this.queued = queued;
         this.promptLength = request.prompt().length;
         this.maxGenerated = Math.max(0, Math.min(request.maxTokens(), contextSize - promptLength));
         this.tokens = new int[promptLength + maxGenerated];
         System.arraycopy(request.prompt(), 0, tokens, 0, promptLength);
         this.length = promptLength;
+    }
+
+    /** Leaves the wait count (first admission, or the end while still waiting); idempotent. */
+    void leftQueue() {
+        if (queued != null) {
+            queued.decrementAndGet();
+            queued = null;
+        }
     }
 
     int generated() {

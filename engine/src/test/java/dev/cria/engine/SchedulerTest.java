@@ -148,6 +148,28 @@ class SchedulerTest {
     }
 
     @Test
+    void aKvPoolSmallerThanTheContextBoundsItUpFront() throws Exception {
+        // 8 blocks of 16 tokens (512 bytes per token): the context one sequence can use is 128 tokens.
+        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4, 8L * 16 * 512, KvType.F32))) {
+            assertThat(engine.info().contextLength()).isEqualTo(128);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.submit(greedy("long_300", 4)))
+                    .isInstanceOf(ContextLengthExceededException.class);
+            Finished f = run(engine.submit(greedy("en_40", 500)));
+            assertThat(f.end().reason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(f.tokens()).hasSize(128 - 40);
+        }
+    }
+
+    @Test
+    void freeSlotsTakeRequestsEvenWhenTheWaitQueueIsShort() throws Exception {
+        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 4))) {
+            List<GenerationHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 5; i++) handles.add(engine.submit(greedy("en_40", 3))); // 4 slots + 1 waiting
+            for (GenerationHandle h : handles) assertThat(run(h).tokens()).hasSize(3);
+        }
+    }
+
+    @Test
     void statsCountTokens() throws Exception {
         try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
             run(engine.submit(greedy("en_40", 7)));
