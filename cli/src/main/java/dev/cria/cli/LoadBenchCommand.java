@@ -44,6 +44,11 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder to serve in-process")
     Path model;
 
+    @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
+            description = "Serve random weights with real Llama 3.2 shapes (1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M ...) instead of MODEL's,"
+                    + " keeping MODEL's tokenizer and template: for speed and load tests without downloading weights")
+    String synthetic;
+
     @Option(names = "--url", description = "Base URL of a running server instead of MODEL, e.g. http://127.0.0.1:8080")
     String url;
 
@@ -168,7 +173,9 @@ final class LoadBenchCommand implements Callable<Integer> {
                     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 }
                 int queue = maxQueue > 0 ? maxQueue : Math.max(64, concurrency);
-                engine = Engine.open(model, new EngineOptions(ctxSize, threads, queue, parallel, kvMemory, kvType));
+                EngineOptions engineOptions = new EngineOptions(ctxSize, threads, queue, parallel, kvMemory, kvType);
+                engine = synthetic != null ? dev.cria.loader.ModelLoader.openSynthetic(synthetic, model, engineOptions)
+                        : Engine.open(model, engineOptions);
                 server = CriaServer.start(engine, ServerOptions.defaults());
                 base = "http://127.0.0.1:" + server.port();
             } else {

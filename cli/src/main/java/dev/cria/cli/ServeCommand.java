@@ -39,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
     Path model;
 
+    @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
+            description = "Serve random weights with real Llama 3.2 shapes (1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M ...) instead of MODEL's,"
+                    + " keeping MODEL's tokenizer and template: for speed and load tests without downloading weights")
+    String synthetic;
+
     @Option(names = "--host", description = "Interface to bind (default: 127.0.0.1 without an API key, else 0.0.0.0)")
     String host;
 
@@ -166,7 +171,9 @@ final class ServeCommand implements Callable<Integer> {
         // default would run shutdown hooks and exit 143/130 instead.
         Signal.handle(new Signal("TERM"), s -> shutdown.countDown());
         Signal.handle(new Signal("INT"), s -> shutdown.countDown());
-        CriaServer server = CriaServer.startLoading(() -> Engine.open(model, engineOptions), options);
+        CriaServer server = CriaServer.startLoading(() -> synthetic != null
+                ? dev.cria.loader.ModelLoader.openSynthetic(synthetic, model, engineOptions)
+                : Engine.open(model, engineOptions), options);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback only unless --host says otherwise)" : "")
                 + "; loading " + model);
