@@ -23,6 +23,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new TokenizeCommand());
         cl.addSubcommand(new DetokenizeCommand());
+        cl.addSubcommand(new SynthesizeCommand());
         cl.addSubcommand(new ServeCommand());
         cl.addSubcommand(new ChatCommand());
         cl.addSubcommand(new LoadBenchCommand());

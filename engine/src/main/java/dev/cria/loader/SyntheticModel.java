@@ -96,6 +96,65 @@ public final class SyntheticModel {
                 "synthetic " + s.name().substring(1) + " " + spec.substring(spec.indexOf(':') + 1).toUpperCase(Locale.ROOT));
     }
 
+    /**
+     * Writes a synthetic model as a GGUF file with the metadata of a llama.cpp conversion and the
+     * tokenizer and chat template copied from {@code tokenizerSource} (a Llama 3 GGUF), so it loads
+     * like a downloaded file (mmap, tokenizer, template): for load-time and memory measurements.
+     */
+    public static void writeGguf(String spec, dev.cria.io.gguf.GgufFile tokenizerSource, java.nio.file.Path out) throws java.io.IOException {
+        Synthetic s = create(spec);
+        try (Arena ignored = s.arena()) {
+            LlamaConfig c = s.config();
+            dev.cria.io.gguf.GgufWriter w = new dev.cria.io.gguf.GgufWriter()
+                    .put("general.architecture", "llama")
+                    .put("general.name", s.description())
+                    .put("llama.block_count", (long) c.blockCount())
+                    .put("llama.context_length", (long) c.contextLength())
+                    .put("llama.embedding_length", (long) c.embeddingLength())
+                    .put("llama.feed_forward_length", (long) c.feedForwardLength())
+                    .put("llama.attention.head_count", (long) c.headCount())
+                    .put("llama.attention.head_count_kv", (long) c.headCountKv())
+                    .put("llama.rope.freq_base", c.ropeFreqBase())
+                    .put("llama.attention.layer_norm_rms_epsilon", (double) c.rmsEpsilon())
+                    .put("llama.attention.key_length", (long) c.headDim())
+                    .put("llama.attention.value_length", (long) c.headDim())
+                    .put("llama.rope.dimension_count", (long) c.headDim())
+                    .put("llama.vocab_size", (long) c.vocabSize());
+            for (var e : tokenizerSource.metadata().entrySet()) {
+                if (e.getKey().startsWith("tokenizer.")) w.put(e.getKey(), e.getValue());
+            }
+            LlamaWeights wt = s.weights();
+            put(w, "token_embd.weight", wt.tokenEmbedding());
+            if (wt.output() != wt.tokenEmbedding()) put(w, "output.weight", wt.output());
+            w.tensor("output_norm.weight", GgmlType.F32, new long[]{c.embeddingLength()}, floats(wt.outputNorm()));
+            w.tensor("rope_freqs.weight", GgmlType.F32, new long[]{c.headDim() / 2}, floats(c.ropeFreqFactors()));
+            for (int l = 0; l < c.blockCount(); l++) {
+                LayerWeights lw = wt.layers().get(l);
+                String p = "blk." + l + ".";
+                w.tensor(p + "attn_norm.weight", GgmlType.F32, new long[]{c.embeddingLength()}, floats(lw.attnNorm()));
+                w.tensor(p + "ffn_norm.weight", GgmlType.F32, new long[]{c.embeddingLength()}, floats(lw.ffnNorm()));
+                put(w, p + "attn_q.weight", lw.wq());
+                put(w, p + "attn_k.weight", lw.wk());
+                put(w, p + "attn_v.weight", lw.wv());
+                put(w, p + "attn_output.weight", lw.wo());
+                put(w, p + "ffn_gate.weight", lw.wGate());
+                put(w, p + "ffn_up.weight", lw.wUp());
+                put(w, p + "ffn_down.weight", lw.wDown());
+            }
+            w.write(out);
+        }
+    }
+
+    private static void put(dev.cria.io.gguf.GgufWriter w, String name, WeightMatrix m) {
+        w.tensor(name, m.type(), new long[]{m.cols(), m.rows()}, m.data());
+    }
+
+    private static MemorySegment floats(float[] a) {
+        MemorySegment seg = MemorySegment.ofArray(new byte[a.length * 4]);
+        for (int i = 0; i < a.length; i++) seg.set(F32, 4L * i, a[i]);
+        return seg;
+    }
+
     private static float[] ones(int n) {
         float[] a = new float[n];
         java.util.Arrays.fill(a, 1f);
