@@ -181,7 +181,8 @@ final class ServeCommand implements Callable<Integer> {
             Thread.ofVirtual().start(() -> {
                 try {
                     server.awaitLoaded();
-                    System.err.println("cria: ready");
+                    long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+                    System.err.println("cria: ready (" + ms + " ms after the JVM started)");
                 } catch (Exception e) {
                     shutdown.countDown();
                 }
