@@ -25,7 +25,12 @@ public final class MatMul {
     /** Rows decoded together and multiplied with two tokens at a time ({@link FloatDot#dot4x2}). */
     private static final int ROW_BLOCK = 4;
 
-    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    // Two job classes, not one with two branches: C2 compiles each run() on its own, so the fused
+    // single-token loop and the batched decode+dot4x2 loop each get the whole inlining budget.
+    // Merged in one method, they exceeded it once both paths were hot (as in a server mixing prompt
+    // chunks and next tokens) and vectors were boxed: batched steps ran several times slower.
+    private static final ThreadLocal<Job> SINGLE_JOBS = ThreadLocal.withInitial(SingleTokenJob::new);
+    private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[128]});
 
     private MatMul() {
@@ -55,7 +60,7 @@ public final class MatMul {
         if (outOff < 0 || outNeed > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
-        Job job = JOBS.get();
+        Job job = (batch == 1 ? SINGLE_JOBS : BATCH_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -65,13 +70,13 @@ public final class MatMul {
     }
 
     /** One call's arguments, reused per calling thread so a call allocates nothing. */
-    private static final class Job implements RangeTask {
-        private WeightKernel kernel;
-        private MemorySegment data;
-        private long rowBytes;
-        private int rows, cols;
-        private float[] x, out;
-        private int xOff, batch, outOff;
+    private abstract static class Job implements RangeTask {
+        WeightKernel kernel;
+        MemorySegment data;
+        long rowBytes;
+        int rows, cols;
+        float[] x, out;
+        int xOff, batch, outOff;
 
         void set(WeightMatrix w, float[] x, int xOff, int batch, float[] out, int outOff) {
             this.kernel = Kernels.forType(w.type());
@@ -93,14 +98,22 @@ public final class MatMul {
             out = null;
         }
 
+    }
+
+    /** One token: each row is one fused decode+dot. */
+    private static final class SingleTokenJob extends Job {
         @Override
         public void run(int from, int to) {
-            if (batch == 1) {
-                for (int r = from; r < to; r++) {
-                    out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
-                }
-                return;
+            for (int r = from; r < to; r++) {
+                out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
             }
+        }
+    }
+
+    /** Several tokens: rows decoded once per tile of tokens, then {@link FloatDot#dot4x2}. */
+    private static final class BatchJob extends Job {
+        @Override
+        public void run(int from, int to) {
             float[][] holder = SCRATCH.get();
             if (holder[0].length < ROW_BLOCK * cols) holder[0] = new float[ROW_BLOCK * cols];
             float[] rowsF = holder[0];
