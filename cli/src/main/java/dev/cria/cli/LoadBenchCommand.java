@@ -3,10 +3,10 @@ package dev.cria.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
-import dev.cria.kv.KvType;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,10 +44,9 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder to serve in-process")
     Path model;
 
-    @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
-            description = "Serve random weights with real Llama 3.2 shapes (1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M ...) instead of MODEL's,"
-                    + " keeping MODEL's tokenizer and template: for speed and load tests without downloading weights")
-    String synthetic;
+    @Mixin
+    EngineFlags engineFlags;
+
 
     @Option(names = "--url", description = "Base URL of a running server instead of MODEL, e.g. http://127.0.0.1:8080")
     String url;
@@ -96,25 +95,13 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table")
     boolean json;
 
-    @Option(names = "--ctx-size", defaultValue = "0", description = "In-process server: context tokens (0 = min(8192, the model's))")
-    int ctxSize;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "In-process server: compute threads (0 = all cores)")
-    int threads;
 
-    @Option(names = "--parallel", defaultValue = "4", description = "In-process server: sequences generated at once (default ${DEFAULT-VALUE})")
-    int parallel;
 
     @Option(names = "--max-queue", defaultValue = "0", description = "In-process server: waiting requests before 429 (0 = enough for the concurrency)")
     int maxQueue;
 
-    @Option(names = "--kv-memory", paramLabel = "BYTES", converter = ServeCommand.ByteSize.class, defaultValue = "0",
-            description = "In-process server: KV pool size, e.g. 512M (0 = ctx-size × parallel tokens)")
-    long kvMemory;
 
-    @Option(names = "--kv-type", paramLabel = "TYPE", converter = ServeCommand.KvTypeName.class, defaultValue = "f32",
-            description = "In-process server: f32, f16 or q8_0 (default ${DEFAULT-VALUE})")
-    KvType kvType;
 
     @Spec
     CommandSpec spec;
@@ -151,8 +138,8 @@ final class LoadBenchCommand implements Callable<Integer> {
         if (!(disconnectFraction >= 0 && disconnectFraction <= 1)) {
             throw new ParameterException(spec.commandLine(), "--disconnect-fraction must be within 0..1");
         }
-        if (parallel < 1 || maxQueue < 0 || ctxSize < 0 || threads < 0 || timeoutSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--parallel and --timeout must be at least 1; --max-queue, --ctx-size, --threads at least 0");
+        if (maxQueue < 0 || timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1, --max-queue at least 0");
         }
     }
 
@@ -173,9 +160,7 @@ final class LoadBenchCommand implements Callable<Integer> {
                     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 }
                 int queue = maxQueue > 0 ? maxQueue : Math.max(64, concurrency);
-                EngineOptions engineOptions = new EngineOptions(ctxSize, threads, queue, parallel, kvMemory, kvType);
-                engine = synthetic != null ? dev.cria.loader.ModelLoader.openSynthetic(synthetic, model, engineOptions)
-                        : Engine.open(model, engineOptions);
+                engine = engineFlags.open(model, engineFlags.options(queue, spec));
                 server = CriaServer.start(engine, ServerOptions.defaults());
                 base = "http://127.0.0.1:" + server.port();
             } else {

@@ -4,15 +4,13 @@ import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
-import dev.cria.kv.KvType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code cria serve MODEL}: the OpenAI-compatible HTTP server. It binds at once (answering 503
@@ -39,10 +35,9 @@ final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
     Path model;
 
-    @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
-            description = "Serve random weights with real Llama 3.2 shapes (1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M ...) instead of MODEL's,"
-                    + " keeping MODEL's tokenizer and template: for speed and load tests without downloading weights")
-    String synthetic;
+    @Mixin
+    EngineFlags engine;
+
 
     @Option(names = "--host", description = "Interface to bind (default: 127.0.0.1 without an API key, else 0.0.0.0)")
     String host;
@@ -56,26 +51,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key-file", description = "File with one API key per line (blank lines and # comments ignored)")
     Path apiKeyFile;
 
-    @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))")
-    int ctxSize;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Compute threads (0 = all cores)")
-    int threads;
 
-    @Option(names = "--parallel", defaultValue = "4", description = "Sequences generated at once (continuous batching; default ${DEFAULT-VALUE})")
-    int parallel;
 
     @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (at least 1; default ${DEFAULT-VALUE})")
     int maxQueue;
 
-    @Option(names = "--kv-memory", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "0",
-            description = "KV cache pool size: bytes, or with K, M, G, T (powers of 1024), e.g. 512M, 2G "
-                    + "(default 0 = ctx-size × parallel tokens)")
-    long kvMemory;
 
-    @Option(names = "--kv-type", paramLabel = "TYPE", converter = KvTypeName.class, defaultValue = "f32",
-            description = "How the KV cache stores keys and values: f32, f16 or q8_0 (default ${DEFAULT-VALUE})")
-    KvType kvType;
 
     @Spec
     CommandSpec spec;
@@ -117,49 +99,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
     EngineOptions engineOptions() {
         if (maxQueue < 1) throw new ParameterException(spec.commandLine(), "--max-queue must be at least 1, got " + maxQueue);
-        if (parallel < 1) throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
-        if (ctxSize < 0) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 0, got " + ctxSize);
-        if (threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be at least 0, got " + threads);
-        return new EngineOptions(ctxSize, threads, maxQueue, parallel, kvMemory, kvType);
+        return engine.options(maxQueue, spec);
     }
 
-    /** Bytes as a plain number or with a binary suffix: 4096, 512K, 512M, 2G, 1T (also 2GB, 2GiB; case-insensitive). */
-    static final class ByteSize implements ITypeConverter<Long> {
-        private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
-
-        @Override
-        public Long convert(String value) {
-            Matcher m = FORM.matcher(value.strip());
-            if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && m.group(3).length() > 1)) {
-                throw new TypeConversionException("expected bytes such as 4096, 512M or 2G, got '" + value + "'");
-            }
-            int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> 10;
-                case "M" -> 20;
-                case "G" -> 30;
-                case "T" -> 40;
-                default -> 0;
-            };
-            try {
-                long n = Long.parseLong(m.group(1));
-                if (n > (Long.MAX_VALUE >> shift)) throw new NumberFormatException();
-                return n << shift;
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is too large");
-            }
-        }
-    }
-
-    /** f32 | f16 | q8_0, as llama.cpp's --cache-type-k names them. */
-    static final class KvTypeName implements ITypeConverter<KvType> {
-        @Override
-        public KvType convert(String value) {
-            for (KvType t : KvType.values()) {
-                if (t.name().equalsIgnoreCase(value.strip())) return t;
-            }
-            throw new TypeConversionException("expected f32, f16 or q8_0, got '" + value + "'");
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -171,9 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         // default would run shutdown hooks and exit 143/130 instead.
         Signal.handle(new Signal("TERM"), s -> shutdown.countDown());
         Signal.handle(new Signal("INT"), s -> shutdown.countDown());
-        CriaServer server = CriaServer.startLoading(() -> synthetic != null
-                ? dev.cria.loader.ModelLoader.openSynthetic(synthetic, model, engineOptions)
-                : Engine.open(model, engineOptions), options);
+        CriaServer server = CriaServer.startLoading(() -> engine.open(model, engineOptions), options);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback only unless --host says otherwise)" : "")
                 + "; loading " + model);
@@ -183,14 +123,14 @@ final class ServeCommand implements Callable<Integer> {
                     server.awaitLoaded();
                     long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
                     System.err.println("cria: ready (" + ms + " ms after the JVM started)");
-                } catch (Exception e) {
+                } catch (Throwable e) { // a load that ran out of memory is an Error: still exit with one line
                     shutdown.countDown();
                 }
             });
             shutdown.await();
             try {
                 server.awaitLoadedIfDone();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 System.err.println("cria: cannot load " + model + ": " + (e.getMessage() == null ? e : e.getMessage()));
                 return 1;
             }

@@ -83,7 +83,7 @@ class ServeCommandTest {
 
     @Test
     void kvMemoryTakesBinarySuffixes() {
-        ServeCommand.ByteSize b = new ServeCommand.ByteSize();
+        EngineFlags.ByteSize b = new EngineFlags.ByteSize();
 
         assertThat(b.convert("4096")).isEqualTo(4096L);
         assertThat(b.convert("2G")).isEqualTo(2L << 30);

@@ -51,8 +51,8 @@ public final class LlamaEngine implements Engine {
         this.vocabSize = model.config().vocabSize();
         this.maxQueue = Math.max(1, options.maxQueue());
         this.parallel = Math.max(1, options.parallel());
-        long kvBytes = options.kvMemoryBytes() > 0 ? options.kvMemoryBytes()
-                : (long) info.contextLength() * parallel * 2L * model.config().blockCount() * options.kvType().bytesPerRow(model.config().kvDim());
+        long kvBytes = kvPoolBytes(options, info.contextLength() * (long) parallel,
+                2L * model.config().blockCount() * options.kvType().bytesPerRow(model.config().kvDim()));
         int blocks = KvBlockPool.blocksFor(kvBytes, model.config().blockCount(), model.config().kvDim(), BLOCK_SIZE, options.kvType());
         KvBlockPool kv = model.newKvPool(BLOCK_SIZE, blocks, options.kvType());
         // A pool smaller than the context bounds what one sequence can hold: report that as the context,
@@ -79,6 +79,25 @@ public final class LlamaEngine implements Engine {
             }
         };
         loop = Thread.ofPlatform().name("cria-engine").daemon(true).start(this::runLoop);
+    }
+
+    /**
+     * The KV pool's size: --kv-memory, or by default context × parallel tokens, capped to 70% of the
+     * Java heap still free (the pool lives in the heap), so a default never fails with an
+     * OutOfMemoryError; the context then shrinks to what the pool holds. An explicit size that
+     * does not fit is a clear error.
+     */
+    static long kvPoolBytes(EngineOptions options, long defaultTokens, long bytesPerToken) {
+        Runtime rt = Runtime.getRuntime();
+        long heapRoom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (options.kvMemoryBytes() > 0) {
+            if (options.kvMemoryBytes() > heapRoom * 9 / 10) {
+                throw new IllegalArgumentException("--kv-memory " + (options.kvMemoryBytes() >> 20) + " MiB does not fit in the Java heap ("
+                        + (heapRoom >> 20) + " MiB free); lower it or raise -Xmx (CRIA_JAVA_OPTS)");
+            }
+            return options.kvMemoryBytes();
+        }
+        return Math.min(defaultTokens * bytesPerToken, heapRoom * 7 / 10);
     }
 
     /**
