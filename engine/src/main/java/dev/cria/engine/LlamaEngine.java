@@ -82,22 +82,23 @@ public final class LlamaEngine implements Engine {
     }
 
     /**
-     * The KV pool's size: --kv-memory, or by default context × parallel tokens, capped to 70% of the
-     * Java heap still free (the pool lives in the heap), so a default never fails with an
-     * OutOfMemoryError; the context then shrinks to what the pool holds. An explicit size that
-     * does not fit is a clear error.
+     * The KV pool's size: --kv-memory, or by default context × parallel tokens, capped to half of the
+     * Java heap still free (the pool lives in the heap, in the old generation, which the default
+     * collectors give about two thirds of the heap; the rest is for requests), so a default never
+     * fails with an OutOfMemoryError; the context then shrinks to what the pool holds. An explicit
+     * size above 60% of the free heap is a clear error.
      */
     static long kvPoolBytes(EngineOptions options, long defaultTokens, long bytesPerToken) {
         Runtime rt = Runtime.getRuntime();
         long heapRoom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (options.kvMemoryBytes() > 0) {
-            if (options.kvMemoryBytes() > heapRoom * 9 / 10) {
+            if (options.kvMemoryBytes() > heapRoom * 6 / 10) {
                 throw new IllegalArgumentException("--kv-memory " + (options.kvMemoryBytes() >> 20) + " MiB does not fit in the Java heap ("
                         + (heapRoom >> 20) + " MiB free); lower it or raise -Xmx (CRIA_JAVA_OPTS)");
             }
             return options.kvMemoryBytes();
         }
-        return Math.min(defaultTokens * bytesPerToken, heapRoom * 7 / 10);
+        return Math.min(defaultTokens * bytesPerToken, heapRoom / 2);
     }
 
     /**
