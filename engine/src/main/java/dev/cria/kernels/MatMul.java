@@ -96,9 +96,9 @@ public final class MatMul {
         @Override
         public void run(int from, int to) {
             if (batch == 1) {
-                for (int r = from; r < to; r++) {
-                    out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
-                }
+                int r = from;
+                for (; r + 1 < to; r += 2) kernel.dot2(data, r * rowBytes, (r + 1) * rowBytes, x, xOff, cols, out, outOff + r);
+                if (r < to) out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
                 return;
             }
             float[][] holder = SCRATCH.get();

@@ -18,4 +18,14 @@ public interface WeightKernel {
 
     /** {@code Σ_j w[j] * x[xOff + j]} for {@code j < n}, in float32, weights decoded exactly (activations are not quantized). */
     float dot(MemorySegment w, long offset, float[] x, int xOff, int n);
+
+    /**
+     * Two rows at once, each bit-identical to {@link #dot}: {@code out[outOff] = dot(w, o0, ..)},
+     * {@code out[outOff + 1] = dot(w, o1, ..)}. Interleaving two rows doubles the independent
+     * accumulator chains and the memory streams in flight, and shares the activation loads.
+     */
+    default void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int outOff) {
+        out[outOff] = dot(w, o0, x, xOff, n);
+        out[outOff + 1] = dot(w, o1, x, xOff, n);
+    }
 }
