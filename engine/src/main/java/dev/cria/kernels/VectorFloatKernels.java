@@ -58,7 +58,7 @@ final class VectorFloatKernels {
         }
 
         @Override
-        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int outOff) {
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             int g = n - n % FloatDot.GROUP;
             // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
@@ -78,8 +78,8 @@ final class VectorFloatKernels {
                 t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
                 t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
             }
-            out[outOff] = FloatDot.reduce(a0, b0) + t0;
-            out[outOff + 1] = FloatDot.reduce(a1, b1) + t1;
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
         }
 
         static FloatVector decode16(MemorySegment w, long off) {
@@ -131,7 +131,7 @@ final class VectorFloatKernels {
         }
 
         @Override
-        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int outOff) {
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             int g = n - n % FloatDot.GROUP;
             // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
@@ -151,8 +151,8 @@ final class VectorFloatKernels {
                 t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
                 t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
             }
-            out[outOff] = FloatDot.reduce(a0, b0) + t0;
-            out[outOff + 1] = FloatDot.reduce(a1, b1) + t1;
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
         }
 
         static FloatVector decode16(MemorySegment w, long off) {
@@ -202,7 +202,7 @@ final class VectorFloatKernels {
         }
 
         @Override
-        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int outOff) {
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             int g = n - n % FloatDot.GROUP;
             // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
@@ -222,8 +222,8 @@ final class VectorFloatKernels {
                 t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
                 t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
             }
-            out[outOff] = FloatDot.reduce(a0, b0) + t0;
-            out[outOff + 1] = FloatDot.reduce(a1, b1) + t1;
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
         }
 
         static FloatVector decode16(MemorySegment w, long off) {

@@ -192,7 +192,7 @@ final class VectorKQuantKernels {
         // each pass. Two weight loads and precomputed scales per pass keep the loop within what C2
         // inlines (with four loads and inline scale decoding every vector would be boxed).
         @Override
-        public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int outOff) {
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int out0, int out1) {
             float[] sc = SCALES.get();
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             for (int end = i + n; i < end; o0 += 144, o1 += 144, i += 256) {
@@ -216,8 +216,8 @@ final class VectorKQuantKernels {
             // reduced through memory: the loop leaves no node budget to inline two shuffle trees
             a0.add(b0).intoArray(sc, 32);
             a1.add(b1).intoArray(sc, 48);
-            out[outOff] = FloatDot.reduce(sc, 32);
-            out[outOff + 1] = FloatDot.reduce(sc, 48);
+            out[out0] = FloatDot.reduce(sc, 32);
+            out[out1] = FloatDot.reduce(sc, 48);
         }
     }
 

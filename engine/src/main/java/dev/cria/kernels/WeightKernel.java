@@ -20,12 +20,12 @@ public interface WeightKernel {
     float dot(MemorySegment w, long offset, float[] x, int xOff, int n);
 
     /**
-     * Two rows at once, each bit-identical to {@link #dot}: {@code out[outOff] = dot(w, o0, ..)},
-     * {@code out[outOff + 1] = dot(w, o1, ..)}. Interleaving two rows doubles the independent
+     * Two rows at once, each bit-identical to {@link #dot}: {@code out[out0] = dot(w, o0, ..)},
+     * {@code out[out1] = dot(w, o1, ..)}. Interleaving two rows doubles the independent
      * accumulator chains and the memory streams in flight, and shares the activation loads.
      */
-    default void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int outOff) {
-        out[outOff] = dot(w, o0, x, xOff, n);
-        out[outOff + 1] = dot(w, o1, x, xOff, n);
+    default void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
+        out[out0] = dot(w, o0, x, xOff, n);
+        out[out1] = dot(w, o1, x, xOff, n);
     }
 }

@@ -83,7 +83,7 @@ class WeightKernelAgreementTest {
         for (int r = 0; r + 1 < ROWS; r++) {
             long o0 = LEAD + r * t.bytesFor(n), o1 = o0 + t.bytesFor(n);
             float[] out = new float[4];
-            Kernels.vector(t).dot2(w, o0, o1, x, 3, n, out, 1);
+            Kernels.vector(t).dot2(w, o0, o1, x, 3, n, out, 1, 2);
             assertThat(new int[]{Float.floatToRawIntBits(out[1]), Float.floatToRawIntBits(out[2])}).as("%s rows %d, %d", t, r, r + 1)
                     .containsExactly(Float.floatToRawIntBits(Kernels.vector(t).dot(w, o0, x, 3, n)),
                             Float.floatToRawIntBits(Kernels.vector(t).dot(w, o1, x, 3, n)));
