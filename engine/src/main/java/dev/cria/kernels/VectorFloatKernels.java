@@ -58,6 +58,11 @@ final class VectorFloatKernels {
         }
 
         @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
         public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             int g = n - n % FloatDot.GROUP;
@@ -131,6 +136,11 @@ final class VectorFloatKernels {
         }
 
         @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
         public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             int g = n - n % FloatDot.GROUP;
@@ -199,6 +209,11 @@ final class VectorFloatKernels {
             float tail = 0f;
             for (int j = g; j < n; j++) tail = Math.fma(decode1(w, offset + (long) j * 2), x[xOff + j], tail);
             return FloatDot.reduce(a, b) + tail;
+        }
+
+        @Override
+        public boolean pairsRows() {
+            return true;
         }
 
         @Override

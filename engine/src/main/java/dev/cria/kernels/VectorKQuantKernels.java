@@ -192,6 +192,11 @@ final class VectorKQuantKernels {
         // each pass. Two weight loads and precomputed scales per pass keep the loop within what C2
         // inlines (with four loads and inline scale decoding every vector would be boxed).
         @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
         public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int out0, int out1) {
             float[] sc = SCALES.get();
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;

@@ -194,6 +194,11 @@ final class VectorQ32Kernels {
         }
 
         @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
         public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int out0, int out1) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
             for (int end = i + n; i < end; i += 32, o0 += 34, o1 += 34) {

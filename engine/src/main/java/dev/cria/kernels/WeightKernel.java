@@ -28,4 +28,13 @@ public interface WeightKernel {
         out[out0] = dot(w, o0, x, xOff, n);
         out[out1] = dot(w, o1, x, xOff, n);
     }
+
+    /**
+     * Whether {@link #dot2} is a real two-row loop. MatMul calls {@link #dot} per row otherwise: the
+     * default dot2 shared by several kernel classes would inline all their dots into one method,
+     * past C2's node budget, and box every vector.
+     */
+    default boolean pairsRows() {
+        return false;
+    }
 }
