@@ -103,6 +103,24 @@ public class MatvecKernelBenchmark {
         return outBatch[1];
     }
 
+    /** 8 tokens through the up matrix in one call: continuous batching's decode step for 8 users. */
+    @Benchmark
+    public float matmulUpBatch8() {
+        int c = next;
+        next = (c + 1) % up.length;
+        MatMul.matmul(pool, up[c], xBatch, 8, outBatch);
+        return outBatch[1];
+    }
+
+    /** The same 8 tokens as 8 separate matvecs: what {@link #matmulUpBatch8} should beat by far. */
+    @Benchmark
+    public float matvecUp8Times() {
+        int c = next;
+        next = (c + 1) % up.length;
+        for (int b = 0; b < 8; b++) MatMul.matvec(pool, up[c], xBatch, b * HIDDEN, outBatch, b * FFN);
+        return outBatch[1];
+    }
+
     private static float[] gaussian(int n, Random rnd) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();

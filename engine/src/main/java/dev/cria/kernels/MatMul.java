@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
  * {@code out[b][r] = dot(row r of w, x[b])} for a batch of activation vectors, over a weight in any
  * GGUF type, split by rows over a {@link ComputePool}.
  *
- * <p>One token ({@code batch == 1}) is a bandwidth-bound matvec: each row is one fused decode+dot.
+ * <p>One token ({@code batch == 1}) is a bandwidth-bound matvec: rows are taken two at a time by
+ * {@link WeightKernel#dot2} (a fused decode+dot of both rows sharing the activation loads, with twice
+ * the independent accumulator chains of one row), each row bit-identical to {@link WeightKernel#dot}.
  * Several tokens decode four rows at a time into a per-thread float scratch and multiply them
  * with the tokens two at a time ({@link FloatDot#dot4x2}: 8 dots share every load), in tiles of
  * tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost is paid
@@ -104,9 +106,21 @@ public final class MatMul {
     private static final class SingleTokenJob extends Job {
         @Override
         public void run(int from, int to) {
-            for (int r = from; r < to; r++) {
-                out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+            // Row r pairs with row r + half (not r + 1): two streams far apart in memory came
+            // out 15-25% faster from DRAM than adjacent rows for Q4_0, Q8_0, Q4_K and F16
+            // (measured on Sapphire Rapids; the hardware prefetcher follows them separately).
+            int half = (to - from) / 2;
+            boolean pairs = kernel.pairsRows();
+            for (int r = from; r < from + half; r++) {
+                int r1 = r + half;
+                if (pairs) {
+                    kernel.dot2(data, r * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r, outOff + r1);
+                } else {
+                    out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+                    out[outOff + r1] = kernel.dot(data, r1 * rowBytes, x, xOff, cols);
+                }
             }
+            if (((to - from) & 1) != 0) out[outOff + to - 1] = kernel.dot(data, (to - 1) * rowBytes, x, xOff, cols);
         }
     }
 

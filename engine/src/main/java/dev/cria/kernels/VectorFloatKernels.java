@@ -4,6 +4,7 @@ import dev.cria.tensor.GgmlType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,6 +27,8 @@ final class VectorFloatKernels {
     }
 
     static final class F32Kernel implements WeightKernel {
+        private static final int BYTES = 4;
+
         @Override
         public GgmlType type() {
             return GgmlType.F32;
@@ -54,6 +57,36 @@ final class VectorFloatKernels {
             return FloatDot.reduce(a, b) + tail;
         }
 
+        @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
+            int g = n - n % FloatDot.GROUP;
+            // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
+            // swapping the accumulators so that values 16-31 of each group go to b; g is a multiple
+            // of 32, so the roles are back in place after the loop.
+            for (int j = 0; j < g; j += 16) {
+                long d = (long) j * BYTES;
+                FloatVector xj = x16(x, xOff + j);
+                FloatVector n0 = decode16(w, o0 + d).fma(xj, a0), n1 = decode16(w, o1 + d).fma(xj, a1);
+                a0 = b0;
+                b0 = n0;
+                a1 = b1;
+                b1 = n1;
+            }
+            float t0 = 0f, t1 = 0f;
+            for (int j = g; j < n; j++) {
+                t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
+                t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
+            }
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
+        }
+
         static FloatVector decode16(MemorySegment w, long off) {
             return FloatVector.fromMemorySegment(F, w, off, LE);
         }
@@ -64,12 +97,16 @@ final class VectorFloatKernels {
     }
 
     /**
-     * IEEE half to float without a lookup or blend: the 15 magnitude bits shifted into a float's
-     * exponent and mantissa give the value times 2^-112, so one exact multiply by 2^112 yields
-     * normals and subnormals alike; exponent 31 (infinity, NaN) is forced to 255 with an or, the
-     * sign is or-ed back last. Same bits as {@link Float#float16ToFloat}.
+     * IEEE half to float without a lookup: the half shifted left by 13 (sign-extended, so the sign
+     * lands in bit 31 once bit 28 is cleared) puts its 15 magnitude bits in a float's exponent and
+     * mantissa, giving the value times 2^-112; one exact multiply by 2^112 yields normals, subnormals
+     * and signed zeros alike. Exponent 31 (infinity, NaN) comes out as 2^16 times 1.m and gets the
+     * float exponent 255 or-ed in under a mask (and NaNs quieted). Same bits as
+     * {@link Float#float16ToFloat} for all 65536 halves.
      */
     static final class F16Kernel implements WeightKernel {
+        private static final int BYTES = 2;
+
         @Override
         public GgmlType type() {
             return GgmlType.F16;
@@ -98,13 +135,43 @@ final class VectorFloatKernels {
             return FloatDot.reduce(a, b) + tail;
         }
 
+        @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
+            int g = n - n % FloatDot.GROUP;
+            // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
+            // swapping the accumulators so that values 16-31 of each group go to b; g is a multiple
+            // of 32, so the roles are back in place after the loop.
+            for (int j = 0; j < g; j += 16) {
+                long d = (long) j * BYTES;
+                FloatVector xj = x16(x, xOff + j);
+                FloatVector n0 = decode16(w, o0 + d).fma(xj, a0), n1 = decode16(w, o1 + d).fma(xj, a1);
+                a0 = b0;
+                b0 = n0;
+                a1 = b1;
+                b1 = n1;
+            }
+            float t0 = 0f, t1 = 0f;
+            for (int j = g; j < n; j++) {
+                t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
+                t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
+            }
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
+        }
+
         static FloatVector decode16(MemorySegment w, long off) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector em = h.and(0x7FFF);
-            FloatVector magnitude = shl(em, 13).reinterpretAsFloats().mul(0x1p112f);
-            // all-ones where the exponent field is 31 (em + 0x400 reaches bit 15), else zero
-            IntVector special = IntVector.zero(I).sub(em.add(0x400).lanewise(VectorOperators.LSHR, 15));
-            return magnitude.reinterpretAsInts().or(special.and(0x7F800000)).or(shl(h.and(0x8000), 16)).reinterpretAsFloats();
+            IntVector scaled = shl(h, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            VectorMask<Integer> special = h.and(0x7C00).compare(VectorOperators.EQ, 0x7C00);
+            // + 0 quiets a NaN (sets mantissa bit 22) as float16ToFloat does; infinity stays
+            return scaled.lanewise(VectorOperators.OR, 0x7F800000, special).reinterpretAsFloats()
+                    .lanewise(VectorOperators.ADD, 0f, special.cast(F));
         }
 
         static float decode1(MemorySegment w, long off) {
@@ -114,6 +181,8 @@ final class VectorFloatKernels {
 
     /** bfloat16 is the top half of a float: sign-extend to int and shift left 16. */
     static final class BF16Kernel implements WeightKernel {
+        private static final int BYTES = 2;
+
         @Override
         public GgmlType type() {
             return GgmlType.BF16;
@@ -140,6 +209,36 @@ final class VectorFloatKernels {
             float tail = 0f;
             for (int j = g; j < n; j++) tail = Math.fma(decode1(w, offset + (long) j * 2), x[xOff + j], tail);
             return FloatDot.reduce(a, b) + tail;
+        }
+
+        @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
+            int g = n - n % FloatDot.GROUP;
+            // 16 values of each row per pass (two decode sites: more would exceed what C2 inlines),
+            // swapping the accumulators so that values 16-31 of each group go to b; g is a multiple
+            // of 32, so the roles are back in place after the loop.
+            for (int j = 0; j < g; j += 16) {
+                long d = (long) j * BYTES;
+                FloatVector xj = x16(x, xOff + j);
+                FloatVector n0 = decode16(w, o0 + d).fma(xj, a0), n1 = decode16(w, o1 + d).fma(xj, a1);
+                a0 = b0;
+                b0 = n0;
+                a1 = b1;
+                b1 = n1;
+            }
+            float t0 = 0f, t1 = 0f;
+            for (int j = g; j < n; j++) {
+                t0 = Math.fma(decode1(w, o0 + (long) j * BYTES), x[xOff + j], t0);
+                t1 = Math.fma(decode1(w, o1 + (long) j * BYTES), x[xOff + j], t1);
+            }
+            out[out0] = FloatDot.reduce(a0, b0) + t0;
+            out[out1] = FloatDot.reduce(a1, b1) + t1;
         }
 
         static FloatVector decode16(MemorySegment w, long off) {

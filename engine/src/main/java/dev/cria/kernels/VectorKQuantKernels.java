@@ -185,6 +185,59 @@ final class VectorKQuantKernels {
             }
             return FloatDot.reduce(a, b);
         }
+
+        // Two rows at once, sharing the activation loads. Each pass reads 16 bytes of each row: the
+        // low nibbles are values 0-15 (pass 0) or 16-31 (pass 1) of sub-block s, the high nibbles the
+        // same values of sub-block s + 1, both for the same accumulator; the accumulators swap after
+        // each pass. Two weight loads and precomputed scales per pass keep the loop within what C2
+        // inlines (with four loads and inline scale decoding every vector would be boxed).
+        @Override
+        public boolean pairsRows() {
+            return true;
+        }
+
+        @Override
+        public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int out0, int out1) {
+            float[] sc = SCALES.get();
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
+            for (int end = i + n; i < end; o0 += 144, o1 += 144, i += 256) {
+                scalesK4(w, o0, sc, 0);
+                scalesK4(w, o1, sc, 16);
+                for (int t = 0; t < 8; t++) {
+                    int s = t & ~1, xi = i + 32 * s + 16 * (t & 1);
+                    long q = 16 + 16L * t;
+                    IntVector p = u8x16(w, o0 + q), r = u8x16(w, o1 + q);
+                    FloatVector xl = x16(x, xi), xh = x16(x, xi + 32);
+                    FloatVector n0 = affine(p.and(0xF), splat(sc[2 * s]), splat(sc[2 * s + 1])).fma(xl, a0);
+                    n0 = affine(shr(p, 4), splat(sc[2 * s + 2]), splat(sc[2 * s + 3])).fma(xh, n0);
+                    FloatVector n1 = affine(r.and(0xF), splat(sc[16 + 2 * s]), splat(sc[17 + 2 * s])).fma(xl, a1);
+                    n1 = affine(shr(r, 4), splat(sc[18 + 2 * s]), splat(sc[19 + 2 * s])).fma(xh, n1);
+                    a0 = b0;
+                    b0 = n0;
+                    a1 = b1;
+                    b1 = n1;
+                }
+            }
+            // reduced through memory: the loop leaves no node budget to inline two shuffle trees
+            a0.add(b0).intoArray(sc, 32);
+            a1.add(b1).intoArray(sc, 48);
+            out[out0] = FloatDot.reduce(sc, 32);
+            out[out1] = FloatDot.reduce(sc, 48);
+        }
+    }
+
+    /** Per-thread scratch of the Q4_K two-row dot: the decoded scales of two super-blocks, then the two sums. */
+    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[64]);
+
+    /** {@code sc[off + 2s] = d * scale(s)}, {@code sc[off + 2s + 1] = -(dmin * min(s))} for the 8 sub-blocks of the Q4_K / Q5_K super-block at {@code o}. */
+    private static void scalesK4(MemorySegment w, long o, float[] sc, int off) {
+        float d = f16(w, o), min = f16(w, o + 2);
+        long lo = i64(w, o + 4);
+        int hi = i32(w, o + 12);
+        for (int s = 0; s < 8; s++) {
+            sc[off + 2 * s] = d * scaleMinK4(lo, hi, s, 0);
+            sc[off + 2 * s + 1] = -(min * scaleMinK4(lo, hi, s, 1));
+        }
     }
 
     // ---- Q5_K {half d; half dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]} ----

@@ -18,4 +18,23 @@ public interface WeightKernel {
 
     /** {@code Σ_j w[j] * x[xOff + j]} for {@code j < n}, in float32, weights decoded exactly (activations are not quantized). */
     float dot(MemorySegment w, long offset, float[] x, int xOff, int n);
+
+    /**
+     * Two rows at once, each bit-identical to {@link #dot}: {@code out[out0] = dot(w, o0, ..)},
+     * {@code out[out1] = dot(w, o1, ..)}. Interleaving two rows doubles the independent
+     * accumulator chains and the memory streams in flight, and shares the activation loads.
+     */
+    default void dot2(MemorySegment w, long o0, long o1, float[] x, int xOff, int n, float[] out, int out0, int out1) {
+        out[out0] = dot(w, o0, x, xOff, n);
+        out[out1] = dot(w, o1, x, xOff, n);
+    }
+
+    /**
+     * Whether {@link #dot2} is a real two-row loop. MatMul calls {@link #dot} per row otherwise: the
+     * default dot2 shared by several kernel classes would inline all their dots into one method,
+     * past C2's node budget, and box every vector.
+     */
+    default boolean pairsRows() {
+        return false;
+    }
 }

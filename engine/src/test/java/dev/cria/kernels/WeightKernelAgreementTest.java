@@ -75,6 +75,35 @@ class WeightKernelAgreementTest {
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)
+    void twoRowDotGivesEachRowTheBitsOfTheOneRowDot(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 19L + 4);
+        int n = RandomWeights.rowLength(t);
+        MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
+        float[] x = RandomWeights.activations(n + 3, rnd);
+        for (int r = 0; r + 1 < ROWS; r++) {
+            long o0 = LEAD + r * t.bytesFor(n), o1 = o0 + t.bytesFor(n);
+            float[] out = new float[4];
+            Kernels.vector(t).dot2(w, o0, o1, x, 3, n, out, 1, 2);
+            assertThat(new int[]{Float.floatToRawIntBits(out[1]), Float.floatToRawIntBits(out[2])}).as("%s rows %d, %d", t, r, r + 1)
+                    .containsExactly(Float.floatToRawIntBits(Kernels.vector(t).dot(w, o0, x, 3, n)),
+                            Float.floatToRawIntBits(Kernels.vector(t).dot(w, o1, x, 3, n)));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void f16DecodeIsBitIdenticalToFloat16ToFloatForAllHalves() {
+        MemorySegment w = java.lang.foreign.Arena.ofAuto().allocate(2 * 65536 + LEAD);
+        for (int h = 0; h < 65536; h++) w.set(WeightBytes.I16, LEAD + 2L * h, (short) h);
+        float[] vector = new float[65536];
+        Kernels.vector(GgmlType.F16).dequantize(w, LEAD, vector, 0, 65536);
+        for (int h = 0; h < 65536; h++) {
+            assertThat(Float.floatToRawIntBits(vector[h])).as("half 0x%04x", h)
+                    .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat((short) h)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
     void registryHasBothKernelsForEveryType(GgmlType t) {
         assertThat(Kernels.scalar(t).type()).isEqualTo(t);
         assertThat(Kernels.vector(t).type()).isEqualTo(t);
