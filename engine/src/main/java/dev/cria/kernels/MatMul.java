@@ -32,6 +32,7 @@ public final class MatMul {
     // Merged in one method, they exceeded it once both paths were hot (as in a server mixing prompt
     // chunks and next tokens) and vectors were boxed: batched steps ran several times slower.
     private static final ThreadLocal<Job> SINGLE_JOBS = ThreadLocal.withInitial(SingleTokenJob::new);
+    private static final ThreadLocal<Job> PAIRED_JOBS = ThreadLocal.withInitial(PairedRowsJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[128]});
 
@@ -62,7 +63,7 @@ public final class MatMul {
         if (outOff < 0 || outNeed > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
-        Job job = (batch == 1 ? SINGLE_JOBS : BATCH_JOBS).get();
+        Job job = (batch > 1 ? BATCH_JOBS : Kernels.forType(w.type()).pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -102,25 +103,41 @@ public final class MatMul {
 
     }
 
-    /** One token: each row is one fused decode+dot. */
+    /*
+     * One token: each row is one fused decode+dot. Kernels with a real two-row loop and the others
+     * run in different job classes, so each class's dot call site sees one kernel type per model
+     * (Q4_K_M mixes Q4_K, which pairs rows, and Q6_K, which does not): with both kernels inlined
+     * into one run() C2 ran out of inlining budget and boxed the vectors (tg fell from ~8 to 1.5
+     * tokens/s on synthetic 1B Q4_K_M).
+     *
+     * Row r pairs with row r + half (not r + 1): two streams far apart in memory came out 15-25%
+     * faster from DRAM than adjacent rows for Q4_0, Q8_0, Q4_K and F16 (measured on Sapphire
+     * Rapids; the hardware prefetcher follows them separately).
+     */
     private static final class SingleTokenJob extends Job {
         @Override
         public void run(int from, int to) {
-            // Row r pairs with row r + half (not r + 1): two streams far apart in memory came
-            // out 15-25% faster from DRAM than adjacent rows for Q4_0, Q8_0, Q4_K and F16
-            // (measured on Sapphire Rapids; the hardware prefetcher follows them separately).
+            // One dot call site: every inlined copy of a big kernel (Q6_K) counts against the budget.
             int half = (to - from) / 2;
-            boolean pairs = kernel.pairsRows();
-            for (int r = from; r < from + half; r++) {
-                int r1 = r + half;
-                if (pairs) {
-                    kernel.dot2(data, r * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r, outOff + r1);
-                } else {
-                    out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
-                    out[outOff + r1] = kernel.dot(data, r1 * rowBytes, x, xOff, cols);
-                }
+            for (int i = from; i < to; i++) {
+                int k = i - from;
+                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+                out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
             }
-            if (((to - from) & 1) != 0) out[outOff + to - 1] = kernel.dot(data, (to - 1) * rowBytes, x, xOff, cols);
+        }
+    }
+
+    /** One token with a kernel whose {@link WeightKernel#dot2} decodes two rows in one loop. */
+    private static final class PairedRowsJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int half = (to - from) / 2;
+            int pairs = half + ((to - from) & 1); // an odd last row is computed as a pair with itself: same bits as dot
+            for (int k = 0; k < pairs; k++) {
+                int r0 = k < half ? from + k : to - 1;
+                int r1 = k < half ? from + half + k : to - 1;
+                kernel.dot2(data, r0 * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r0, outOff + r1);
+            }
         }
     }
 
