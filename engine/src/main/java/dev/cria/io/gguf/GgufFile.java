@@ -2,18 +2,15 @@ package dev.cria.io.gguf;
 
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.TensorData;
+import dev.cria.util.FileMapping;
 import dev.cria.util.ModelFormatException;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,14 +78,7 @@ public final class GgufFile implements AutoCloseable {
     public static GgufFile open(Path path) {
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment seg;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } catch (NoSuchFileException e) {
-                throw new ModelFormatException(path + ": no such file");
-            } catch (IOException e) {
-                throw new ModelFormatException(path + ": cannot read: " + e.getMessage());
-            }
+            MemorySegment seg = FileMapping.map(path, arena);
             GgufFile f = new Reader(path, seg).read(arena);
             return f;
         } catch (RuntimeException e) {

@@ -3,18 +3,15 @@ package dev.cria.io.hf;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.TensorData;
 import dev.cria.util.Json;
+import dev.cria.util.FileMapping;
 import dev.cria.util.ModelFormatException;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,14 +60,7 @@ public final class SafetensorsFile implements AutoCloseable {
     public static SafetensorsFile open(Path path) {
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment seg;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } catch (NoSuchFileException e) {
-                throw new ModelFormatException(path + ": no such file");
-            } catch (IOException e) {
-                throw new ModelFormatException(path + ": cannot read: " + e.getMessage());
-            }
+            MemorySegment seg = FileMapping.map(path, arena);
             String name = String.valueOf(path.getFileName());
             long size = seg.byteSize();
             if (size < 8) throw fail(name, "not a safetensors file (" + size + " bytes, shorter than its 8-byte header length)");
