@@ -47,7 +47,6 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Mixin
     EngineFlags engineFlags;
 
-
     @Option(names = "--url", description = "Base URL of a running server instead of MODEL, e.g. http://127.0.0.1:8080")
     String url;
 
@@ -95,13 +94,8 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table")
     boolean json;
 
-
-
-
     @Option(names = "--max-queue", defaultValue = "0", description = "In-process server: waiting requests before 429 (0 = enough for the concurrency)")
     int maxQueue;
-
-
 
     @Spec
     CommandSpec spec;

@@ -38,7 +38,6 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EngineFlags engine;
 
-
     @Option(names = "--host", description = "Interface to bind (default: 127.0.0.1 without an API key, else 0.0.0.0)")
     String host;
 
@@ -51,13 +50,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key-file", description = "File with one API key per line (blank lines and # comments ignored)")
     Path apiKeyFile;
 
-
-
-
     @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (at least 1; default ${DEFAULT-VALUE})")
     int maxQueue;
-
-
 
     @Spec
     CommandSpec spec;
@@ -101,7 +95,6 @@ final class ServeCommand implements Callable<Integer> {
         if (maxQueue < 1) throw new ParameterException(spec.commandLine(), "--max-queue must be at least 1, got " + maxQueue);
         return engine.options(maxQueue, spec);
     }
-
 
     @Override
     public Integer call() throws Exception {

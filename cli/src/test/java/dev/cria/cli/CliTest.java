@@ -1,13 +1,9 @@
 package dev.cria.cli;
 
 import dev.cria.util.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,27 +16,11 @@ class CliTest {
     static final Path DATA = Path.of(System.getProperty("cria.testdata", "testdata"));
     static final String TINY = DATA.resolve("models/tiny-llama3-F16.gguf").toString();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     @SuppressWarnings("unchecked")
@@ -58,11 +38,11 @@ class CliTest {
         // The prompt text (BOS dropped) tokenizes back to the golden ids; the continuation's text is the decoded greedy ids.
         assertThat(Main.run(args("detokenize", TINY, promptIds.subList(1, promptIds.size())))).isZero();
         String prompt = stdout().stripTrailing();
-        out.reset();
+        console.reset();
         Object[] first10 = greedy.subList(0, 10).stream().map(o -> ((Map<String, Object>) o).get("id")).toArray();
         assertThat(Main.run(args("detokenize", TINY, List.of(first10)))).isZero();
         String expected = stdout().substring(0, stdout().length() - System.lineSeparator().length());
-        out.reset();
+        console.reset();
 
         int code = Main.run("generate", TINY, "--prompt", prompt, "--max-tokens", "10", "--temperature", "0", "--ignore-eos");
 
@@ -80,7 +60,7 @@ class CliTest {
     void tokenizeParsesControlTokensOnlyWithSpecial() {
         assertThat(Main.run("tokenize", TINY, "<|eot_id|>", "--special")).isZero();
         assertThat(stdout().strip()).isEqualTo("[128009]");
-        out.reset();
+        console.reset();
         assertThat(Main.run("tokenize", TINY, "<|eot_id|>")).isZero();
         assertThat(stdout().strip()).isEqualTo("[27, 91, 68, 354, 851, 91, 29]");
     }
@@ -105,7 +85,7 @@ class CliTest {
     void aMissingModelIsOneLineAndExitCodeOne() {
         int code = Main.run("generate", "/nonexistent/model.gguf", "--prompt", "hi");
         assertThat(code).isEqualTo(1);
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = console.stderr();
         assertThat(e).startsWith("cria: ").contains("/nonexistent/model.gguf");
         assertThat(e.strip().lines()).hasSize(1);
     }

@@ -1,42 +1,22 @@
 package dev.cria.cli;
 
 import dev.cria.util.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cria bench-serve} on the tiny model served in-process: short runs, the JSON a script reads. */
 class LoadBenchCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> json() {
-        return (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8));
+        return (Map<String, Object>) Json.parse(console.stdout());
     }
 
     private static double number(Map<String, Object> m, String field) {
@@ -49,7 +29,7 @@ class LoadBenchCommandTest {
         int code = Main.run("bench-serve", CliTest.TINY, "--concurrency", "2", "--requests", "4", "--prompt-tokens", "8:16",
                 "--max-tokens", "4", "--warmup", "0", "--threads", "1", "--json");
 
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(code).as(console.stderr()).isZero();
         Map<String, Object> r = json();
         assertThat(number(r, "requests")).isEqualTo(4);
         assertThat(number(r, "ok")).isEqualTo(4);
@@ -96,9 +76,9 @@ class LoadBenchCommandTest {
         assertThat(Main.run("bench-serve", CliTest.TINY, "--max-tokens", "9:3")).isEqualTo(2);
         assertThat(Main.run("bench-serve", "--url", "http://127.0.0.1:1", CliTest.TINY)).isEqualTo(2);
         assertThat(Main.run("bench-serve", CliTest.TINY, "--disconnect-fraction", "1.5")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(3)
+        assertThat(console.stderr().strip().lines()).hasSize(3)
                 .allSatisfy(l -> assertThat(l).startsWith("cria bench-serve: "));
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(console.stdout()).isEmpty();
     }
 
     @Test

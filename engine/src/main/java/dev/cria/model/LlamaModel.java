@@ -40,6 +40,11 @@ public final class LlamaModel {
     private final float[] normed;     // final-normed rows that want logits [n][dim]
     private final float[] runningMax; // online softmax state per (token, head)
     private final float[] runningSum;
+    // The attention step's arguments, set per layer: one task object, no lambda allocated per step.
+    private int attnLayer;
+    private int[] attnPositions;
+    private KvSequence[] attnKv;
+    private final dev.cria.kernels.RangeTask attentionTask = (from, to) -> attention(attnLayer, from, to, attnPositions, attnKv);
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch) {
         this.c = config;
@@ -123,8 +128,10 @@ public final class LlamaModel {
                 rope.apply(k, i * kvDim, c.headCountKv(), ropeTables, i * hd);
                 kv[i].store().write(l, kv[i].row(positions[i]), k, i * kvDim, v, i * kvDim);
             }
-            final int layer = l;
-            pool.parallelFor(n * c.headCountKv(), (from, to) -> attention(layer, from, to, positions, kv));
+            attnLayer = l;
+            attnPositions = positions;
+            attnKv = kv;
+            pool.parallelFor(n * c.headCountKv(), attentionTask);
             MatMul.matmul(pool, lw.wo(), att, n, proj);
             Ops.addInPlace(x, proj, n * dim);
 
@@ -137,6 +144,8 @@ public final class LlamaModel {
         }
 
         int rows = 0;
+        attnPositions = null;
+        attnKv = null;
         for (int i = 0; i < n; i++) {
             if (wantLogits != null && wantLogits[i]) {
                 Ops.rmsNorm(normed, rows * dim, x, i * dim, w.outputNorm(), dim, c.rmsEpsilon());
