@@ -42,6 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-b", "--batch"}, defaultValue = "512", description = "Tokens per forward pass in pp") int batch;
     @Option(names = {"-d", "--depth"}, defaultValue = "0",
             description = "Context already in the KV cache before each test (llama-bench -d); filled without computing, for timing only") int depth;
+    @Option(names = {"-s", "--sequences"}, defaultValue = "1",
+            description = "Sequences generated together in tg, one token each per forward pass (continuous batching's decode step, like llama-batched-bench); tokens/s counts all of them") int sequences;
     @Option(names = "--kv-type", defaultValue = "f32", description = "KV storage: f32, f16, q8_0 (default ${DEFAULT-VALUE})") String kvType;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
     @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth measurement") boolean noBandwidth;
@@ -54,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((model == null) == (synthetic == null)) throw new IllegalArgumentException("give either MODEL or --synthetic SIZE:TYPE");
         KvType kv = parseKvType(kvType);
-        if (promptTokens < 0 || genTokens < 0 || reps < 1 || batch < 1) throw new IllegalArgumentException("-p, -n must be >= 0; -r, -b >= 1");
+        if (promptTokens < 0 || genTokens < 0 || reps < 1 || batch < 1 || sequences < 1) throw new IllegalArgumentException("-p, -n must be >= 0; -r, -b, -s >= 1");
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         LlamaConfig config;
         LlamaWeights weights;
@@ -77,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
-            LlamaModel m = new LlamaModel(config, weights, pool, Math.max(1, Math.min(batch, Math.max(promptTokens, 1))));
+            LlamaModel m = new LlamaModel(config, weights, pool, Math.max(sequences, Math.min(batch, Math.max(promptTokens, 1))));
             SplittableRandom rnd = new SplittableRandom(1);
             int ctx = depth + Math.max(promptTokens, genTokens) + 1;
             String at = depth > 0 ? " @ d" + depth : "";
@@ -86,8 +88,9 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
             }
             if (genTokens > 0) {
-                double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv), rnd));
-                results.add(new Result("tg" + genTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+                double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv, sequences), rnd));
+                String name = "tg" + genTokens + (sequences > 1 ? " x" + sequences : "");
+                results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
             }
         }
         print(results);
@@ -116,12 +119,22 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A sequence whose first {@code depth} positions count as filled (zeros: attention costs the same). */
     private KvSequence fresh(LlamaModel m, int ctx, KvType kv) {
-        KvSequence s = new KvSequence(m.newKvPool(16, (ctx + 15) / 16, kv));
-        if (depth > 0) {
-            s.reserve(depth);
-            s.filled(depth, new int[depth]);
+        return fresh(m, ctx, kv, 1)[0];
+    }
+
+    /** {@code count} sequences in one pool, each with its first {@code depth} positions counted as filled. */
+    private KvSequence[] fresh(LlamaModel m, int ctx, KvType kv, int count) {
+        int blocksEach = (ctx + 15) / 16;
+        var pool = m.newKvPool(16, blocksEach * count, kv);
+        KvSequence[] seqs = new KvSequence[count];
+        for (int i = 0; i < count; i++) {
+            seqs[i] = new KvSequence(pool);
+            if (depth > 0) {
+                seqs[i].reserve(depth);
+                seqs[i].filled(depth, new int[depth]);
+            }
         }
-        return s;
+        return seqs;
     }
 
     private double pp(LlamaModel m, int n, KvSequence kv, SplittableRandom rnd) {
@@ -146,24 +159,28 @@ final class BenchCommand implements Callable<Integer> {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private double tg(LlamaModel m, int n, KvSequence kv, SplittableRandom rnd) {
-        int[] token = {rnd.nextInt(m.config().vocabSize())};
-        int[] pos = {0};
-        KvSequence[] kvs = {kv};
-        boolean[] want = {true};
-        float[] logits = new float[m.config().vocabSize()];
+    /** n steps of one token for each sequence, all sequences in one forward pass per step. */
+    private double tg(LlamaModel m, int n, KvSequence[] kvs, SplittableRandom rnd) {
+        int s = kvs.length;
+        int vocab = m.config().vocabSize();
+        int[] tokens = new int[s];
+        int[] pos = new int[s];
+        boolean[] want = new boolean[s];
+        java.util.Arrays.fill(want, true);
+        for (int i = 0; i < s; i++) tokens[i] = rnd.nextInt(vocab);
+        float[] logits = new float[s * vocab];
         long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            pos[0] = depth + i;
-            m.forward(1, token, pos, kvs, want, logits);
-            token[0] = argmax(logits);
+        for (int step = 0; step < n; step++) {
+            java.util.Arrays.fill(pos, depth + step);
+            m.forward(s, tokens, pos, kvs, want, logits);
+            for (int i = 0; i < s; i++) tokens[i] = argmax(logits, i * vocab, vocab);
         }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return (double) n * s / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static int argmax(float[] a) {
+    private static int argmax(float[] a, int off, int n) {
         int best = 0;
-        for (int i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+        for (int i = 1; i < n; i++) if (a[off + i] > a[off + best]) best = i;
         return best;
     }
 

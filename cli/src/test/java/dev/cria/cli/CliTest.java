@@ -82,6 +82,24 @@ class CliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void benchGeneratesSeveralSequencesInOneBatch() {
+        int code = Main.run("bench", TINY, "-p", "0", "-n", "3", "-s", "4", "-r", "1", "-t", "1", "--json", "--no-bandwidth");
+        assertThat(code).isZero();
+        List<Object> results = (List<Object>) Json.parse(stdout());
+        assertThat(results).hasSize(1);
+        Map<String, Object> tg = (Map<String, Object>) results.get(0);
+        assertThat(tg.get("test")).isEqualTo("tg3 x4");
+        assertThat(((Number) tg.get("tokens_per_second")).doubleValue()).isPositive();
+    }
+
+    @Test
+    void aZeroSequenceBenchIsRejected() {
+        assertThat(Main.run("bench", TINY, "-s", "0", "--no-bandwidth")).isEqualTo(1);
+        assertThat(console.stderr()).contains("-s >= 1");
+    }
+
+    @Test
     void aMissingModelIsOneLineAndExitCodeOne() {
         int code = Main.run("generate", "/nonexistent/model.gguf", "--prompt", "hi");
         assertThat(code).isEqualTo(1);
