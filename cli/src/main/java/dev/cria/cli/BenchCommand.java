@@ -6,6 +6,7 @@ import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
 import dev.cria.loader.ModelLoader;
 import dev.cria.loader.SyntheticModel;
+import dev.cria.model.ActivationType;
 import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaModel;
 import dev.cria.model.LlamaWeights;
@@ -45,6 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--sequences"}, defaultValue = "1",
             description = "Sequences generated together in tg, one token each per forward pass (continuous batching's decode step, like llama-batched-bench); tokens/s counts all of them") int sequences;
     @Option(names = "--kv-type", defaultValue = "f32", description = "KV storage: f32, f16, q8_0 (default ${DEFAULT-VALUE})") String kvType;
+    @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "f32",
+            description = EngineFlags.ACTIVATIONS_HELP) ActivationType activations;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
     @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth measurement") boolean noBandwidth;
 
@@ -76,10 +79,11 @@ final class BenchCommand implements Callable<Integer> {
             resources = w;
             type = w.description();
         }
+        if (activations == ActivationType.Q8) type += " act q8";
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
-            LlamaModel m = new LlamaModel(config, weights, pool, Math.max(sequences, Math.min(batch, Math.max(promptTokens, 1))));
+            LlamaModel m = new LlamaModel(config, weights, pool, Math.max(sequences, Math.min(batch, Math.max(promptTokens, 1))), activations);
             SplittableRandom rnd = new SplittableRandom(1);
             int ctx = depth + Math.max(promptTokens, genTokens) + 1;
             String at = depth > 0 ? " @ d" + depth : "";

@@ -4,6 +4,7 @@ import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
 import dev.cria.kv.KvType;
 import dev.cria.loader.ModelLoader;
+import dev.cria.model.ActivationType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
 
 /** The engine flags every serving command shares (a picocli mixin): context, threads, batching, KV cache, synthetic weights. */
 final class EngineFlags {
+    static final String ACTIVATIONS_HELP = "What one-token matvecs multiply the weights with: f32 (exact, default) or q8 "
+            + "(activations rounded to int8 blocks like llama.cpp; faster for Q4_K / Q6_K weights, others stay f32)";
+
     @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))")
     int ctxSize;
 
@@ -35,6 +39,10 @@ final class EngineFlags {
             description = "How the KV cache stores keys and values: f32, f16 or q8_0 (default ${DEFAULT-VALUE})")
     KvType kvType;
 
+    @Option(names = "--activations", paramLabel = "TYPE", converter = ActivationName.class, defaultValue = "f32",
+            description = ACTIVATIONS_HELP)
+    ActivationType activations;
+
     @Option(names = "--synthetic", paramLabel = "SIZE:TYPE",
             description = "Serve random weights with real Llama 3.2 shapes (1b:Q4_0, 3b:Q8_0, 1b:Q4_K_M ...) instead of MODEL's,"
                     + " keeping MODEL's tokenizer and template: for speed and load tests without downloading weights")
@@ -45,7 +53,7 @@ final class EngineFlags {
         if (parallel < 1) throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
         if (ctxSize < 0) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 0, got " + ctxSize);
         if (threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be at least 0, got " + threads);
-        return new EngineOptions(ctxSize, threads, maxQueue, parallel, kvMemory, kvType);
+        return new EngineOptions(ctxSize, threads, maxQueue, parallel, kvMemory, kvType, activations);
     }
 
     /** MODEL's engine, or with --synthetic random real-shape weights behind MODEL's tokenizer. */
@@ -88,6 +96,18 @@ final class EngineFlags {
                 if (t.name().equalsIgnoreCase(value.strip())) return t;
             }
             throw new TypeConversionException("expected f32, f16 or q8_0, got '" + value + "'");
+        }
+    }
+
+    /** f32 | q8. */
+    static final class ActivationName implements ITypeConverter<ActivationType> {
+        @Override
+        public ActivationType convert(String value) {
+            try {
+                return ActivationType.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.cria.cli;
 
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
+import dev.cria.model.ActivationType;
 import dev.cria.engine.GenerationEvent;
 import dev.cria.engine.GenerationHandle;
 import dev.cria.engine.GenerationRequest;
@@ -38,6 +39,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed") Long seed;
     @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))") int ctxSize;
     @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "Compute threads (0 = all cores)") int threads;
+    @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "f32",
+            description = EngineFlags.ACTIVATIONS_HELP)
+    ActivationType activations;
     @Option(names = "--ignore-eos", description = "Keep generating past end-of-generation tokens") boolean ignoreEos;
 
     @Override
@@ -46,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams sampling = new SamplingParams(temperature, topP, topK, 0, seed, 0, 0, 1, Map.of());
         sampling.validate();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Engine engine = Engine.open(model, new EngineOptions(ctxSize, threads, 1, 1))) {
+        try (Engine engine = Engine.open(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
             int[] text = engine.tokenize(prompt, false);
             int[] ids = text;
             if (engine.addBos()) {

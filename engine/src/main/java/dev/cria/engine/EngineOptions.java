@@ -1,6 +1,7 @@
 package dev.cria.engine;
 
 import dev.cria.kv.KvType;
+import dev.cria.model.ActivationType;
 
 /**
  * How to run a model.
@@ -11,10 +12,17 @@ import dev.cria.kv.KvType;
  * @param parallel      sequences run at once (--parallel)
  * @param kvMemoryBytes KV pool size (--kv-memory; 0 = contextSize × parallel tokens)
  * @param kvType        how keys and values are stored (--kv-type)
+ * @param activations   what one-token matvecs multiply the weights with (--activations; F32 exact, Q8 like llama.cpp)
  */
-public record EngineOptions(int contextSize, int threads, int maxQueue, int parallel, long kvMemoryBytes, KvType kvType) {
+public record EngineOptions(int contextSize, int threads, int maxQueue, int parallel, long kvMemoryBytes, KvType kvType,
+                            ActivationType activations) {
     public EngineOptions {
         if (kvType == null) kvType = KvType.F32;
+        if (activations == null) activations = ActivationType.F32;
+    }
+
+    public EngineOptions(int contextSize, int threads, int maxQueue, int parallel, long kvMemoryBytes, KvType kvType) {
+        this(contextSize, threads, maxQueue, parallel, kvMemoryBytes, kvType, ActivationType.F32);
     }
 
     public EngineOptions(int contextSize, int threads, int maxQueue, int parallel) {
@@ -26,10 +34,14 @@ public record EngineOptions(int contextSize, int threads, int maxQueue, int para
     }
 
     public EngineOptions withContextSize(int n) {
-        return new EngineOptions(n, threads, maxQueue, parallel, kvMemoryBytes, kvType);
+        return new EngineOptions(n, threads, maxQueue, parallel, kvMemoryBytes, kvType, activations);
     }
 
     public EngineOptions withThreads(int n) {
-        return new EngineOptions(contextSize, n, maxQueue, parallel, kvMemoryBytes, kvType);
+        return new EngineOptions(contextSize, n, maxQueue, parallel, kvMemoryBytes, kvType, activations);
+    }
+
+    public EngineOptions withActivations(ActivationType a) {
+        return new EngineOptions(contextSize, threads, maxQueue, parallel, kvMemoryBytes, kvType, a);
     }
 }

@@ -98,7 +98,7 @@ public final class ModelLoader {
             }
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
             ComputePool pool = new ComputePool(threads);
-            LlamaModel m = new LlamaModel(c, w.weights(), pool, MAX_BATCH);
+            LlamaModel m = new LlamaModel(c, w.weights(), pool, MAX_BATCH, options.activations());
             ModelInfo info = new ModelInfo(w.name(), path, "llama", ctx, c.contextLength(),
                     c.vocabSize(), w.weights().parameterCount(), w.weights().layers().get(0).wq().type().name());
             return new LlamaEngine(m, tokenizer, info, pool, options, w);

@@ -3,6 +3,8 @@ package dev.cria.model;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Kernels;
 import dev.cria.kernels.MatMul;
+import dev.cria.kernels.Q8Activations;
+import dev.cria.kernels.Q8MatVec;
 import dev.cria.kv.KvBlockPool;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvStore;
@@ -15,9 +17,12 @@ import dev.cria.tensor.WeightMatrix;
  * per batch ({@link MatMul}: each weight block loaded serves all tokens); attention runs per token
  * over its own sequence's keys and values.
  *
- * <p>Activations are float32 and weights are decoded exactly, so logits match a float64
- * reference within float32 rounding (no activation quantization as in ggml's vec_dot types).
- * Not thread-safe: one engine loop owns a model instance and its scratch buffers.
+ * <p>By default ({@link ActivationType#F32}) activations are float32 and weights are decoded exactly,
+ * so logits match a float64 reference within float32 rounding (no activation quantization as in
+ * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
+ * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
+ * like llama.cpp; batches of several tokens stay float32, so a sequence's tokens then depend on
+ * whether it ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
     private final LlamaConfig c;
@@ -25,6 +30,9 @@ public final class LlamaModel {
     private final ComputePool pool;
     private final Rope rope;
     private final int maxBatch;
+    private final ActivationType activations;
+    // Q8 activations only: the quantized inputs of the matvecs (null with F32)
+    private final Q8Activations xbQ, attQ, gateQ, normedQ;
 
     // Scratch, sized once for maxBatch tokens (no allocation per step).
     private final float[] x;      // residual stream [n][dim]
@@ -47,6 +55,16 @@ public final class LlamaModel {
     private final dev.cria.kernels.RangeTask attentionTask = (from, to) -> attention(attnLayer, from, to, attnPositions, attnKv);
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch) {
+        this(config, weights, pool, maxBatch, ActivationType.F32);
+    }
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch, ActivationType activations) {
+        this.activations = activations;
+        boolean q8 = activations == ActivationType.Q8;
+        xbQ = q8 ? new Q8Activations() : null;
+        attQ = q8 ? new Q8Activations() : null;
+        gateQ = q8 ? new Q8Activations() : null;
+        normedQ = q8 ? new Q8Activations() : null;
         this.c = config;
         this.w = weights;
         this.pool = pool;
@@ -78,6 +96,29 @@ public final class LlamaModel {
 
     public int maxBatch() {
         return maxBatch;
+    }
+
+    public ActivationType activations() {
+        return activations;
+    }
+
+    /**
+     * {@code out = w · in} for {@code n} tokens: the quantized-activation matvec when this is a Q8 model,
+     * a single token and a weight type with integer kernels, else {@link MatMul}. {@code inQ} holds
+     * {@code in} (already {@link Q8Activations#set set}) or is null.
+     */
+    private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
+        if (n == 1 && inQ != null && Q8MatVec.supports(w.type())) {
+            Q8MatVec.matvec(pool, w, inQ, out, 0);
+        } else {
+            MatMul.matmul(pool, w, in, n, out);
+        }
+    }
+
+    /** {@code q} pointed at the first {@code len} values of {@code in}, or null for F32. */
+    private static Q8Activations bind(Q8Activations q, float[] in, int len) {
+        if (q != null) q.set(in, 0, len);
+        return q;
     }
 
     /** A KV pool of {@code blocks} blocks of {@code blockSize} tokens shaped for this model. */
@@ -120,9 +161,10 @@ public final class LlamaModel {
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights lw = w.layers().get(l);
             for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.attnNorm(), dim, c.rmsEpsilon());
-            MatMul.matmul(pool, lw.wq(), xb, n, q);
-            MatMul.matmul(pool, lw.wk(), xb, n, k);
-            MatMul.matmul(pool, lw.wv(), xb, n, v);
+            Q8Activations xbIn = bind(xbQ, xb, dim);
+            project(lw.wq(), xb, xbIn, n, q);
+            project(lw.wk(), xb, xbIn, n, k);
+            project(lw.wv(), xb, xbIn, n, v);
             for (int i = 0; i < n; i++) {
                 rope.apply(q, i * c.qDim(), c.headCount(), ropeTables, i * hd);
                 rope.apply(k, i * kvDim, c.headCountKv(), ropeTables, i * hd);
@@ -132,14 +174,15 @@ public final class LlamaModel {
             attnPositions = positions;
             attnKv = kv;
             pool.parallelFor(n * c.headCountKv(), attentionTask);
-            MatMul.matmul(pool, lw.wo(), att, n, proj);
+            project(lw.wo(), att, bind(attQ, att, c.qDim()), n, proj);
             Ops.addInPlace(x, proj, n * dim);
 
             for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.ffnNorm(), dim, c.rmsEpsilon());
-            MatMul.matmul(pool, lw.wGate(), xb, n, gate);
-            MatMul.matmul(pool, lw.wUp(), xb, n, up);
+            xbIn = bind(xbQ, xb, dim);
+            project(lw.wGate(), xb, xbIn, n, gate);
+            project(lw.wUp(), xb, xbIn, n, up);
             Ops.swiGlu(gate, up, n * c.feedForwardLength());
-            MatMul.matmul(pool, lw.wDown(), gate, n, proj);
+            project(lw.wDown(), gate, bind(gateQ, gate, c.feedForwardLength()), n, proj);
             Ops.addInPlace(x, proj, n * dim);
         }
 
@@ -152,7 +195,7 @@ public final class LlamaModel {
                 rows++;
             }
         }
-        if (rows > 0) MatMul.matmul(pool, w.output(), normed, rows, logits);
+        if (rows > 0) project(w.output(), normed, bind(normedQ, normed, dim), rows, logits);
         return rows;
     }
 

@@ -1,0 +1,220 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.cria.kernels.QuantVectors.F;
+import static dev.cria.kernels.QuantVectors.LE;
+import static dev.cria.kernels.WeightBytes.f16;
+import static dev.cria.kernels.WeightBytes.i32;
+import static dev.cria.kernels.WeightBytes.i64;
+import static dev.cria.kernels.WeightBytes.i8;
+import static dev.cria.kernels.WeightBytes.u8;
+
+/**
+ * Integer dot products of one weight row with {@link Q8Activations}, as ggml's
+ * {@code ggml_vec_dot_<type>_q8_0 / _q8_K}: weight and activation integers are multiplied and summed
+ * exactly per block, and only the block sums are scaled in float32.
+ *
+ * <p>How, without dpbusd / pmaddubsw in the Vector API: weights are widened to 32 int16 lanes
+ * (one 512-bit vector), multiplied by the activations already stored as int16 ({@code vpmullw}: a
+ * 4- or 6-bit weight times an int8 fits, and so does the sum of two such products), then adjacent
+ * lanes are summed into 16 int32 lanes by {@link #pairSums} and converted to float once, for an
+ * FMA with the block's scale. Everything is 512 bits wide: on Sapphire Rapids a 256-bit op issues
+ * on the same two ports as a 512-bit one once 512-bit code runs, so narrow ops only halve the work
+ * per op (a 256-bit Q4_0 version measured slower than the float kernel).
+ *
+ * <p>C2: one weight-load call site per loop body where possible (each inlines a large tree), constant
+ * shift counts and shuffles only; see {@link VectorKQuantKernels}.
+ */
+public final class IntDotKernels {
+    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    /** Byte lanes 16..31: the second of two Q4_0 blocks read by two overlapping 32-byte loads. */
+    private static final VectorMask<Byte> HIGH16 = VectorMask.fromLong(B256, 0xFFFF0000L);
+    /** Float lanes 8..15: the pair sums of the second block. */
+    private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
+    /** Q6_K: scale lanes 0 and 1 spread over lanes 0-7 and 8-15 (the pair sums of two groups of 16). */
+    private static final VectorShuffle<Float> SPREAD01 = VectorShuffle.fromOp(F, i -> i >> 3);
+    /** Q6_K: lanes rotated down by 2, bringing the next two groups' scales to lanes 0 and 1. */
+    private static final VectorShuffle<Float> ROTATE2 = VectorShuffle.fromOp(F, i -> (i + 2) & 15);
+
+    private IntDotKernels() {
+    }
+
+    /** Whether {@code t} has an integer kernel here (and so a {@link Q8Activations#layoutFor} layout). */
+    public static boolean supports(GgmlType t) {
+        return Q8Activations.layoutFor(t) != null;
+    }
+
+    /**
+     * One row: {@code Σ_j w[j] * x[j]} for {@code j < n} over the quantized activations (already
+     * {@link Q8Activations#prepare prepared} for {@code t}'s layout). For tests and cold paths: the
+     * matvec calls the per-type methods from one call site per job class.
+     */
+    public static float dot(GgmlType t, MemorySegment w, long o, Q8Activations x, int n) {
+        return switch (t) {
+            case Q4_0 -> dotQ4_0(w, o, x, n);
+            case Q8_0 -> dotQ8_0(w, o, x, n);
+            case Q4_K -> dotQ4_K(w, o, x, n);
+            case Q6_K -> dotQ6_K(w, o, x, n);
+            default -> throw new IllegalArgumentException("no integer dot kernel for " + t);
+        };
+    }
+
+    /**
+     * Q4_0 x Q8_0 ({@code ggml_vec_dot_q4_0_q8_0}): per block {@code f16(dw) * dy * Σ (q - 8) y}. Two
+     * blocks per pass fill one 512-bit vector: lanes 0-15 the first block's 16 bytes, 16-31 the
+     * second's; the activations are stored in the matching order ({@link Q8Activations} q4pair).
+     * The {@code -8} is applied through the activation block sums, in float.
+     */
+    static float dotQ4_0(MemorySegment w, long o, Q8Activations x, int n) {
+        short[] q = x.q4pair;
+        float[] d = x.d0;
+        int[] s = x.sum0;
+        FloatVector acc = FloatVector.zero(F);
+        float corr = 0f;
+        int nb = n / 32, blk = 0;
+        for (; blk + 1 < nb; blk += 2, o += 36) {
+            float s0 = f16(w, o) * d[blk], s1 = f16(w, o + 18) * d[blk + 1];
+            corr = Math.fma(s0, s[blk], Math.fma(s1, s[blk + 1], corr));
+            ByteVector bytes = ByteVector.fromMemorySegment(B256, w, o + 2, LE).blend(ByteVector.fromMemorySegment(B256, w, o + 4, LE), HIGH16);
+            ShortVector v = (ShortVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            int i = 32 * blk;
+            ShortVector p = v.and((short) 0xF).mul(ShortVector.fromArray(S512, q, i))
+                    .add(v.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, q, i + 32)));
+            acc = pairSums(p).fma(FloatVector.broadcast(F, s0).blend(FloatVector.broadcast(F, s1), HIGH8), acc);
+        }
+        float sum = reduce(acc) - 8 * corr;
+        if (blk < nb) sum += q4_0Tail(w, o, x, blk);
+        return sum;
+    }
+
+    /** The last block of a row with an odd number of blocks, in plain integer arithmetic. */
+    private static float q4_0Tail(MemorySegment w, long o, Q8Activations x, int blk) {
+        int isum = 0;
+        for (int l = 0; l < 16; l++) {
+            int b = u8(w, o + 2 + l);
+            isum += ((b & 0xF) - 8) * x.q0[32 * blk + l] + ((b >>> 4) - 8) * x.q0[32 * blk + 16 + l];
+        }
+        return f16(w, o) * x.d0[blk] * isum;
+    }
+
+    /** Q8_0 x Q8_0 ({@code ggml_vec_dot_q8_0_q8_0}): per block {@code f16(dw) * dy * Σ qw qy}; two int8 products fit in 16 bits. */
+    static float dotQ8_0(MemorySegment w, long o, Q8Activations x, int n) {
+        short[] q = x.q0;
+        float[] d = x.d0;
+        FloatVector a = FloatVector.zero(F), b = a;
+        for (int blk = 0, nb = n / 32; blk < nb; blk++, o += 34) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 2, LE).convertShape(VectorOperators.B2S, S512, 0);
+            FloatVector next = pairSums(v.mul(ShortVector.fromArray(S512, q, 32 * blk))).fma(FloatVector.broadcast(F, f16(w, o) * d[blk]), a);
+            a = b;
+            b = next;
+        }
+        return reduce(a.add(b));
+    }
+
+    /**
+     * Q4_K x Q8_K ({@code ggml_vec_dot_q4_K_q8_K}): per super-block
+     * {@code f16(d) dy Σ_s sc_s Σ q y  -  f16(dmin) dy Σ_s m_s (bsum_2s + bsum_2s+1)}. Each 32 bytes
+     * hold sub-block 2t in the low nibbles and 2t + 1 in the high ones: 32 lanes each.
+     */
+    static float dotQ4_K(MemorySegment w, long o, Q8Activations x, int n) {
+        short[] q = x.qK;
+        float[] dy = x.dK;
+        int[] bsum = x.bsumK;
+        FloatVector a = FloatVector.zero(F), b = a;
+        float mins = 0f;
+        for (int blk = 0, nb = n / 256; blk < nb; blk++, o += 144) {
+            long lo = i64(w, o + 4);
+            long hi = i32(w, o + 12) & 0xFFFFFFFFL;
+            long lo32 = lo >>> 32;
+            // get_scale_min_k4 for all 8 sub-blocks at once, one byte each: scales 0-3 are bytes 0-3 & 63,
+            // 4-7 the low nibbles of bytes 8-11 with the top 2 bits of bytes 0-3; mins likewise from 4-7 / 8-11.
+            long sc = (lo & 0x3f3f3f3fL) | (((hi & 0x0f0f0f0fL) | (((lo >>> 6) & 0x03030303L) << 4)) << 32);
+            long mn = (lo32 & 0x3f3f3f3fL) | ((((hi >>> 4) & 0x0f0f0f0fL) | (((lo32 >>> 6) & 0x03030303L) << 4)) << 32);
+            float dall = f16(w, o) * dy[blk], dmin = f16(w, o + 2) * dy[blk];
+            int bs = 16 * blk, msum = 0;
+            for (int s = 0; s < 8; s++) msum += (int) ((mn >>> (8 * s)) & 0xFF) * (bsum[bs + 2 * s] + bsum[bs + 2 * s + 1]);
+            mins = Math.fma(dmin, msum, mins);
+            int i = 256 * blk;
+            for (int t = 0; t < 4; t++, i += 64, sc >>>= 16) {
+                ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 16 + 32 * t, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector p0 = v.and((short) 0xF).mul(ShortVector.fromArray(S512, q, i));
+                ShortVector p1 = v.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, q, i + 32));
+                a = pairSums(p0).fma(FloatVector.broadcast(F, dall * (int) (sc & 0xFF)), a);
+                b = pairSums(p1).fma(FloatVector.broadcast(F, dall * (int) ((sc >>> 8) & 0xFF)), b);
+            }
+        }
+        return reduce(a.add(b)) - mins;
+    }
+
+    /**
+     * Q6_K x Q8_K ({@code ggml_vec_dot_q6_K_q8_K}): per super-block {@code f16(d) dy Σ_g sc_g Σ (q - 32) y}
+     * over 16 groups of 16. The unsigned 6-bit q multiplies in 16 bits; the {@code -32} is applied
+     * through the activations' per-16 sums ({@code 32 Σ_g sc_g bsum_g}). Per half of 128 values, the
+     * 32 lanes of one product vector span two scale groups, so the 16 pair sums meet a scale vector
+     * whose lanes 0-7 and 8-15 hold the two groups' scales.
+     */
+    static float dotQ6_K(MemorySegment w, long o, Q8Activations x, int n) {
+        short[] q = x.qK;
+        float[] dy = x.dK;
+        int[] bsum = x.bsumK;
+        FloatVector a = FloatVector.zero(F), b = a;
+        float offs = 0f;
+        for (int blk = 0, nb = n / 256; blk < nb; blk++, o += 210) {
+            float dall = f16(w, o + 208) * dy[blk];
+            IntVector sci = (IntVector) ByteVector.fromMemorySegment(B128, w, o + 192, LE).convertShape(VectorOperators.B2I, I512, 0);
+            offs = Math.fma(dall, sci.mul(IntVector.fromArray(I512, bsum, 16 * blk)).reduceLanes(VectorOperators.ADD), offs);
+            // lanes 2k, 2k + 1 of scales belong to product vector k; rotated down by 2 after each
+            FloatVector scales = ((FloatVector) sci.convert(VectorOperators.I2F, 0)).mul(dall);
+            int i = 256 * blk;
+            for (int h = 0; h < 2; h++) {
+                // values 32k + l of this half (k = 0..3): nibble (k / 2) of ql[32 (k % 2) + l], bits 2k, 2k + 1 of qh[l].
+                // Carried in registers with constant shifts: cur / next walk A, B, A >> 4, B >> 4; high shifts by 2.
+                ShortVector cur = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 64L * h, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector next = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 64L * h + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector high = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 128 + 32L * h, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                for (int k = 0; k < 4; k++, i += 32) {
+                    ShortVector v = cur.and((short) 0xF).or(high.lanewise(VectorOperators.LSHL, 4).and((short) 0x30));
+                    FloatVector sum = pairSums(v.mul(ShortVector.fromArray(S512, q, i))).fma(scales.rearrange(SPREAD01), a);
+                    a = b;
+                    b = sum;
+                    scales = scales.rearrange(ROTATE2);
+                    ShortVector shifted = cur.lanewise(VectorOperators.LSHR, 4);
+                    cur = next;
+                    next = shifted;
+                    high = high.lanewise(VectorOperators.LSHR, 2);
+                }
+            }
+        }
+        return reduce(a.add(b)) - 32 * offs;
+    }
+
+    /**
+     * The 32 int16 lanes of {@code p} summed in adjacent pairs into 16 floats, exactly (each pair sum
+     * must fit in 16 bits): as ints, lane k holds {@code p[2k+1] * 2^16 + (p[2k] mod 2^16)}; adding the
+     * same shifted left by 16 puts {@code p[2k] + p[2k+1]} in the top half and an arithmetic shift
+     * brings it down (the low half's unsigned value cannot carry into the sign).
+     */
+    static FloatVector pairSums(ShortVector p) {
+        IntVector v = (IntVector) p.reinterpretShape(I512, 0);
+        return (FloatVector) v.add(v.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0);
+    }
+
+    /** A fixed-order sum of the 16 lanes ({@link FloatDot#reduce}), so a row's result does not depend on the JIT. */
+    private static float reduce(FloatVector v) {
+        return FloatDot.reduce(v, FloatVector.zero(F));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The single-token matvec over quantized activations ({@link Q8Activations}, ggml's behaviour):
+ * {@code out[outOff + r] ≈ Σ_j w[r][j] * x[j]} with x rounded to int8 blocks. Faster than the exact
+ * float path ({@link MatMul}) because the integer kernels ({@link IntDotKernels}) need fewer vector
+ * ops per weight; less exact (about 1% relative error per dot, as llama.cpp). Weight types without
+ * an integer kernel run the exact float matvec over the unquantized input.
+ *
+ * <p>One job class per weight type, each calling its kernel from one site: a model mixes types
+ * (Q4_K_M: Q4_K and Q6_K) and two large kernels inlined into one method would exceed C2's inlining
+ * budget and box the vectors (see {@link MatMul}). Rows are visited as in MatMul's single-token job:
+ * row r next to row r + half, two memory streams far apart.
+ */
+public final class Q8MatVec {
+    private static final ThreadLocal<Job> Q4_K_JOBS = ThreadLocal.withInitial(Q4_KJob::new);
+    private static final ThreadLocal<Job> Q6_K_JOBS = ThreadLocal.withInitial(Q6_KJob::new);
+
+    private Q8MatVec() {
+    }
+
+    /** {@code out[outOff + r] = Σ_j w[r][j] * x[j]}, x quantized to {@code w}'s activation layout (once per input). */
+    public static void matvec(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (x.length() != w.cols()) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        ThreadLocal<Job> jobs = switch (w.type()) {
+            case Q4_K -> Q4_K_JOBS;
+            case Q6_K -> Q6_K_JOBS;
+            default -> null;
+        };
+        if (jobs == null || !supports(w.type())) {
+            MatMul.matvec(pool, w, x.source(), x.sourceOffset(), out, outOff);
+            return;
+        }
+        if (outOff < 0 || outOff + w.rows() > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
+        }
+        x.prepare(Q8Activations.layoutFor(w.type()));
+        Job job = jobs.get();
+        job.data = w.data();
+        job.rowBytes = w.rowBytes();
+        job.cols = w.cols();
+        job.x = x;
+        job.out = out;
+        job.outOff = outOff;
+        try {
+            pool.parallelFor(w.rows(), job);
+        } finally {
+            job.data = null;
+            job.x = null;
+            job.out = null;
+        }
+    }
+
+    /**
+     * Whether {@code t} runs on integer kernels here (else the float matvec): the K-quants Q4_K and
+     * Q6_K. The Q4_0 and Q8_0 integer kernels ({@link IntDotKernels}) are correct but measured no
+     * faster than the float kernels (Q4_0 equal, Q8_0 slower), so those types keep the exact path.
+     */
+    public static boolean supports(GgmlType t) {
+        return t == GgmlType.Q4_K || t == GgmlType.Q6_K;
+    }
+
+    private abstract static class Job implements RangeTask {
+        MemorySegment data;
+        long rowBytes;
+        int cols, outOff;
+        Q8Activations x;
+        float[] out;
+
+        /** Row {@code k} of the visiting order of {@code [from, to)}: from, from + half, from + 1, from + half + 1, ... */
+        static int row(int from, int to, int k) {
+            int half = (to - from) / 2;
+            return k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+        }
+    }
+
+    private static final class Q4_KJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            for (int k = 0; k < to - from; k++) {
+                int r = row(from, to, k);
+                out[outOff + r] = IntDotKernels.dotQ4_K(data, r * rowBytes, x, cols);
+            }
+        }
+    }
+
+    private static final class Q6_KJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            for (int k = 0; k < to - from; k++) {
+                int r = row(from, to, k);
+                out[outOff + r] = IntDotKernels.dotQ6_K(data, r * rowBytes, x, cols);
+            }
+        }
+    }
+}
