@@ -11,10 +11,10 @@ import java.lang.foreign.MemorySegment;
  * <p>One token ({@code batch == 1}) is a bandwidth-bound matvec: rows are taken two at a time by
  * {@link WeightKernel#dot2} (a fused decode+dot of both rows sharing the activation loads, with twice
  * the independent accumulator chains of one row), each row bit-identical to {@link WeightKernel#dot}.
- * Several tokens decode four rows at a time into a per-thread float scratch and multiply them
- * with the tokens two at a time ({@link FloatDot#dot4x2}: 8 dots share every load), in tiles of
- * tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost is paid
- * once per row and tile, not per token.
+ * Four or more tokens decode four rows at a time into a per-thread {@link SplitTile} and multiply
+ * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
+ * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
+ * is paid once per row and tile, not per token. Two or three tokens use {@link FloatDot#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same
  * exactly decoded floats, and each (row, token) is computed by exactly one thread, so the result
@@ -24,17 +24,17 @@ import java.lang.foreign.MemorySegment;
 public final class MatMul {
     /** Activation bytes of one token tile: half of a 2 MiB L2, leaving room for the decoded row. */
     private static final int TILE_BYTES = 1 << 20;
-    /** Rows decoded together and multiplied with two tokens at a time ({@link FloatDot#dot4x2}). */
+    /** Rows decoded together and multiplied with the tokens four (or two) at a time. */
     private static final int ROW_BLOCK = 4;
 
-    // Two job classes, not one with two branches: C2 compiles each run() on its own, so the fused
-    // single-token loop and the batched decode+dot4x2 loop each get the whole inlining budget.
+    // Separate job classes, not one with branches: C2 compiles each run() on its own, so the fused
+    // single-token loop and the batched decode+multiply loop each get the whole inlining budget.
     // Merged in one method, they exceeded it once both paths were hot (as in a server mixing prompt
     // chunks and next tokens) and vectors were boxed: batched steps ran several times slower.
     private static final ThreadLocal<Job> SINGLE_JOBS = ThreadLocal.withInitial(SingleTokenJob::new);
     private static final ThreadLocal<Job> PAIRED_JOBS = ThreadLocal.withInitial(PairedRowsJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[128]});
+    private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatMul() {
     }
@@ -141,13 +141,64 @@ public final class MatMul {
         }
     }
 
-    /** Several tokens: rows decoded once per tile of tokens, then {@link FloatDot#dot4x2}. */
+    /**
+     * Several tokens, rows of whole 32-value groups: each tile of tokens is stored once per thread
+     * in a {@link SplitTile} (padded with zero tokens to a multiple of four); rows are decoded four at a
+     * time straight into a split tile and multiplied with the tokens four at a time
+     * ({@link SplitTile#accumulate4x4}), column chunk by column chunk so that the rows' chunk is
+     * reused from L1 by every token quad. Padding tokens' results are dropped.
+     */
     private static final class BatchJob extends Job {
         @Override
         public void run(int from, int to) {
-            float[][] holder = SCRATCH.get();
-            if (holder[0].length < ROW_BLOCK * cols) holder[0] = new float[ROW_BLOCK * cols];
-            float[] rowsF = holder[0];
+            if (cols % FloatDot.GROUP != 0 || batch < 4) {
+                smallBatch(from, to);
+                return;
+            }
+            Scratch s = BATCH_SCRATCH.get();
+            float[] decodeScratch = s.rows(cols);
+            int tile = Math.max(4, TILE_BYTES / (4 * cols)) & ~3;
+            s.rows.ensure(ROW_BLOCK, cols);
+            MemorySegment rowMem = s.rows.memory();
+            int half = cols / 2;
+            for (int b0 = 0; b0 < batch; b0 += tile) {
+                int b1 = Math.min(batch, b0 + tile);
+                int quads = (b1 - b0 + 3) / 4;
+                s.tokens.ensure(4 * quads, cols);
+                for (int t = 0; t < 4 * quads; t++) {
+                    if (b0 + t < b1) s.tokens.put(t, x, xOff + (b0 + t) * cols);
+                    else s.tokens.clear(t);
+                }
+                float[] acc = s.acc(quads * SplitTile.QUAD_ACC);
+                int r = from;
+                for (; r + ROW_BLOCK <= to; r += ROW_BLOCK) {
+                    for (int k = 0; k < ROW_BLOCK; k++) {
+                        kernel.dequantizeSplit(data, (r + k) * rowBytes, rowMem, s.rows.aOffset(k), s.rows.bOffset(k), cols, decodeScratch);
+                    }
+                    java.util.Arrays.fill(acc, 0, quads * SplitTile.QUAD_ACC, 0f);
+                    for (int c = 0; c < half; c += SplitTile.CHUNK) {
+                        int end = Math.min(half, c + SplitTile.CHUNK);
+                        for (int q = 0; q < quads; q++) SplitTile.accumulate4x4(s.rows, s.tokens, 4 * q, c, end, acc, q * SplitTile.QUAD_ACC);
+                    }
+                    for (int q = 0; q < quads; q++) {
+                        int b = b0 + 4 * q;
+                        SplitTile.reduce4x4(acc, q * SplitTile.QUAD_ACC, Math.min(4, b1 - b), s.sums, out, outOff + b * rows + r, rows);
+                    }
+                }
+                for (; r < to; r++) {
+                    kernel.dequantize(data, r * rowBytes, decodeScratch, 0, cols);
+                    for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = FloatDot.dot(decodeScratch, 0, x, xOff + b * cols, cols);
+                }
+            }
+        }
+
+        /**
+         * Two or three tokens, or rows with a tail past the last 32-value group (small F32/F16/BF16
+         * shapes): four rows decoded to floats and {@link FloatDot#dot4x2} / {@link FloatDot#dot}.
+         */
+        private void smallBatch(int from, int to) {
+            Scratch s = BATCH_SCRATCH.get();
+            float[] rowsF = s.rows(ROW_BLOCK * cols);
             int tile = Math.max(2, TILE_BYTES / (4 * cols));
             for (int b0 = 0; b0 < batch; b0 += tile) {
                 int b1 = Math.min(batch, b0 + tile);
@@ -156,7 +207,7 @@ public final class MatMul {
                     for (int k = 0; k < ROW_BLOCK; k++) kernel.dequantize(data, (r + k) * rowBytes, rowsF, k * cols, cols);
                     int b = b0;
                     for (; b + 1 < b1; b += 2) {
-                        FloatDot.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, holder[1]);
+                        FloatDot.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, s.sums);
                     }
                     if (b < b1) {
                         for (int k = 0; k < ROW_BLOCK; k++) {
@@ -169,6 +220,26 @@ public final class MatMul {
                     for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = FloatDot.dot(rowsF, 0, x, xOff + b * cols, cols);
                 }
             }
+        }
+    }
+
+    /** A worker thread's batched-path scratch, grown as needed and kept for the thread's life. */
+    private static final class Scratch {
+        final SplitTile rows = new SplitTile();
+        final SplitTile tokens = new SplitTile();
+        /** {@link FloatDot#dot4x2}'s 128 floats of sums; the first 16 also serve {@link SplitTile#reduce4x4}. */
+        final float[] sums = new float[128];
+        private float[] rowsF = new float[0];
+        private float[] acc = new float[0];
+
+        float[] rows(int n) {
+            if (rowsF.length < n) rowsF = new float[n];
+            return rowsF;
+        }
+
+        float[] acc(int n) {
+            if (acc.length < n) acc = new float[n];
+            return acc;
         }
     }
 }

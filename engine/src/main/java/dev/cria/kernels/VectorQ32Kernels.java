@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
@@ -29,6 +30,8 @@ final class VectorQ32Kernels {
     private VectorQ32Kernels() {
     }
 
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     /** Lane {@code l} shifts right by {@code l}: selects bit {@code l} (bit 4 after the pre-shift) of a Q5 qh word. */
     private static final IntVector LANE_SHIFT = IntVector.fromArray(I, new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
 
@@ -51,6 +54,16 @@ final class VectorQ32Kernels {
                 IntVector q = u8x16(w, o + 2);
                 toFloat(q.and(0xF).sub(8)).mul(d).intoArray(dst, i);
                 toFloat(shr(q, 4).sub(8)).mul(d).intoArray(dst, i + 16);
+            }
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long o, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            for (int i = 0; i < n; i += 32, o += 18, a += 64, b += 64) {
+                FloatVector d = splat(f16(w, o));
+                IntVector q = u8x16(w, o + 2);
+                toFloat(q.and(0xF).sub(8)).mul(d).intoMemorySegment(dst, a, LE);
+                toFloat(shr(q, 4).sub(8)).mul(d).intoMemorySegment(dst, b, LE);
             }
         }
 
@@ -179,6 +192,15 @@ final class VectorQ32Kernels {
                 FloatVector d = splat(f16(w, o));
                 toFloat(i8x16(w, o + 2)).mul(d).intoArray(dst, i);
                 toFloat(i8x16(w, o + 18)).mul(d).intoArray(dst, i + 16);
+            }
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long o, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            for (int i = 0; i < n; i += 32, o += 34, a += 64, b += 64) {
+                FloatVector d = splat(f16(w, o));
+                toFloat(i8x16(w, o + 2)).mul(d).intoMemorySegment(dst, a, LE);
+                toFloat(i8x16(w, o + 18)).mul(d).intoMemorySegment(dst, b, LE);
             }
         }
 

@@ -16,6 +16,17 @@ public interface WeightKernel {
     /** Decodes {@code n} values starting at byte {@code offset} of {@code w} into {@code dst[dstOff..dstOff+n)}, exactly as ggml's dequantize_row_*. */
     void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int n);
 
+    /**
+     * Decodes {@code n} values (a multiple of 32) like {@link #dequantize}, stored in
+     * {@link SplitTile}'s layout: group q's values 0-15 at byte {@code a + 64 q} of {@code dst}, values
+     * 16-31 at {@code b + 64 q}. The default decodes into {@code scratch} (at least n floats) and copies;
+     * the common types write directly.
+     */
+    default void dequantizeSplit(MemorySegment w, long offset, MemorySegment dst, long a, long b, int n, float[] scratch) {
+        dequantize(w, offset, scratch, 0, n);
+        SplitTile.split(scratch, 0, dst, a, b, n);
+    }
+
     /** {@code Σ_j w[j] * x[xOff + j]} for {@code j < n}, in float32, weights decoded exactly (activations are not quantized). */
     float dot(MemorySegment w, long offset, float[] x, int xOff, int n);
 

@@ -106,6 +106,23 @@ class MatMulTest {
         }
     }
 
+    /** Two or three tokens take the unsplit four-row path; four and more the split tile. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 6})
+    void smallBatchesGiveEachTokenItsMatvecBits(int batch) {
+        GgmlType t = GgmlType.Q4_K;
+        int cols = 512, rows = 11;
+        WeightMatrix w = matrix(t, rows, cols, 400 + batch);
+        float[] x = RandomWeights.activations(batch * cols, new Random(17));
+        float[] out = new float[batch * rows];
+        MatMul.matmul(two, w, x, batch, out);
+        float[] single = new float[rows];
+        for (int b = 0; b < batch; b++) {
+            MatMul.matvec(one, w, x, b * cols, single, 0);
+            assertThat(Arrays.copyOfRange(out, b * rows, (b + 1) * rows)).as("token %d of %d", b, batch).isEqualTo(single);
+        }
+    }
+
     @Test
     void badSizesAreRejectedWithAClearMessage() {
         WeightMatrix w = matrix(GgmlType.Q8_0, 4, 64, 1);

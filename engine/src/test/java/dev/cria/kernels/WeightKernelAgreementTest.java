@@ -36,6 +36,27 @@ class WeightKernelAgreementTest {
         }
     }
 
+    /** The batched path decodes rows straight into SplitTile's layout: values 0-15 of each group, then 16-31. */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void splitDequantizeStoresTheSameBitsInTheTwoHalves(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 13L + 3);
+        int n = RandomWeights.rowLength(t) / 32 * 32;
+        MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
+        MemorySegment split = MemorySegment.ofArray(new float[n + 16]);
+        for (int r = 0; r < ROWS; r++) {
+            long off = LEAD + r * t.bytesFor(n);
+            float[] plain = new float[n];
+            Kernels.scalar(t).dequantize(w, off, plain, 0, n);
+            long a = 64, b = 64 + 2L * n;
+            Kernels.vector(t).dequantizeSplit(w, off, split, a, b, n, new float[n]);
+            float[] got = split.asSlice(64, 4L * n).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+            float[] want = new float[n];
+            for (int j = 0; j < n; j++) want[(j / 32) * 16 + j % 16 + (j % 32 < 16 ? 0 : n / 2)] = plain[j];
+            assertThat(bits(got)).as("%s row %d", t, r).isEqualTo(bits(want));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(GgmlType.class)
     void vectorDotMatchesScalarWithinOneInAHundredThousand(GgmlType t) {
