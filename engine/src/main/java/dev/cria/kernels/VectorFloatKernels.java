@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
@@ -41,6 +42,15 @@ final class VectorFloatKernels {
             int g = n - n % 16;
             for (int j = 0; j < g; j += 16) decode16(w, offset + (long) j * 4).intoArray(dst, dstOff + j);
             for (int j = g; j < n; j++) dst[dstOff + j] = decode1(w, offset + (long) j * 4);
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long offset, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            // 16 values at a time, alternately to the two halves: one decode16 call site
+            for (int j = 0; j < n; j += 16) {
+                long to = ((j & 16) == 0 ? a : b) + 2L * (j & ~31);
+                decode16(w, offset + (long) j * 4).intoMemorySegment(dst, to, ByteOrder.LITTLE_ENDIAN);
+            }
         }
 
         @Override
@@ -122,6 +132,15 @@ final class VectorFloatKernels {
         }
 
         @Override
+        public void dequantizeSplit(MemorySegment w, long offset, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            // 16 values at a time, alternately to the two halves: one decode16 call site
+            for (int j = 0; j < n; j += 16) {
+                long to = ((j & 16) == 0 ? a : b) + 2L * (j & ~31);
+                decode16(w, offset + (long) j * 2).intoMemorySegment(dst, to, ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+
+        @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
             FloatVector a = FloatVector.zero(F), b = a;
             int g = n - n % FloatDot.GROUP;
@@ -195,6 +214,15 @@ final class VectorFloatKernels {
             int g = n - n % 16;
             for (int j = 0; j < g; j += 16) decode16(w, offset + (long) j * 2).intoArray(dst, dstOff + j);
             for (int j = g; j < n; j++) dst[dstOff + j] = decode1(w, offset + (long) j * 2);
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long offset, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            // 16 values at a time, alternately to the two halves: one decode16 call site
+            for (int j = 0; j < n; j += 16) {
+                long to = ((j & 16) == 0 ? a : b) + 2L * (j & ~31);
+                decode16(w, offset + (long) j * 2).intoMemorySegment(dst, to, ByteOrder.LITTLE_ENDIAN);
+            }
         }
 
         @Override

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
@@ -42,6 +43,8 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
  * gives the same float. Q6_K's {@code (d * sc) * q} may round, so it is a plain multiply.
  */
 final class VectorKQuantKernels {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     private VectorKQuantKernels() {
     }
 
@@ -160,6 +163,26 @@ final class VectorKQuantKernels {
                     ml = splat(-(min * scaleMinK4(lo, hi, s + 1, 1)));
                     affine(shr(q0, 4), dl, ml).intoArray(dst, i + 32);
                     affine(shr(q1, 4), dl, ml).intoArray(dst, i + 48);
+                }
+            }
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long o, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            for (int i = 0; i < n; i += 256, o += 144) {
+                float d = f16(w, o), min = f16(w, o + 2);
+                long lo = i64(w, o + 4);
+                int hi = i32(w, o + 12);
+                for (int s = 0; s < 8; s += 2, a += 128, b += 128) {
+                    long q = o + 16 + 16L * s;
+                    IntVector q0 = u8x16(w, q), q1 = u8x16(w, q + 16);
+                    FloatVector dl = splat(d * scaleMinK4(lo, hi, s, 0)), ml = splat(-(min * scaleMinK4(lo, hi, s, 1)));
+                    affine(q0.and(0xF), dl, ml).intoMemorySegment(dst, a, LE);
+                    affine(q1.and(0xF), dl, ml).intoMemorySegment(dst, b, LE);
+                    dl = splat(d * scaleMinK4(lo, hi, s + 1, 0));
+                    ml = splat(-(min * scaleMinK4(lo, hi, s + 1, 1)));
+                    affine(shr(q0, 4), dl, ml).intoMemorySegment(dst, a + 64, LE);
+                    affine(shr(q1, 4), dl, ml).intoMemorySegment(dst, b + 64, LE);
                 }
             }
         }
@@ -308,6 +331,15 @@ final class VectorKQuantKernels {
             for (int end = i + n; i < end; o += 210) {
                 float d = f16(w, o + 208);
                 for (int t = 0; t < 16; t++, i += 16) q6(w, o, t, d).intoArray(dst, i);
+            }
+        }
+
+        @Override
+        public void dequantizeSplit(MemorySegment w, long o, MemorySegment dst, long a, long b, int n, float[] scratch) {
+            for (int i = 0; i < n; i += 256, o += 210, a += 512, b += 512) {
+                float d = f16(w, o + 208);
+                // 16 values at a time, alternately to the two halves: one q6 call site
+                for (int t = 0; t < 16; t++) q6(w, o, t, d).intoMemorySegment(dst, ((t & 1) == 0 ? a : b) + 64L * (t >> 1), LE);
             }
         }
 
