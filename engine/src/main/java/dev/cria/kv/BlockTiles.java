@@ -102,38 +102,38 @@ final class BlockTiles {
     /**
      * {@code out[o_i + j] += Σ_{t < count} w[w_i + t] * values[v + t * hd + j]} for four heads
      * ({@code w_i = w + i * bs}, {@code o_i = o + i * hd}, repeated past {@code heads} as above).
+     * Two vectors of a row per pass (eight accumulators, each weight broadcast once for both); an
+     * odd last vector is paired with itself (same bits into the same slot).
      */
     static void addFloat(float[] values, int v, int count, int hd, float[] w, int w0, int bs, int heads, float[] out, int o) {
         int w1 = w0 + Math.min(1, heads - 1) * bs, w2 = w0 + Math.min(2, heads - 1) * bs, w3 = w0 + Math.min(3, heads - 1) * bs;
         int o1 = o + Math.min(1, heads - 1) * hd, o2 = o + Math.min(2, heads - 1) * hd, o3 = o + Math.min(3, heads - 1) * hd;
-        for (int c = 0; c < hd; c += L) {
+        for (int c = 0; c < hd; c += 2 * L) {
+            int e = Math.min(c + L, hd - L);
             FloatVector a0 = FloatVector.fromArray(F, out, o + c), a1 = FloatVector.fromArray(F, out, o1 + c);
             FloatVector a2 = FloatVector.fromArray(F, out, o2 + c), a3 = FloatVector.fromArray(F, out, o3 + c);
-            FloatVector b0 = FloatVector.zero(F), b1 = b0, b2 = b0, b3 = b0;
-            int t = 0;
-            for (int x = v + c; t + 1 < count; t += 2, x += 2 * hd) {
-                FloatVector y = FloatVector.fromArray(F, values, x);
-                a0 = y.fma(splat(w[w0 + t]), a0);
-                a1 = y.fma(splat(w[w1 + t]), a1);
-                a2 = y.fma(splat(w[w2 + t]), a2);
-                a3 = y.fma(splat(w[w3 + t]), a3);
-                FloatVector z = FloatVector.fromArray(F, values, x + hd);
-                b0 = z.fma(splat(w[w0 + t + 1]), b0);
-                b1 = z.fma(splat(w[w1 + t + 1]), b1);
-                b2 = z.fma(splat(w[w2 + t + 1]), b2);
-                b3 = z.fma(splat(w[w3 + t + 1]), b3);
+            FloatVector b0 = FloatVector.fromArray(F, out, o + e), b1 = FloatVector.fromArray(F, out, o1 + e);
+            FloatVector b2 = FloatVector.fromArray(F, out, o2 + e), b3 = FloatVector.fromArray(F, out, o3 + e);
+            for (int t = 0, x = v; t < count; t++, x += hd) {
+                FloatVector y = FloatVector.fromArray(F, values, x + c), z = FloatVector.fromArray(F, values, x + e);
+                FloatVector s0 = splat(w[w0 + t]), s1 = splat(w[w1 + t]), s2 = splat(w[w2 + t]), s3 = splat(w[w3 + t]);
+                a0 = y.fma(s0, a0);
+                a1 = y.fma(s1, a1);
+                a2 = y.fma(s2, a2);
+                a3 = y.fma(s3, a3);
+                b0 = z.fma(s0, b0);
+                b1 = z.fma(s1, b1);
+                b2 = z.fma(s2, b2);
+                b3 = z.fma(s3, b3);
             }
-            if (t < count) {
-                FloatVector y = FloatVector.fromArray(F, values, v + t * hd + c);
-                b0 = y.fma(splat(w[w0 + t]), b0);
-                b1 = y.fma(splat(w[w1 + t]), b1);
-                b2 = y.fma(splat(w[w2 + t]), b2);
-                b3 = y.fma(splat(w[w3 + t]), b3);
-            }
-            a0.add(b0).intoArray(out, o + c);
-            a1.add(b1).intoArray(out, o1 + c);
-            a2.add(b2).intoArray(out, o2 + c);
-            a3.add(b3).intoArray(out, o3 + c);
+            a0.intoArray(out, o + c);
+            a1.intoArray(out, o1 + c);
+            a2.intoArray(out, o2 + c);
+            a3.intoArray(out, o3 + c);
+            b0.intoArray(out, o + e);
+            b1.intoArray(out, o1 + e);
+            b2.intoArray(out, o2 + e);
+            b3.intoArray(out, o3 + e);
         }
     }
 
@@ -143,35 +143,33 @@ final class BlockTiles {
      */
     static void addQ8(byte[] values, int v, int count, int hd, int qb, float[] ws, int bs, int heads, float[] out, int o) {
         int o1 = o + Math.min(1, heads - 1) * hd, o2 = o + Math.min(2, heads - 1) * hd, o3 = o + Math.min(3, heads - 1) * hd;
-        for (int c = 0; c < hd; c += L) {
+        for (int c = 0; c < hd; c += 2 * L) {
+            int e = Math.min(c + L, hd - L);
             int w0 = c / qb * 4 * bs, w1 = w0 + bs, w2 = w1 + bs, w3 = w2 + bs;
+            int u0 = e / qb * 4 * bs, u1 = u0 + bs, u2 = u1 + bs, u3 = u2 + bs;
             FloatVector a0 = FloatVector.fromArray(F, out, o + c), a1 = FloatVector.fromArray(F, out, o1 + c);
             FloatVector a2 = FloatVector.fromArray(F, out, o2 + c), a3 = FloatVector.fromArray(F, out, o3 + c);
-            FloatVector b0 = FloatVector.zero(F), b1 = b0, b2 = b0, b3 = b0;
-            int t = 0;
-            for (int x = v + c; t + 1 < count; t += 2, x += 2 * hd) {
-                FloatVector y = i8(values, x);
+            FloatVector b0 = FloatVector.fromArray(F, out, o + e), b1 = FloatVector.fromArray(F, out, o1 + e);
+            FloatVector b2 = FloatVector.fromArray(F, out, o2 + e), b3 = FloatVector.fromArray(F, out, o3 + e);
+            for (int t = 0, x = v; t < count; t++, x += hd) {
+                FloatVector y = i8(values, x + c), z = i8(values, x + e);
                 a0 = y.fma(splat(ws[w0 + t]), a0);
                 a1 = y.fma(splat(ws[w1 + t]), a1);
                 a2 = y.fma(splat(ws[w2 + t]), a2);
                 a3 = y.fma(splat(ws[w3 + t]), a3);
-                FloatVector z = i8(values, x + hd);
-                b0 = z.fma(splat(ws[w0 + t + 1]), b0);
-                b1 = z.fma(splat(ws[w1 + t + 1]), b1);
-                b2 = z.fma(splat(ws[w2 + t + 1]), b2);
-                b3 = z.fma(splat(ws[w3 + t + 1]), b3);
+                b0 = z.fma(splat(ws[u0 + t]), b0);
+                b1 = z.fma(splat(ws[u1 + t]), b1);
+                b2 = z.fma(splat(ws[u2 + t]), b2);
+                b3 = z.fma(splat(ws[u3 + t]), b3);
             }
-            if (t < count) {
-                FloatVector y = i8(values, v + t * hd + c);
-                b0 = y.fma(splat(ws[w0 + t]), b0);
-                b1 = y.fma(splat(ws[w1 + t]), b1);
-                b2 = y.fma(splat(ws[w2 + t]), b2);
-                b3 = y.fma(splat(ws[w3 + t]), b3);
-            }
-            a0.add(b0).intoArray(out, o + c);
-            a1.add(b1).intoArray(out, o1 + c);
-            a2.add(b2).intoArray(out, o2 + c);
-            a3.add(b3).intoArray(out, o3 + c);
+            a0.intoArray(out, o + c);
+            a1.intoArray(out, o1 + c);
+            a2.intoArray(out, o2 + c);
+            a3.intoArray(out, o3 + c);
+            b0.intoArray(out, o + e);
+            b1.intoArray(out, o1 + e);
+            b2.intoArray(out, o2 + e);
+            b3.intoArray(out, o3 + e);
         }
     }
 }

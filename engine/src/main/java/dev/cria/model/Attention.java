@@ -95,22 +95,16 @@ final class Attention {
 
     /**
      * Head {@code h}'s online-softmax step for one block: raises its running maximum to the block's
-     * (rescaling its output and sums by exp(old - new) if it grew), then turns its scores into
-     * weights exp(score - max) and adds them to its lane-wise sums.
+     * if a score exceeds it (a lane compare; the rare raise is {@link #raiseMax}), then turns its
+     * scores into weights exp(score - max) and adds them to its lane-wise sums.
      */
     private void softmaxStep(Scratch s, int h, float[] out, int outOff) {
         int bs = s.blockSize;
         int o = h * bs;
-        float m = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < bs; c += L) m = Math.max(m, FloatVector.fromArray(S, s.scores, o + c).reduceLanes(VectorOperators.MAX));
-        m *= scale; // the max of the scaled scores: scaling by a positive factor keeps the order
         float old = s.max[h];
-        if (m > old) {
-            float r = SoftmaxExp.scalar(old - m);
-            Ops.scale(out, outOff, headDim, r);
-            FloatVector.fromArray(S, s.sums, h * L).mul(r).intoArray(s.sums, h * L);
-            s.max[h] = m;
-        }
+        boolean grew = false;
+        for (int c = 0; c < bs; c += L) grew |= FloatVector.fromArray(S, s.scores, o + c).mul(scale).compare(VectorOperators.GT, old).anyTrue();
+        if (grew) raiseMax(s, h, out, outOff);
         FloatVector max = FloatVector.broadcast(S, s.max[h]);
         FloatVector sum = FloatVector.fromArray(S, s.sums, h * L);
         for (int c = 0; c < bs; c += L) {
@@ -119,6 +113,17 @@ final class Attention {
             sum = sum.add(w);
         }
         sum.intoArray(s.sums, h * L);
+    }
+
+    /** Sets head {@code h}'s running maximum to its block's largest scaled score, rescaling its output and sums by exp(old - new). */
+    private void raiseMax(Scratch s, int h, float[] out, int outOff) {
+        int bs = s.blockSize;
+        float m = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < bs; c += L) m = Math.max(m, FloatVector.fromArray(S, s.scores, h * bs + c).mul(scale).reduceLanes(VectorOperators.MAX));
+        float r = SoftmaxExp.scalar(s.max[h] - m);
+        Ops.scale(out, outOff, headDim, r);
+        FloatVector.fromArray(S, s.sums, h * L).mul(r).intoArray(s.sums, h * L);
+        s.max[h] = m;
     }
 
     /**
