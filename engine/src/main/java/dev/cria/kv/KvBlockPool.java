@@ -44,7 +44,7 @@ public final class KvBlockPool {
         this.kvDim = kvDim;
         this.blockSize = blockSize;
         this.blocks = blocks;
-        this.store = KvStore.create(type, layers, (long) blocks * blockSize, kvDim, headDim);
+        this.store = KvStore.create(type, layers, (long) blocks * blockSize, kvDim, headDim, blockSize);
         this.refCount = new int[blocks];
         this.hashOf = new long[blocks];
         this.parentOf = new long[blocks];

@@ -36,6 +36,11 @@ public final class KvSequence {
         return blocks[pos / blockSize] * blockSize + pos % blockSize;
     }
 
+    /** The pool block holding positions {@code index * blockSize ..} (its rows are contiguous in the store). */
+    public int block(int index) {
+        return blocks[index];
+    }
+
     /** Blocks this sequence holds. */
     public int blockCount() {
         return blockCount;

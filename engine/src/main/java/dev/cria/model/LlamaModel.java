@@ -7,7 +7,6 @@ import dev.cria.kernels.Q8Activations;
 import dev.cria.kernels.Q8MatVec;
 import dev.cria.kv.KvBlockPool;
 import dev.cria.kv.KvSequence;
-import dev.cria.kv.KvStore;
 import dev.cria.kv.KvType;
 import dev.cria.tensor.WeightMatrix;
 
@@ -46,8 +45,7 @@ public final class LlamaModel {
     private final float[] up;     // [n][ff]
     private final float[] ropeTables; // [n][headDim]: cos, sin per pair
     private final float[] normed;     // final-normed rows that want logits [n][dim]
-    private final float[] runningMax; // online softmax state per (token, head)
-    private final float[] runningSum;
+    private final Attention attention;
     // The attention step's arguments, set per layer: one task object, no lambda allocated per step.
     private int attnLayer;
     private int[] attnPositions;
@@ -82,8 +80,7 @@ public final class LlamaModel {
         up = new float[maxBatch * config.feedForwardLength()];
         ropeTables = new float[maxBatch * config.headDim()];
         normed = new float[maxBatch * dim];
-        runningMax = new float[maxBatch * config.headCount()];
-        runningSum = new float[maxBatch * config.headCount()];
+        attention = new Attention(config);
     }
 
     public LlamaConfig config() {
@@ -199,49 +196,14 @@ public final class LlamaModel {
         return rows;
     }
 
-    /**
-     * Causal grouped-query attention for the (token, kv head) pairs {@code from..to} (index = i * kvHeads + g).
-     * The query heads of group g (heads g*group .. g*group+group-1; llama.cpp's GQA mapping h / group)
-     * all read kv head g, so each key and value row is loaded once for the whole group. A one-pass
-     * (online) softmax accumulates straight into each head's output slot: no scratch per position,
-     * whatever the context length.
-     */
+    /** Attention for the (token, kv head) pairs {@code from..to} (index = i * kvHeads + g); see {@link Attention}. */
     private void attention(int layer, int from, int to, int[] positions, KvSequence[] kv) {
-        int hd = c.headDim();
         int kvHeads = c.headCountKv();
         int group = c.headCount() / kvHeads;
-        float scale = (float) (1.0 / Math.sqrt(hd));
         for (int idx = from; idx < to; idx++) {
             int i = idx / kvHeads;
             int g = idx % kvHeads;
-            int kvOff = g * hd;
-            int head0 = i * c.headCount() + g * group;   // index into runningMax / runningSum
-            int qOff0 = i * c.qDim() + g * group * hd;    // the group's first query (and output) slot
-            KvSequence seq = kv[i];
-            KvStore store = seq.store();
-            java.util.Arrays.fill(att, qOff0, qOff0 + group * hd, 0f);
-            java.util.Arrays.fill(runningMax, head0, head0 + group, Float.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(runningSum, head0, head0 + group, 0f);
-            int last = positions[i];
-            for (int p = 0; p <= last; p++) {
-                int row = seq.row(p);
-                for (int hh = 0; hh < group; hh++) {
-                    int off = qOff0 + hh * hd;
-                    float s = store.dotKey(layer, row, kvOff, q, off, hd) * scale;
-                    float max = runningMax[head0 + hh];
-                    if (s > max) {
-                        float rescale = (float) Math.exp(max - s);
-                        runningSum[head0 + hh] *= rescale;
-                        Ops.scale(att, off, hd, rescale);
-                        runningMax[head0 + hh] = s;
-                        max = s;
-                    }
-                    float e = (float) Math.exp(s - max);
-                    runningSum[head0 + hh] += e;
-                    store.addValue(layer, row, kvOff, e, att, off, hd);
-                }
-            }
-            for (int hh = 0; hh < group; hh++) Ops.scale(att, qOff0 + hh * hd, hd, 1f / runningSum[head0 + hh]);
+            attention.run(layer, kv[i], g, positions[i], q, att, i * c.qDim() + g * group * c.headDim());
         }
     }
 }
