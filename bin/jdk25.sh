@@ -17,3 +17,14 @@ if [ -n "${JAVA_HOME:-}" ] && cria_is_jdk25 "$JAVA_HOME"; then :; else
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+
+# C2 flags for the Vector API kernels. A small helper (QuantVectors.splat, VectorKQuantKernels.affine)
+# that C2 happens to compile on its own first is then no longer inlined into the kernels (its compiled
+# code counts as too big), every vector it returns is boxed, and the run is 2-3x slower: Q4_K_M
+# generation came out at 3.2-3.5 or 7.8-8.0 tokens/s from run to run. Forcing these static helpers
+# inline removes the lottery (5 of 5 runs fast).
+CRIA_JIT_FLAGS="-XX:CompileCommand=quiet"
+for c in QuantVectors WeightBytes VectorKQuantKernels VectorQ32Kernels VectorFloatKernels IntDotKernels; do
+  CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.$c::*"
+done
+export CRIA_JIT_FLAGS
