@@ -85,7 +85,7 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "-1", description = "Unmeasured requests first, so the JIT has compiled the kernels (default: the concurrency)")
     int warmup;
 
-    @Option(names = "--compare-single", description = "Also run the same requests with one client first and report the throughput ratio")
+    @Option(names = "--compare-single", description = "Also run requests of the same lengths (other words, so no prompt is cached) with one client first and report the throughput ratio")
     boolean compareSingle;
 
     @Option(names = "--timeout", defaultValue = "600", description = "Seconds one request may take (default ${DEFAULT-VALUE})")
@@ -165,10 +165,12 @@ final class LoadBenchCommand implements Callable<Integer> {
             if (!json) System.err.printf("cria bench-serve: %s at %s (%s), %s%n", id, base, endpoint, model != null ? "served in-process" : "remote");
 
             int warm = warmup >= 0 ? warmup : concurrency;
-            if (warm > 0) run(client, http, base, "warmup", Math.min(concurrency, warm), warm, 0, prompts, outputs, -1_000_000);
+            if (warm > 0) run(client, http, base, "warmup", Math.min(concurrency, warm), warm, 0, prompts, outputs, -1_000_000, 0);
             List<LoadBenchReport> reports = new ArrayList<>();
-            if (compareSingle) reports.add(run(client, http, base, "single", 1, requests, durationSeconds, prompts, outputs, 0));
-            reports.add(run(client, http, base, "concurrent", concurrency, requests, durationSeconds, prompts, outputs, 0));
+            // The single pass gets the same lengths but other words (SINGLE_SALT): with the same prompts the
+            // concurrent pass would find them all in the prefix cache and skip their prefill.
+            if (compareSingle) reports.add(run(client, http, base, "single", 1, requests, durationSeconds, prompts, outputs, 0, SINGLE_SALT));
+            reports.add(run(client, http, base, "concurrent", concurrency, requests, durationSeconds, prompts, outputs, 0, 0));
             print(reports, id, base);
             LoadBenchReport last = reports.getLast();
             if (last.failed() > 0 && !json) System.err.println("cria bench-serve: " + last.failed() + " request(s) failed; first: " + last.firstError());
@@ -179,17 +181,23 @@ final class LoadBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The plan of request {@code index}: the same for a given seed whichever client sends it. */
-    private LoadBenchClient.Plan plan(int index, Range prompts, Range outputs) {
+    /** Mixed into the prompt words' seed of the {@code --compare-single} pass. */
+    static final long SINGLE_SALT = 0x5EED_5A17L;
+
+    /**
+     * The plan of request {@code index}: the same for a given seed whichever client sends it. The
+     * lengths depend on the index only; {@code salt} changes the prompt's words.
+     */
+    LoadBenchClient.Plan plan(int index, Range prompts, Range outputs, long salt) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         int words = prompts.pick(r);
         int max = outputs.pick(r);
         int drop = r.nextDouble() < disconnectFraction ? 1 + r.nextInt(Math.max(1, max / 2)) : -1;
-        return new LoadBenchClient.Plan(index, words, max, drop, r.nextLong());
+        return new LoadBenchClient.Plan(index, words, max, drop, r.nextLong() ^ salt);
     }
 
     private LoadBenchReport run(LoadBenchClient client, HttpClient http, String base, String label, int clients, int count,
-                                double seconds, Range prompts, Range outputs, int firstIndex) throws InterruptedException {
+                                double seconds, Range prompts, Range outputs, int firstIndex, long salt) throws InterruptedException {
         Map<String, Double> before = LoadBenchClient.scrapeMetrics(http, base, METRICS);
         List<LoadBenchClient.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
@@ -202,7 +210,7 @@ final class LoadBenchCommand implements Callable<Integer> {
                 while (true) {
                     int i = next.getAndIncrement();
                     if (seconds > 0 ? System.nanoTime() >= deadline : i >= count) return;
-                    outcomes.add(client.run(plan(firstIndex + i, prompts, outputs), timeout));
+                    outcomes.add(client.run(plan(firstIndex + i, prompts, outputs, salt), timeout));
                 }
             }));
         }

@@ -71,6 +71,21 @@ class LoadBenchCommandTest {
         assertThat(number(r, "throughput_ratio")).isPositive();
     }
 
+    /** Otherwise the concurrent pass would find every prompt of the single pass in the prefix cache. */
+    @Test
+    void theSinglePassSendsOtherWordsOfTheSameLengths() {
+        LoadBenchCommand c = new LoadBenchCommand();
+        var prompts = new LoadBenchCommand.Range(8, 200);
+        var outputs = new LoadBenchCommand.Range(4, 64);
+        for (int i = 0; i < 20; i++) {
+            var concurrent = c.plan(i, prompts, outputs, 0);
+            var single = c.plan(i, prompts, outputs, LoadBenchCommand.SINGLE_SALT);
+            assertThat(single.promptWords()).isEqualTo(concurrent.promptWords());
+            assertThat(single.maxTokens()).isEqualTo(concurrent.maxTokens());
+            assertThat(single.seed()).isNotEqualTo(concurrent.seed());
+        }
+    }
+
     @Test
     void badValuesAreOneLineUsageErrors() {
         assertThat(Main.run("bench-serve", CliTest.TINY, "--max-tokens", "9:3")).isEqualTo(2);
