@@ -27,4 +27,6 @@ CRIA_JIT_FLAGS="-XX:CompileCommand=quiet"
 for c in QuantVectors WeightBytes VectorKQuantKernels VectorQ32Kernels VectorFloatKernels IntDotKernels; do
   CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.$c::*"
 done
+# ... and the float types' per-class decode16 / decode1
+CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels\$*::decode*"
 export CRIA_JIT_FLAGS
