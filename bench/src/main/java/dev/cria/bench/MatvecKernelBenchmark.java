@@ -2,6 +2,8 @@ package dev.cria.bench;
 
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.MatMul;
+import dev.cria.kernels.Q8Activations;
+import dev.cria.kernels.Q8MatVec;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,6 +52,7 @@ public class MatvecKernelBenchmark {
     private WeightMatrix[] up, down;
     private float[] xHidden, xFfn, outFfn, outHidden;
     private float[] xBatch, outBatch;
+    private final Q8Activations quantized = new Q8Activations();
     private int next;
 
     @Setup(Level.Trial)
@@ -91,6 +94,22 @@ public class MatvecKernelBenchmark {
         next = (c + 1) % up.length;
         MatMul.matvec(pool, up[c], xHidden, 0, outFfn, 0);
         MatMul.matvec(pool, down[c], xFfn, 0, outHidden, 0);
+        return outFfn[1] + outHidden[1];
+    }
+
+    /**
+     * {@link #matvecUpDown} with {@code --activations q8}: the input quantized to int8 blocks and the
+     * integer kernels (Q4_K and Q6_K only; other types fall back to the float matvec, so this equals
+     * matvecUpDown for them).
+     */
+    @Benchmark
+    public float matvecUpDownQ8() {
+        int c = next;
+        next = (c + 1) % up.length;
+        quantized.set(xHidden, 0, HIDDEN);
+        Q8MatVec.matvec(pool, up[c], quantized, outFfn, 0);
+        quantized.set(xFfn, 0, FFN);
+        Q8MatVec.matvec(pool, down[c], quantized, outHidden, 0);
         return outFfn[1] + outHidden[1];
     }
 

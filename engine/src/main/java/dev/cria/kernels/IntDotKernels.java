@@ -5,7 +5,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,12 +16,10 @@ import static dev.cria.kernels.QuantVectors.LE;
 import static dev.cria.kernels.WeightBytes.f16;
 import static dev.cria.kernels.WeightBytes.i32;
 import static dev.cria.kernels.WeightBytes.i64;
-import static dev.cria.kernels.WeightBytes.i8;
-import static dev.cria.kernels.WeightBytes.u8;
 
 /**
  * Integer dot products of one weight row with {@link Q8Activations}, as ggml's
- * {@code ggml_vec_dot_<type>_q8_0 / _q8_K}: weight and activation integers are multiplied and summed
+ * {@code ggml_vec_dot_q4_K_q8_K / ggml_vec_dot_q6_K_q8_K}: weight and activation integers are multiplied and summed
  * exactly per block, and only the block sums are scaled in float32.
  *
  * <p>How, without dpbusd / pmaddubsw in the Vector API: weights are widened to 32 int16 lanes
@@ -31,7 +28,8 @@ import static dev.cria.kernels.WeightBytes.u8;
  * lanes are summed into 16 int32 lanes by {@link #pairSums} and converted to float once, for an
  * FMA with the block's scale. Everything is 512 bits wide: on Sapphire Rapids a 256-bit op issues
  * on the same two ports as a 512-bit one once 512-bit code runs, so narrow ops only halve the work
- * per op (a 256-bit Q4_0 version measured slower than the float kernel).
+ * per op (a 256-bit Q4_0 version measured slower than the float kernel). Integer Q4_0 / Q8_0
+ * kernels were measured no faster than the float ones (Q4_0 equal, Q8_0 0.67x) and removed.
  *
  * <p>C2: one weight-load call site per loop body where possible (each inlines a large tree), constant
  * shift counts and shuffles only; see {@link VectorKQuantKernels}.
@@ -41,10 +39,6 @@ public final class IntDotKernels {
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    /** Byte lanes 16..31: the second of two Q4_0 blocks read by two overlapping 32-byte loads. */
-    private static final VectorMask<Byte> HIGH16 = VectorMask.fromLong(B256, 0xFFFF0000L);
-    /** Float lanes 8..15: the pair sums of the second block. */
-    private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
     /** Q6_K: scale lanes 0 and 1 spread over lanes 0-7 and 8-15 (the pair sums of two groups of 16). */
     private static final VectorShuffle<Float> SPREAD01 = VectorShuffle.fromOp(F, i -> i >> 3);
     /** Q6_K: lanes rotated down by 2, bringing the next two groups' scales to lanes 0 and 1. */
@@ -53,76 +47,17 @@ public final class IntDotKernels {
     private IntDotKernels() {
     }
 
-    /** Whether {@code t} has an integer kernel here (and so a {@link Q8Activations#layoutFor} layout). */
-    public static boolean supports(GgmlType t) {
-        return Q8Activations.layoutFor(t) != null;
-    }
-
     /**
-     * One row: {@code Σ_j w[j] * x[j]} for {@code j < n} over the quantized activations (already
-     * {@link Q8Activations#prepare prepared} for {@code t}'s layout). For tests and cold paths: the
-     * matvec calls the per-type methods from one call site per job class.
+     * One row: {@code Σ_j w[j] * x[j]} for {@code j < n} over the {@link Q8Activations#prepare prepared}
+     * activations. For tests and cold paths: the matvec calls the per-type methods from one call site
+     * per job class.
      */
     public static float dot(GgmlType t, MemorySegment w, long o, Q8Activations x, int n) {
         return switch (t) {
-            case Q4_0 -> dotQ4_0(w, o, x, n);
-            case Q8_0 -> dotQ8_0(w, o, x, n);
             case Q4_K -> dotQ4_K(w, o, x, n);
             case Q6_K -> dotQ6_K(w, o, x, n);
             default -> throw new IllegalArgumentException("no integer dot kernel for " + t);
         };
-    }
-
-    /**
-     * Q4_0 x Q8_0 ({@code ggml_vec_dot_q4_0_q8_0}): per block {@code f16(dw) * dy * Σ (q - 8) y}. Two
-     * blocks per pass fill one 512-bit vector: lanes 0-15 the first block's 16 bytes, 16-31 the
-     * second's; the activations are stored in the matching order ({@link Q8Activations} q4pair).
-     * The {@code -8} is applied through the activation block sums, in float.
-     */
-    static float dotQ4_0(MemorySegment w, long o, Q8Activations x, int n) {
-        short[] q = x.q4pair;
-        float[] d = x.d0;
-        int[] s = x.sum0;
-        FloatVector acc = FloatVector.zero(F);
-        float corr = 0f;
-        int nb = n / 32, blk = 0;
-        for (; blk + 1 < nb; blk += 2, o += 36) {
-            float s0 = f16(w, o) * d[blk], s1 = f16(w, o + 18) * d[blk + 1];
-            corr = Math.fma(s0, s[blk], Math.fma(s1, s[blk + 1], corr));
-            ByteVector bytes = ByteVector.fromMemorySegment(B256, w, o + 2, LE).blend(ByteVector.fromMemorySegment(B256, w, o + 4, LE), HIGH16);
-            ShortVector v = (ShortVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            int i = 32 * blk;
-            ShortVector p = v.and((short) 0xF).mul(ShortVector.fromArray(S512, q, i))
-                    .add(v.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, q, i + 32)));
-            acc = pairSums(p).fma(FloatVector.broadcast(F, s0).blend(FloatVector.broadcast(F, s1), HIGH8), acc);
-        }
-        float sum = reduce(acc) - 8 * corr;
-        if (blk < nb) sum += q4_0Tail(w, o, x, blk);
-        return sum;
-    }
-
-    /** The last block of a row with an odd number of blocks, in plain integer arithmetic. */
-    private static float q4_0Tail(MemorySegment w, long o, Q8Activations x, int blk) {
-        int isum = 0;
-        for (int l = 0; l < 16; l++) {
-            int b = u8(w, o + 2 + l);
-            isum += ((b & 0xF) - 8) * x.q0[32 * blk + l] + ((b >>> 4) - 8) * x.q0[32 * blk + 16 + l];
-        }
-        return f16(w, o) * x.d0[blk] * isum;
-    }
-
-    /** Q8_0 x Q8_0 ({@code ggml_vec_dot_q8_0_q8_0}): per block {@code f16(dw) * dy * Σ qw qy}; two int8 products fit in 16 bits. */
-    static float dotQ8_0(MemorySegment w, long o, Q8Activations x, int n) {
-        short[] q = x.q0;
-        float[] d = x.d0;
-        FloatVector a = FloatVector.zero(F), b = a;
-        for (int blk = 0, nb = n / 32; blk < nb; blk++, o += 34) {
-            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 2, LE).convertShape(VectorOperators.B2S, S512, 0);
-            FloatVector next = pairSums(v.mul(ShortVector.fromArray(S512, q, 32 * blk))).fma(FloatVector.broadcast(F, f16(w, o) * d[blk]), a);
-            a = b;
-            b = next;
-        }
-        return reduce(a.add(b));
     }
 
     /**

@@ -34,14 +34,14 @@ public final class Q8MatVec {
             case Q6_K -> Q6_K_JOBS;
             default -> null;
         };
-        if (jobs == null || !supports(w.type())) {
+        if (jobs == null) {
             MatMul.matvec(pool, w, x.source(), x.sourceOffset(), out, outOff);
             return;
         }
         if (outOff < 0 || outOff + w.rows() > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
         }
-        x.prepare(Q8Activations.layoutFor(w.type()));
+        x.prepare();
         Job job = jobs.get();
         job.data = w.data();
         job.rowBytes = w.rowBytes();
@@ -60,8 +60,7 @@ public final class Q8MatVec {
 
     /**
      * Whether {@code t} runs on integer kernels here (else the float matvec): the K-quants Q4_K and
-     * Q6_K. The Q4_0 and Q8_0 integer kernels ({@link IntDotKernels}) are correct but measured no
-     * faster than the float kernels (Q4_0 equal, Q8_0 slower), so those types keep the exact path.
+     * Q6_K ({@link IntDotKernels}).
      */
     public static boolean supports(GgmlType t) {
         return t == GgmlType.Q4_K || t == GgmlType.Q6_K;
