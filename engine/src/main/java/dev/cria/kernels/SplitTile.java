@@ -74,7 +74,8 @@ final class SplitTile {
 
     /** Fills slot {@code index} with zeros (a padding token whose results are dropped). */
     void clear(int index) {
-        memory.asSlice(aOffset(index), 4L * g).fill((byte) 0);
+        FloatVector zero = FloatVector.zero(F);
+        for (long o = aOffset(index), end = o + 4L * g; o < end; o += 64) zero.intoMemorySegment(memory, o, LE);
     }
 
     /** Copies {@code v[off .. off+n)} split to {@code dst}: group q's values 0-15 at {@code a + 64 q}, 16-31 at {@code b + 64 q}. */
