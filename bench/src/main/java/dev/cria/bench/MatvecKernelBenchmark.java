@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class MatvecKernelBenchmark {
     private static final int HIDDEN = 2048, FFN = 8192;
-    private static final long TARGET_BYTES = 600L << 20;
+    /** Bytes of weight copies cycled through; -Dcria.bench.mb=1 keeps one pair (in cache where it fits) to separate compute from DRAM. */
+    private static final long TARGET_BYTES = Long.getLong("cria.bench.mb", 600) << 20;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Param({"Q4_0", "Q8_0", "Q4_K", "Q6_K", "F16", "BF16"})

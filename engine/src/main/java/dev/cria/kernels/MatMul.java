@@ -33,6 +33,7 @@ public final class MatMul {
     // chunks and next tokens) and vectors were boxed: batched steps ran several times slower.
     private static final ThreadLocal<Job> SINGLE_JOBS = ThreadLocal.withInitial(SingleTokenJob::new);
     private static final ThreadLocal<Job> PAIRED_JOBS = ThreadLocal.withInitial(PairedRowsJob::new);
+    private static final ThreadLocal<Job> RANGE_JOBS = ThreadLocal.withInitial(RowRangeJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
     private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -63,7 +64,8 @@ public final class MatMul {
         if (outOff < 0 || outNeed > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
-        Job job = (batch > 1 ? BATCH_JOBS : Kernels.forType(w.type()).pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
+        WeightKernel kernel = Kernels.forType(w.type());
+        Job job = (batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -138,6 +140,14 @@ public final class MatMul {
                 int r1 = k < half ? from + half + k : to - 1;
                 kernel.dot2(data, r0 * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r0, outOff + r1);
             }
+        }
+    }
+
+    /** One token with a kernel that takes a whole range of rows per call ({@link RowRangeKernel}). */
+    private static final class RowRangeJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            ((RowRangeKernel) kernel).dotRows(data, rowBytes, from, to, x, xOff, cols, out, outOff);
         }
     }
 

@@ -141,7 +141,7 @@ final class VectorKQuantKernels {
     }
 
     // ---- Q4_K {half d; half dmin; u8 scales[12]; u8 qs[128]} ----
-    static final class Q4_KKernel implements WeightKernel {
+    static final class Q4_KKernel implements WeightKernel, RowRangeKernel {
         @Override
         public GgmlType type() {
             return GgmlType.Q4_K;
@@ -187,79 +187,58 @@ final class VectorKQuantKernels {
             }
         }
 
+        // One token: the activations are reordered once per row range (rowOrder) and each row's
+        // scales decoded in a pass of their own (RowPrep#q4kScales), so the inner loop reads the weights, the
+        // activations and the scales linearly, one 16-byte load per 32 values.
+        @Override
+        public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
+            RowPrep s = RowPrep.forThread(n);
+            float[] xp = s.input, sc = s.scales;
+            rowOrder(x, xOff, xp, n);
+            int half = (to - from) / 2;
+            for (int k = 0; k < to - from; k++) {
+                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+                long o = r * rowBytes;
+                s.q4kScales(w, o, n / 256);
+                out[outOff + r] = dotInRowOrder(w, o, xp, sc, n);
+            }
+        }
+
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
+            RowPrep s = RowPrep.forThread(n);
+            rowOrder(x, i, s.input, n);
+            s.q4kScales(w, o, n / 256);
+            return dotInRowOrder(w, o, s.input, s.scales, n);
+        }
+
+        /**
+         * Pass t reads bytes 16t..16t+15 of the row's quants: their low nibbles are values 0-15 (t
+         * even) or 16-31 (t odd) of sub-block s = 2(t / 2) % 8, their high nibbles the same values of
+         * sub-block s + 1, which {@link #rowOrder} placed at xp[32t ..] and xp[32t + 16 ..]. Both go to
+         * the same accumulator, which then swaps with the other: FloatDot's order.
+         */
+        private static float dotInRowOrder(MemorySegment w, long o, float[] xp, float[] sc, int n) {
             FloatVector a = FloatVector.zero(F), b = a;
-            for (int end = i + n; i < end; o += 144) {
-                float d = f16(w, o), min = f16(w, o + 2);
-                long lo = i64(w, o + 4);
-                int hi = i32(w, o + 12);
-                for (int s = 0; s < 8; s += 2, i += 64) {
-                    long q = o + 16 + 16L * s;
-                    IntVector q0 = u8x16(w, q), q1 = u8x16(w, q + 16);
-                    FloatVector dl = splat(d * scaleMinK4(lo, hi, s, 0)), ml = splat(-(min * scaleMinK4(lo, hi, s, 1)));
-                    a = affine(q0.and(0xF), dl, ml).fma(x16(x, i), a);
-                    b = affine(q1.and(0xF), dl, ml).fma(x16(x, i + 16), b);
-                    dl = splat(d * scaleMinK4(lo, hi, s + 1, 0));
-                    ml = splat(-(min * scaleMinK4(lo, hi, s + 1, 1)));
-                    a = affine(shr(q0, 4), dl, ml).fma(x16(x, i + 32), a);
-                    b = affine(shr(q1, 4), dl, ml).fma(x16(x, i + 48), b);
-                }
+            for (int t = 0; t < n / 32; t++) {
+                // byte 16t of the quants: 144-byte super-blocks of 8 passes after a 16-byte header
+                IntVector q = u8x16(w, o + 16 + 16L * (t + (t >>> 3)));
+                FloatVector next = affine(q.and(0xF), splat(sc[4 * t]), splat(sc[4 * t + 1])).fma(x16(xp, 32 * t), a);
+                next = affine(shr(q, 4), splat(sc[4 * t + 2]), splat(sc[4 * t + 3])).fma(x16(xp, 32 * t + 16), next);
+                a = b;
+                b = next;
             }
             return FloatDot.reduce(a, b);
         }
 
-        // Two rows at once, sharing the activation loads. Each pass reads 16 bytes of each row: the
-        // low nibbles are values 0-15 (pass 0) or 16-31 (pass 1) of sub-block s, the high nibbles the
-        // same values of sub-block s + 1, both for the same accumulator; the accumulators swap after
-        // each pass. Two weight loads and precomputed scales per pass keep the loop within what C2
-        // inlines (with four loads and inline scale decoding every vector would be boxed).
-        @Override
-        public boolean pairsRows() {
-            return true;
-        }
-
-        @Override
-        public void dot2(MemorySegment w, long o0, long o1, float[] x, int i, int n, float[] out, int out0, int out1) {
-            float[] sc = SCALES.get();
-            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
-            for (int end = i + n; i < end; o0 += 144, o1 += 144, i += 256) {
-                scalesK4(w, o0, sc, 0);
-                scalesK4(w, o1, sc, 16);
-                for (int t = 0; t < 8; t++) {
-                    int s = t & ~1, xi = i + 32 * s + 16 * (t & 1);
-                    long q = 16 + 16L * t;
-                    IntVector p = u8x16(w, o0 + q), r = u8x16(w, o1 + q);
-                    FloatVector xl = x16(x, xi), xh = x16(x, xi + 32);
-                    FloatVector n0 = affine(p.and(0xF), splat(sc[2 * s]), splat(sc[2 * s + 1])).fma(xl, a0);
-                    n0 = affine(shr(p, 4), splat(sc[2 * s + 2]), splat(sc[2 * s + 3])).fma(xh, n0);
-                    FloatVector n1 = affine(r.and(0xF), splat(sc[16 + 2 * s]), splat(sc[17 + 2 * s])).fma(xl, a1);
-                    n1 = affine(shr(r, 4), splat(sc[18 + 2 * s]), splat(sc[19 + 2 * s])).fma(xh, n1);
-                    a0 = b0;
-                    b0 = n0;
-                    a1 = b1;
-                    b1 = n1;
-                }
+        /** Swaps the middle two 16-value quarters of every 64 values: the order {@link #dotInRowOrder} reads. */
+        private static void rowOrder(float[] x, int off, float[] xp, int n) {
+            for (int j = 0; j < n; j += 64) {
+                x16(x, off + j).intoArray(xp, j);
+                x16(x, off + j + 32).intoArray(xp, j + 16);
+                x16(x, off + j + 16).intoArray(xp, j + 32);
+                x16(x, off + j + 48).intoArray(xp, j + 48);
             }
-            // reduced through memory: the loop leaves no node budget to inline two shuffle trees
-            a0.add(b0).intoArray(sc, 32);
-            a1.add(b1).intoArray(sc, 48);
-            out[out0] = FloatDot.reduce(sc, 32);
-            out[out1] = FloatDot.reduce(sc, 48);
-        }
-    }
-
-    /** Per-thread scratch of the Q4_K two-row dot: the decoded scales of two super-blocks, then the two sums. */
-    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[64]);
-
-    /** {@code sc[off + 2s] = d * scale(s)}, {@code sc[off + 2s + 1] = -(dmin * min(s))} for the 8 sub-blocks of the Q4_K / Q5_K super-block at {@code o}. */
-    private static void scalesK4(MemorySegment w, long o, float[] sc, int off) {
-        float d = f16(w, o), min = f16(w, o + 2);
-        long lo = i64(w, o + 4);
-        int hi = i32(w, o + 12);
-        for (int s = 0; s < 8; s++) {
-            sc[off + 2 * s] = d * scaleMinK4(lo, hi, s, 0);
-            sc[off + 2 * s + 1] = -(min * scaleMinK4(lo, hi, s, 1));
         }
     }
 
@@ -320,7 +299,7 @@ final class VectorKQuantKernels {
         return toFloat(low.or(high).sub(32)).mul(splat(d * i8(w, o + 192 + 8L * h + 2 * g + half)));
     }
 
-    static final class Q6_KKernel implements WeightKernel {
+    static final class Q6_KKernel implements WeightKernel, RowRangeKernel {
         @Override
         public GgmlType type() {
             return GgmlType.Q6_K;
@@ -343,19 +322,66 @@ final class VectorKQuantKernels {
             }
         }
 
-        // One half-group per pass, swapping the accumulators, as in Q3_K.
+        // One token, as for Q4_K: activations reordered once per row range, scales decoded per row
+        // (RowPrep#q6kScales), then one pass per 64 values with three 16-byte loads.
+        @Override
+        public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
+            RowPrep s = RowPrep.forThread(n);
+            float[] xp = s.input, sc = s.scales;
+            rowOrder(x, xOff, xp, n);
+            int half = (to - from) / 2;
+            for (int k = 0; k < to - from; k++) {
+                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+                long o = r * rowBytes;
+                s.q6kScales(w, o, n / 256);
+                out[outOff + r] = dotInRowOrder(w, o, xp, sc, n);
+            }
+        }
+
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
+            RowPrep s = RowPrep.forThread(n);
+            rowOrder(x, i, s.input, n);
+            s.q6kScales(w, o, n / 256);
+            return dotInRowOrder(w, o, s.input, s.scales, n);
+        }
+
+        /**
+         * Pass p = 2h + c of a super-block reads ql[64h + 16c ..], ql[64h + 32 + 16c ..] and
+         * qh[32h + 16c ..] (16 bytes each) and decodes values 16c..16c+15 of its half's four groups
+         * g = 0..3 (ggml's q1..q4), which {@link #rowOrder} placed at xp[64p + 16g ..]. They all go to
+         * accumulator c, in group order, and the accumulators swap after each pass: FloatDot's order.
+         */
+        private static float dotInRowOrder(MemorySegment w, long o, float[] xp, float[] sc, int n) {
             FloatVector acc = FloatVector.zero(F), other = acc;
-            for (int end = i + n; i < end; o += 210) {
-                float d = f16(w, o + 208);
-                for (int t = 0; t < 16; t++, i += 16) {
-                    FloatVector next = q6(w, o, t, d).fma(x16(x, i), acc);
-                    acc = other;
-                    other = next;
+            for (int p = 0; p < n / 64; p++) {
+                long base = o + 210L * (p >>> 2) + 16 * (p & 1) + 64 * ((p >>> 1) & 1);
+                IntVector hb = shl(u8x16(w, base + 128 - 32 * ((p >>> 1) & 1)), 4);
+                FloatVector next = acc;
+                // four groups, one load of low bits each: C2 parses the body once and unrolls it
+                for (int g = 0; g < 4; g++) {
+                    IntVector low = u8x16(w, base + 32 * (g & 1)).lanewise(LSHR, IntVector.broadcast(I, 4 * (g >>> 1))).and(0xF);
+                    IntVector high = hb.lanewise(LSHR, IntVector.broadcast(I, 2 * g)).and(0x30);
+                    next = scaled6(low.or(high), sc[4 * p + g]).fma(x16(xp, 64 * p + 16 * g), next);
                 }
+                acc = other;
+                other = next;
             }
             return FloatDot.reduce(acc, other);
+        }
+
+        /** {@code (d * sc) * (q - 32)}: a plain multiply, as ggml (the product may round). */
+        private static FloatVector scaled6(IntVector q, float scale) {
+            return toFloat(q.sub(32)).mul(splat(scale));
+        }
+
+        /** Per 128 values (a half of a super-block): [g0 0-15, g1 0-15, g2 0-15, g3 0-15, g0 16-31, ...], g = 32-value group. */
+        private static void rowOrder(float[] x, int off, float[] xp, int n) {
+            for (int j = 0; j < n; j += 128) {
+                for (int c = 0; c < 2; c++) {
+                    for (int g = 0; g < 4; g++) x16(x, off + j + 32 * g + 16 * c).intoArray(xp, j + 64 * c + 16 * g);
+                }
+            }
         }
     }
 }

@@ -111,6 +111,24 @@ class WeightKernelAgreementTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K"})
+    void rowRangeDotGivesEveryRowTheBitsOfTheOneRowDot(GgmlType t) {
+        Random rnd = new Random(t.ordinal() * 23L + 5);
+        int n = 3 * 256; // several super-blocks: the reordered activations span them
+        int rows = 7;    // odd: the last row has no partner in the far-apart order
+        MemorySegment w = RandomWeights.rows(t, rows + 1, n, 0, rnd);
+        float[] x = RandomWeights.activations(n + 3, rnd);
+        RowRangeKernel kernel = (RowRangeKernel) Kernels.vector(t);
+        float[] out = new float[rows + 2];
+        kernel.dotRows(w, t.bytesFor(n), 1, rows + 1, x, 3, n, out, 1);
+        for (int r = 1; r <= rows; r++) {
+            assertThat(Float.floatToRawIntBits(out[1 + r])).as("%s row %d", t, r)
+                    .isEqualTo(Float.floatToRawIntBits(Kernels.vector(t).dot(w, r * t.bytesFor(n), x, 3, n)));
+        }
+        assertThat(out[1]).as("row 0 is outside the range").isZero();
+    }
+
     @org.junit.jupiter.api.Test
     void f16DecodeIsBitIdenticalToFloat16ToFloatForAllHalves() {
         MemorySegment w = java.lang.foreign.Arena.ofAuto().allocate(2 * 65536 + LEAD);

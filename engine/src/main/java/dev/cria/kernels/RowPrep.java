@@ -1,0 +1,88 @@
+package dev.cria.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.cria.kernels.QuantVectors.F;
+import static dev.cria.kernels.QuantVectors.I;
+import static dev.cria.kernels.WeightBytes.f16;
+import static dev.cria.kernels.WeightBytes.i32;
+import static dev.cria.kernels.WeightBytes.i64;
+
+/**
+ * Per-thread scratch of the one-token K-quant kernels ({@link RowRangeKernel}): the activations
+ * reordered into the order the kernel's inner loop reads them, and one row's decoded scales laid out
+ * per pass of that loop. The scales are decoded by methods of this class, kept out of the kernel
+ * classes on purpose: inlined into a dot loop, their vector ops push C2 past its inlining budget (it
+ * then boxes the loop's vectors); called, they cost one call per row.
+ */
+final class RowPrep {
+    private static final ThreadLocal<RowPrep> SCRATCH = ThreadLocal.withInitial(RowPrep::new);
+    private static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
+    private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
+    /** From lanes [scale 0..7, -min 0..7]: (scale, min) of sub-blocks 0, 1 for passes 0 and 1, then 2, 3 for passes 2 and 3. */
+    private static final VectorShuffle<Float> PASSES_0_3 = VectorShuffle.fromValues(F, 0, 8, 1, 9, 0, 8, 1, 9, 2, 10, 3, 11, 2, 10, 3, 11);
+    private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
+
+    float[] input = new float[0];
+    float[] scales = new float[0];
+
+    private RowPrep() {
+    }
+
+    /** This thread's scratch, large enough for rows of {@code n} values. */
+    static RowPrep forThread(int n) {
+        RowPrep s = SCRATCH.get();
+        if (s.input.length < n) {
+            s.input = new float[n];
+            s.scales = new float[n / 8]; // Q4_K: 32 floats per 256 values; Q6_K: 16
+        }
+        return s;
+    }
+
+    /**
+     * Decodes the {@code blocks} super-blocks of the Q4_K row at {@code o} into {@link #scales}:
+     * pass t (16 bytes of quants, t = 0..7 per super-block k) finds at {@code 32k + 4t} the floats
+     * {@code d * scale(s), -(dmin * min(s)), d * scale(s + 1), -(dmin * min(s + 1))}, s = 2(t / 2).
+     * The 6-bit fields are regrouped into 16 bytes with 64-bit masks and shifts (ggml's
+     * get_scale_min_k4, all eight at once), then widened, converted and scaled as one vector: each
+     * product of a 6-bit integer and an f16 is exact, so these are the floats ggml's dequantization uses.
+     */
+    void q4kScales(MemorySegment w, long o, int blocks) {
+        float[] sc = scales;
+        for (int k = 0; k < blocks; k++, o += 144) {
+            long lo = i64(w, o + 4), hi = i32(w, o + 12) & 0xFFFFFFFFL;
+            long scale = (lo & 0x3F3F3F3FL) | (((hi & 0x0F0F0F0FL) | (((lo >>> 6) & 0x03030303L) << 4)) << 32);
+            long min = ((lo >>> 32) & 0x3F3F3F3FL) | ((((hi >>> 4) & 0x0F0F0F0FL) | (((lo >>> 38) & 0x03030303L) << 4)) << 32);
+            IntVector six = (IntVector) LongVector.broadcast(L128, scale).withLane(1, min).reinterpretAsBytes()
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector factor = FloatVector.broadcast(F, f16(w, o)).blend(-f16(w, o + 2), HIGH8);
+            FloatVector v = ((FloatVector) six.convert(VectorOperators.I2F, 0)).mul(factor);
+            v.rearrange(PASSES_0_3).intoArray(sc, 32 * k);
+            v.rearrange(PASSES_4_7).intoArray(sc, 32 * k + 16);
+        }
+    }
+
+    /** Scale byte order within a Q6_K super-block, by pass (h, c) then group g: 8h + c + 2g. */
+    private static final VectorShuffle<Float> Q6K_PASSES = VectorShuffle.fromValues(F, 0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15);
+
+    /**
+     * Decodes the scales of the {@code blocks} super-blocks of the Q6_K row at {@code o} into
+     * {@link #scales}: pass p = 2h + c (p = 0..3 per super-block k) finds at {@code 16k + 4p + g} the
+     * float {@code d * scales[8h + c + 2g]} (g = 0..3), the factor ggml's dequantize_row_q6_K applies.
+     */
+    void q6kScales(MemorySegment w, long o, int blocks) {
+        float[] sc = scales;
+        for (int k = 0; k < blocks; k++, o += 210) {
+            IntVector s8 = QuantVectors.i8x16(w, o + 192);
+            ((FloatVector) s8.convert(VectorOperators.I2F, 0)).mul(f16(w, o + 208)).rearrange(Q6K_PASSES).intoArray(sc, 16 * k);
+        }
+    }
+}
