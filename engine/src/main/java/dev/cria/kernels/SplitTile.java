@@ -1,6 +1,8 @@
 package dev.cria.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -113,16 +115,58 @@ final class SplitTile {
     /**
      * {@code out[outOff + k + t * outStride] = } (row k, token t)'s canonical sum from the accumulators
      * at {@code acc[accOff ..]}, for the first {@code tokens} tokens; uses {@code sum[0..16)} as scratch.
+     *
+     * <p>The 16 reductions run side by side: each butterfly level of {@link FloatDot#reduce} merges two
+     * vectors into one (lanes whose level bit is clear keep the first vector's pair sums, the others
+     * the second's), so 16 vectors become one whose lane {@code 4k + t} is (k, t)'s sum. Every lane
+     * adds the same pairs in the same tree as FloatDot, so the bits are those of the one-token dot.
      */
     static void reduce4x4(float[] acc, int accOff, int tokens, float[] sum, float[] out, int outOff, int outStride) {
+        // written out (no helper methods): C2 would not inline them all, and would box the vectors
+        FloatVector v0 = FloatVector.fromArray(F, acc, accOff + 0).add(FloatVector.fromArray(F, acc, accOff + 256));
+        FloatVector v1 = FloatVector.fromArray(F, acc, accOff + 16).add(FloatVector.fromArray(F, acc, accOff + 272));
+        FloatVector v2 = FloatVector.fromArray(F, acc, accOff + 32).add(FloatVector.fromArray(F, acc, accOff + 288));
+        FloatVector v3 = FloatVector.fromArray(F, acc, accOff + 48).add(FloatVector.fromArray(F, acc, accOff + 304));
+        FloatVector v4 = FloatVector.fromArray(F, acc, accOff + 64).add(FloatVector.fromArray(F, acc, accOff + 320));
+        FloatVector v5 = FloatVector.fromArray(F, acc, accOff + 80).add(FloatVector.fromArray(F, acc, accOff + 336));
+        FloatVector v6 = FloatVector.fromArray(F, acc, accOff + 96).add(FloatVector.fromArray(F, acc, accOff + 352));
+        FloatVector v7 = FloatVector.fromArray(F, acc, accOff + 112).add(FloatVector.fromArray(F, acc, accOff + 368));
+        FloatVector v8 = FloatVector.fromArray(F, acc, accOff + 128).add(FloatVector.fromArray(F, acc, accOff + 384));
+        FloatVector v9 = FloatVector.fromArray(F, acc, accOff + 144).add(FloatVector.fromArray(F, acc, accOff + 400));
+        FloatVector v10 = FloatVector.fromArray(F, acc, accOff + 160).add(FloatVector.fromArray(F, acc, accOff + 416));
+        FloatVector v11 = FloatVector.fromArray(F, acc, accOff + 176).add(FloatVector.fromArray(F, acc, accOff + 432));
+        FloatVector v12 = FloatVector.fromArray(F, acc, accOff + 192).add(FloatVector.fromArray(F, acc, accOff + 448));
+        FloatVector v13 = FloatVector.fromArray(F, acc, accOff + 208).add(FloatVector.fromArray(F, acc, accOff + 464));
+        FloatVector v14 = FloatVector.fromArray(F, acc, accOff + 224).add(FloatVector.fromArray(F, acc, accOff + 480));
+        FloatVector v15 = FloatVector.fromArray(F, acc, accOff + 240).add(FloatVector.fromArray(F, acc, accOff + 496));
+        FloatVector w0 = v0.blend(v8, HI8).add(v8.blend(v0, HI8).rearrange(XOR8_S));
+        FloatVector w1 = v1.blend(v9, HI8).add(v9.blend(v1, HI8).rearrange(XOR8_S));
+        FloatVector w2 = v2.blend(v10, HI8).add(v10.blend(v2, HI8).rearrange(XOR8_S));
+        FloatVector w3 = v3.blend(v11, HI8).add(v11.blend(v3, HI8).rearrange(XOR8_S));
+        FloatVector w4 = v4.blend(v12, HI8).add(v12.blend(v4, HI8).rearrange(XOR8_S));
+        FloatVector w5 = v5.blend(v13, HI8).add(v13.blend(v5, HI8).rearrange(XOR8_S));
+        FloatVector w6 = v6.blend(v14, HI8).add(v14.blend(v6, HI8).rearrange(XOR8_S));
+        FloatVector w7 = v7.blend(v15, HI8).add(v15.blend(v7, HI8).rearrange(XOR8_S));
+        FloatVector x0 = w0.blend(w4, BIT4).add(w4.blend(w0, BIT4).rearrange(XOR4_S));
+        FloatVector x1 = w1.blend(w5, BIT4).add(w5.blend(w1, BIT4).rearrange(XOR4_S));
+        FloatVector x2 = w2.blend(w6, BIT4).add(w6.blend(w2, BIT4).rearrange(XOR4_S));
+        FloatVector x3 = w3.blend(w7, BIT4).add(w7.blend(w3, BIT4).rearrange(XOR4_S));
+        FloatVector y0 = x0.blend(x2, BIT2).add(x2.blend(x0, BIT2).rearrange(XOR2_S));
+        FloatVector y1 = x1.blend(x3, BIT2).add(x3.blend(x1, BIT2).rearrange(XOR2_S));
+        y0.blend(y1, BIT1).add(y1.blend(y0, BIT1).rearrange(XOR1_S)).intoArray(sum, 0);
         for (int k = 0; k < 4; k++) {
-            for (int t = 0; t < tokens; t++) {
-                int s = accOff + 16 * (4 * k + t);
-                for (int l = 0; l < 16; l++) sum[l] = acc[s + l] + acc[s + 256 + l];
-                out[outOff + k + t * outStride] = FloatDot.reduce(sum, 0);
-            }
+            for (int t = 0; t < tokens; t++) out[outOff + k + t * outStride] = sum[4 * k + t];
         }
     }
+
+    private static final VectorMask<Float> HI8 = VectorMask.fromLong(F, 0xFF00L);
+    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(F, 0xF0F0L);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(F, 0xCCCCL);
+    private static final VectorMask<Float> BIT1 = VectorMask.fromLong(F, 0xAAAAL);
+    private static final VectorShuffle<Float> XOR8_S = VectorShuffle.fromOp(F, i -> i ^ 8);
+    private static final VectorShuffle<Float> XOR4_S = VectorShuffle.fromOp(F, i -> i ^ 4);
+    private static final VectorShuffle<Float> XOR2_S = VectorShuffle.fromOp(F, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR1_S = VectorShuffle.fromOp(F, i -> i ^ 1);
 
     private static FloatVector acc(float[] acc, int accOff, int i) {
         return FloatVector.fromArray(F, acc, accOff + 16 * i);
