@@ -38,8 +38,15 @@ public final class Main implements Runnable {
             commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;
         });
+        if (args.length > 0 && MODEL_COMMANDS.contains(args[0])) {
+            String slow = dev.cria.kernels.Kernels.slowVectorWarning();
+            if (slow != null) System.err.println("cria: warning: " + slow);
+        }
         return cl.execute(args);
     }
+
+    /** The subcommands that run a model, and so warn when the CPU cannot run the kernels at speed. */
+    private static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("generate", "bench", "serve", "chat", "bench-serve");
 
     @Override
     public void run() {
