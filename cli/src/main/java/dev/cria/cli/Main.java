@@ -1,7 +1,10 @@
 package dev.cria.cli;
 
+import dev.cria.kernels.Kernels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Set;
 
 /**
  * The {@code cria} command. Each subcommand is its own class; errors the user can fix print one
@@ -39,14 +42,14 @@ public final class Main implements Runnable {
             return 1;
         });
         if (args.length > 0 && MODEL_COMMANDS.contains(args[0])) {
-            String slow = dev.cria.kernels.Kernels.slowVectorWarning();
+            String slow = Kernels.slowVectorWarning();
             if (slow != null) System.err.println("cria: warning: " + slow);
         }
         return cl.execute(args);
     }
 
     /** The subcommands that run a model, and so warn when the CPU cannot run the kernels at speed. */
-    private static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("generate", "bench", "serve", "chat", "bench-serve");
+    private static final Set<String> MODEL_COMMANDS = Set.of("generate", "bench", "serve", "chat", "bench-serve");
 
     @Override
     public void run() {

@@ -74,6 +74,16 @@ public final class MatMul {
         }
     }
 
+    /**
+     * Row {@code k} of the one-token visiting order of {@code [from, to)}: from, from + half,
+     * from + 1, from + half + 1, ... (an odd last row at the end). Two streams far apart in memory
+     * came out 15-25 % faster from DRAM than adjacent rows (see SingleTokenJob).
+     */
+    static int farApartRow(int from, int to, int k) {
+        int half = (to - from) / 2;
+        return k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+    }
+
     /** One call's arguments, reused per calling thread so a call allocates nothing. */
     private abstract static class Job implements RangeTask {
         WeightKernel kernel;
@@ -120,10 +130,8 @@ public final class MatMul {
         @Override
         public void run(int from, int to) {
             // One dot call site: every inlined copy of a big kernel (Q6_K) counts against the budget.
-            int half = (to - from) / 2;
-            for (int i = from; i < to; i++) {
-                int k = i - from;
-                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+            for (int k = 0; k < to - from; k++) {
+                int r = farApartRow(from, to, k);
                 out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
             }
         }

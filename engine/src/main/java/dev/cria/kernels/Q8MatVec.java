@@ -72,19 +72,13 @@ public final class Q8MatVec {
         int cols, outOff;
         Q8Activations x;
         float[] out;
-
-        /** Row {@code k} of the visiting order of {@code [from, to)}: from, from + half, from + 1, from + half + 1, ... */
-        static int row(int from, int to, int k) {
-            int half = (to - from) / 2;
-            return k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
-        }
     }
 
     private static final class Q4_KJob extends Job {
         @Override
         public void run(int from, int to) {
             for (int k = 0; k < to - from; k++) {
-                int r = row(from, to, k);
+                int r = MatMul.farApartRow(from, to, k);
                 out[outOff + r] = IntDotKernels.dotQ4_K(data, r * rowBytes, x, cols);
             }
         }
@@ -94,7 +88,7 @@ public final class Q8MatVec {
         @Override
         public void run(int from, int to) {
             for (int k = 0; k < to - from; k++) {
-                int r = row(from, to, k);
+                int r = MatMul.farApartRow(from, to, k);
                 out[outOff + r] = IntDotKernels.dotQ6_K(data, r * rowBytes, x, cols);
             }
         }

@@ -195,9 +195,8 @@ final class VectorKQuantKernels {
             RowPrep s = RowPrep.forThread(n);
             float[] xp = s.input, sc = s.scales;
             rowOrder(x, xOff, xp, n);
-            int half = (to - from) / 2;
             for (int k = 0; k < to - from; k++) {
-                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+                int r = MatMul.farApartRow(from, to, k);
                 long o = r * rowBytes;
                 s.q4kScales(w, o, n / 256);
                 out[outOff + r] = dotInRowOrder(w, o, xp, sc, n);
@@ -329,9 +328,8 @@ final class VectorKQuantKernels {
             RowPrep s = RowPrep.forThread(n);
             float[] xp = s.input, sc = s.scales;
             rowOrder(x, xOff, xp, n);
-            int half = (to - from) / 2;
             for (int k = 0; k < to - from; k++) {
-                int r = k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
+                int r = MatMul.farApartRow(from, to, k);
                 long o = r * rowBytes;
                 s.q6kScales(w, o, n / 256);
                 out[outOff + r] = dotInRowOrder(w, o, xp, sc, n);
