@@ -302,13 +302,15 @@ final class Scheduler {
             tail = s.stops.accept(s.decoder.flush());
             if (!s.stops.stopped()) tail += s.stops.flush();
         }
+        // Count the outcome before the running count drops: a reader of stats() that sees the
+        // sequence gone from the running count must also see it in the totals.
+        finished.incrementAndGet();
+        if (reason == FinishReason.CANCELLED) cancelledCount.incrementAndGet();
         if (s.kv != null) {
             s.kv.release();
             s.kv = null;
             runningCount.decrementAndGet();
         }
-        finished.incrementAndGet();
-        if (reason == FinishReason.CANCELLED) cancelledCount.incrementAndGet();
         s.emit(new GenerationEvent.Finished(reason, tail, new Usage(s.promptLength, s.generated(), Math.max(0, s.cachedTokens))));
     }
 
@@ -316,12 +318,12 @@ final class Scheduler {
         if (s.done) return;
         s.done = true;
         s.leftQueue();
+        finished.incrementAndGet();
         if (s.kv != null) {
             s.kv.release();
             s.kv = null;
             runningCount.decrementAndGet();
         }
-        finished.incrementAndGet();
         s.emit(new GenerationEvent.Failed(message));
     }
 }
