@@ -5,6 +5,7 @@ import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaWeights;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
+import dev.cria.util.HugePages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -167,7 +168,7 @@ public final class SyntheticModel {
      */
     private static WeightMatrix matrix(Arena arena, SplittableRandom rnd, String name, GgmlType type, int rows, int cols) {
         long bytes = type.bytesFor((long) rows * cols);
-        MemorySegment seg = arena.allocate(bytes, 64);
+        MemorySegment seg = HugePages.allocate(arena, bytes); // as a model file's mapping is here (see HugePages)
         MemorySegment pattern = randomBlocks(type, (int) Math.min(bytes, 1 << 20), rnd);
         for (long off = 0; off < bytes; off += pattern.byteSize()) {
             long n = Math.min(pattern.byteSize(), bytes - off);

@@ -8,7 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** One read-only FFM mapping of a whole file (works far above 2 GiB; the bytes never enter the heap). */
+/**
+ * One read-only FFM mapping of a whole file (works far above 2 GiB; the bytes never enter the heap),
+ * advised to use huge pages ({@link HugePages}).
+ */
 public final class FileMapping {
     private FileMapping() {
     }
@@ -16,7 +19,9 @@ public final class FileMapping {
     /** Maps {@code path} into {@code arena}; a missing or unreadable file is a one-line {@link ModelFormatException}. */
     public static MemorySegment map(Path path, Arena arena) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            HugePages.advise(seg);
+            return seg;
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(path + ": no such file");
         } catch (IOException e) {
