@@ -1,6 +1,7 @@
 package dev.cria.cli;
 
 import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.FmaThroughput;
 import dev.cria.kernels.ReadBandwidth;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
@@ -49,10 +50,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "f32",
             description = EngineFlags.ACTIVATIONS_HELP) ActivationType activations;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
-    @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth measurement") boolean noBandwidth;
+    @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth and FMA-rate measurements (the rooflines)") boolean noBandwidth;
 
+    /** One test's figure with the machine's ceilings measured in the same run (0: not measured). */
     record Result(String test, double tokensPerSecond, double stddev, int threads, String modelType,
-                  long bytesPerToken, double bandwidthGBps) {
+                  long bytesPerToken, double bandwidthGBps, long macsPerToken, double fmaGmacs) {
     }
 
     @Override
@@ -83,18 +85,20 @@ final class BenchCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
+            double fma = noBandwidth ? 0 : FmaThroughput.measureGmacs(nThreads);
+            long macs = weights.layerMultiplyAddsPerToken();
             LlamaModel m = new LlamaModel(config, weights, pool, Math.max(sequences, Math.min(batch, Math.max(promptTokens, 1))), activations);
             SplittableRandom rnd = new SplittableRandom(1);
             int ctx = depth + Math.max(promptTokens, genTokens) + 1;
             String at = depth > 0 ? " @ d" + depth : "";
             if (promptTokens > 0) {
                 double[] tps = run(reps, () -> pp(m, promptTokens, fresh(m, ctx, kv), rnd));
-                results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+                results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma));
             }
             if (genTokens > 0) {
                 double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv, sequences), rnd));
                 String name = "tg" + genTokens + (sequences > 1 ? " x" + sequences : "");
-                results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw));
+                results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma));
             }
         }
         print(results);
@@ -209,24 +213,35 @@ final class BenchCommand implements Callable<Integer> {
                 if (i > 0) b.append(",");
                 b.append(String.format(Locale.ROOT,
                         "\n  {\"test\": \"%s\", \"tokens_per_second\": %.3f, \"stddev\": %.3f, \"threads\": %d, \"model_type\": \"%s\", "
-                                + "\"bytes_per_token\": %d, \"read_bandwidth_gbps\": %.2f, \"bandwidth_fraction\": %.3f}",
+                                + "\"bytes_per_token\": %d, \"read_bandwidth_gbps\": %.2f, \"bandwidth_fraction\": %.3f, "
+                                + "\"multiply_adds_per_token\": %d, \"fma_gmacs\": %.1f, \"fma_fraction\": %.3f}",
                         r.test(), r.tokensPerSecond(), r.stddev(), r.threads(), r.modelType().replace("\"", "'"),
-                        r.bytesPerToken(), r.bandwidthGBps(), fraction(r)));
+                        r.bytesPerToken(), r.bandwidthGBps(), bandwidthFraction(r), r.macsPerToken(), r.fmaGmacs(), fmaFraction(r)));
             }
             System.out.println(b.append("\n]"));
             return;
         }
-        System.out.printf(Locale.ROOT, "| %-28s | %7s | %6s | %16s | %10s | %12s |%n", "model", "threads", "test", "t/s", "read GB/s", "of roofline");
-        System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%n", "-".repeat(30), "-".repeat(9), "-".repeat(8), "-".repeat(18), "-".repeat(12), "-".repeat(14));
+        System.out.printf(Locale.ROOT, "| %-28s | %7s | %6s | %16s | %10s | %9s | %12s |%n", "model", "threads", "test", "t/s", "read GB/s", "FMA G/s", "of roofline");
+        System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(30), "-".repeat(9), "-".repeat(8), "-".repeat(18), "-".repeat(12), "-".repeat(11), "-".repeat(14));
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %-28s | %7d | %6s | %8.2f ± %5.2f | %10.1f | %11.0f%% |%n", r.modelType(), r.threads(), r.test(),
-                    r.tokensPerSecond(), r.stddev(), r.bandwidthGBps(), 100 * fraction(r));
+            System.out.printf(Locale.ROOT, "| %-28s | %7d | %6s | %8.2f ± %5.2f | %10.1f | %9.1f | %11.0f%% |%n", r.modelType(), r.threads(), r.test(),
+                    r.tokensPerSecond(), r.stddev(), r.bandwidthGBps(), r.fmaGmacs(), 100 * (bandwidthFraction(r) + fmaFraction(r)));
         }
     }
 
     /** tg as a fraction of the bandwidth ceiling (read GB/s ÷ bytes per token); 0 for pp or without a bandwidth figure. */
-    private static double fraction(Result r) {
+    static double bandwidthFraction(Result r) {
         if (!r.test().startsWith("tg") || r.bandwidthGBps() <= 0) return 0;
         return r.tokensPerSecond() * r.bytesPerToken() / (r.bandwidthGBps() * 1e9);
+    }
+
+    /**
+     * pp as a fraction of the arithmetic ceiling (FMA rate ÷ the layers' multiply-adds per token;
+     * attention and the last token's output matrix are left out, so this slightly flatters); 0 for tg
+     * or without an FMA figure.
+     */
+    static double fmaFraction(Result r) {
+        if (!r.test().startsWith("pp") || r.fmaGmacs() <= 0) return 0;
+        return r.tokensPerSecond() * r.macsPerToken() / (r.fmaGmacs() * 1e9);
     }
 }

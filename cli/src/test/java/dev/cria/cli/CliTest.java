@@ -79,6 +79,9 @@ class CliTest {
         assertThat(((Number) pp.get("tokens_per_second")).doubleValue()).isPositive();
         assertThat(((Number) tg.get("tokens_per_second")).doubleValue()).isPositive();
         assertThat(((Number) tg.get("threads")).intValue()).isEqualTo(1);
+        assertThat(((Number) pp.get("multiply_adds_per_token")).longValue()).isPositive();
+        assertThat(((Number) pp.get("fma_gmacs")).doubleValue()).as("not measured with --no-bandwidth").isZero();
+        assertThat(((Number) pp.get("fma_fraction")).doubleValue()).isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cria.kernels;
 
+import dev.cria.util.HugePages;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -59,7 +60,7 @@ public final class ReadBandwidth {
             throw new IllegalArgumentException("repetitions: must be positive, got " + repetitions);
         }
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment buffer = arena.allocate(bytes, 64);
+            MemorySegment buffer = HugePages.allocate(arena, bytes); // as the weights are (see HugePages)
             buffer.fill((byte) 1);
             return bestOf(buffer, threads, repetitions);
         }

@@ -32,4 +32,19 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
         }
         return n;
     }
+
+    /**
+     * Multiply-adds of the transformer layers' matmuls for one prompt token (rows x cols of every
+     * layer matrix): the arithmetic a prompt token costs, attention and the output matrix (computed
+     * for a prompt's last token only) aside.
+     */
+    public long layerMultiplyAddsPerToken() {
+        long n = 0;
+        for (LayerWeights l : layers) {
+            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                n += (long) m.rows() * m.cols();
+            }
+        }
+        return n;
+    }
 }

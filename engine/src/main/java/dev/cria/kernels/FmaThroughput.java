@@ -1,0 +1,109 @@
+package dev.cria.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+
+/**
+ * The machine's float multiply-add rate, for {@code cria bench} to print beside prompt-processing
+ * figures: a prompt is a batched matmul, so this is its arithmetic ceiling, as {@link ReadBandwidth}
+ * is generation's memory ceiling.
+ *
+ * <p>Each of {@code threads} platform threads runs fused multiply-adds on {@link FloatDot}'s vectors
+ * (the kernels' width) into {@value #CHAINS} independent register accumulators, enough to cover the
+ * FMA latency on two FMA ports; nothing is loaded from memory. The figure is the best of several
+ * repetitions, in 10^9 multiply-adds (vector lanes) per second, all threads together.
+ */
+public final class FmaThroughput {
+    public static final int DEFAULT_REPETITIONS = 5;
+    static final int CHAINS = 8;
+    private static final long STEPS = 20_000_000L;
+
+    /** Keeps the results observable so the arithmetic is not dead code. */
+    private static volatile float sink;
+
+    private FmaThroughput() {
+    }
+
+    /** {@link #measureGmacs(int, int, long)} with the defaults. */
+    public static double measureGmacs(int threads) {
+        return measureGmacs(threads, DEFAULT_REPETITIONS, STEPS);
+    }
+
+    /**
+     * Best multiply-add rate over {@code repetitions} runs of {@code steps} loop steps per thread
+     * ({@value #CHAINS} vector FMAs each).
+     *
+     * @return 10^9 multiply-adds per second, positive and finite
+     * @throws IllegalArgumentException if an argument is not positive
+     */
+    public static double measureGmacs(int threads, int repetitions, long steps) {
+        if (threads <= 0) throw new IllegalArgumentException("threads: must be positive, got " + threads);
+        if (repetitions <= 0) throw new IllegalArgumentException("repetitions: must be positive, got " + repetitions);
+        if (steps <= 0) throw new IllegalArgumentException("steps: must be positive, got " + steps);
+        CyclicBarrier barrier = new CyclicBarrier(threads + 1);
+        float[] results = new float[threads];
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            workers[t] = Thread.ofPlatform().daemon().name("fma-throughput-" + t).start(() -> {
+                run(steps / 10); // compiled before the timed runs
+                for (int r = 0; r < repetitions; r++) {
+                    await(barrier);
+                    results[index] += run(steps);
+                    await(barrier);
+                }
+            });
+        }
+        double bestSeconds = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < repetitions; r++) {
+            await(barrier);
+            long start = System.nanoTime();
+            await(barrier);
+            bestSeconds = Math.min(bestSeconds, Math.max(System.nanoTime() - start, 1) / 1e9);
+        }
+        for (Thread w : workers) {
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring the FMA rate", e);
+            }
+        }
+        float total = 0;
+        for (float f : results) total += f;
+        sink = total;
+        return (double) threads * steps * CHAINS * FloatDot.F.length() / bestSeconds / 1e9;
+    }
+
+    /** {@code steps} rounds of {@value #CHAINS} independent FMAs; a contraction towards 1, so the values stay normal. */
+    static float run(long steps) {
+        FloatVector m = FloatVector.broadcast(FloatDot.F, 0.999f), c = FloatVector.broadcast(FloatDot.F, 0.001f);
+        FloatVector a0 = FloatVector.broadcast(FloatDot.F, 1f), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3);
+        FloatVector a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7);
+        for (long i = 0; i < steps; i++) {
+            a0 = a0.fma(m, c);
+            a1 = a1.fma(m, c);
+            a2 = a2.fma(m, c);
+            a3 = a3.fma(m, c);
+            a4 = a4.fma(m, c);
+            a5 = a5.fma(m, c);
+            a6 = a6.fma(m, c);
+            a7 = a7.fma(m, c);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the FMA rate", e);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("an FMA-rate thread failed", e);
+        }
+    }
+}
