@@ -6,6 +6,7 @@ import dev.cria.kernels.Q8Activations;
 import dev.cria.kernels.Q8MatVec;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
+import dev.cria.util.HugePages;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Matvec / matmul throughput on Llama 3.2 1B MLP shapes (hidden 2048, ffn 8192), 2 threads.
  * One op = one 8192x2048 (up/gate) plus one 2048x8192 (down) matvec = 33.5M weights. The weights
- * are cycled through ~600 MB of copies so they come from DRAM, as in a real forward pass.
+ * are cycled through ~600 MB of copies so they come from DRAM, as in a real forward pass, on
+ * huge pages as a model file's are (see HugePages).
  *
  * <p>Converting a time per op {@code t} (ms): weight GB/s = pairBytes / t; tokens/s for the
  * 1.24e9 weights a 1B token reads = 33.5e6 / (1.24e9 * t / 1000).
@@ -66,8 +68,8 @@ public class MatvecKernelBenchmark {
         up = new WeightMatrix[copies];
         down = new WeightMatrix[copies];
         for (int c = 0; c < copies; c++) {
-            MemorySegment a = c == 0 ? first : arena.allocate(bytes, 64).copyFrom(first);
-            MemorySegment b = arena.allocate(bytes, 64).copyFrom(first);
+            MemorySegment a = c == 0 ? first : HugePages.allocate(arena, bytes).copyFrom(first);
+            MemorySegment b = HugePages.allocate(arena, bytes).copyFrom(first);
             up[c] = new WeightMatrix("up" + c, t, FFN, HIDDEN, a);
             down[c] = new WeightMatrix("down" + c, t, HIDDEN, FFN, b);
         }
@@ -149,7 +151,7 @@ public class MatvecKernelBenchmark {
 
     /** Random bytes with every f16 scale set to a finite value (the blocks' scale offsets from ggml-common.h). */
     private static MemorySegment randomWeights(GgmlType t, long bytes, Arena arena) {
-        MemorySegment seg = arena.allocate(bytes, 64);
+        MemorySegment seg = HugePages.allocate(arena, bytes);
         Random rnd = new Random(42);
         byte[] chunk = new byte[1 << 20];
         for (long off = 0; off < bytes; off += chunk.length) {
