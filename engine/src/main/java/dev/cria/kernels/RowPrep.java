@@ -18,10 +18,11 @@ import static dev.cria.kernels.WeightBytes.i64;
 
 /**
  * Per-thread scratch of the one-token K-quant kernels ({@link RowRangeKernel}): the activations
- * reordered into the order the kernel's inner loop reads them, and one row's decoded scales laid out
- * per pass of that loop. The scales are decoded by methods of this class, kept out of the kernel
- * classes on purpose: inlined into a dot loop, their vector ops push C2 past its inlining budget (it
- * then boxes the loop's vectors); called, they cost one call per row.
+ * reordered into the order the kernel's inner loop reads them, and decoded scales laid out per pass
+ * of that loop (Q4_K: a whole row's; Q6_K: one super-block's at a time). The scales are decoded by
+ * methods of this class, kept out of the kernel classes on purpose: inlined into a dot loop, their
+ * vector ops push C2 past its inlining budget (it then boxes the loop's vectors); called, they cost
+ * one call per row (Q4_K) or per 256 values (Q6_K).
  */
 final class RowPrep {
     private static final ThreadLocal<RowPrep> SCRATCH = ThreadLocal.withInitial(RowPrep::new);
@@ -42,7 +43,7 @@ final class RowPrep {
         RowPrep s = SCRATCH.get();
         if (s.input.length < n) {
             s.input = new float[n];
-            s.scales = new float[n / 8]; // Q4_K: 32 floats per 256 values; Q6_K: 16
+            s.scales = new float[Math.max(16, n / 8)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all
         }
         return s;
     }
@@ -74,15 +75,12 @@ final class RowPrep {
     private static final VectorShuffle<Float> Q6K_PASSES = VectorShuffle.fromValues(F, 0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15);
 
     /**
-     * Decodes the scales of the {@code blocks} super-blocks of the Q6_K row at {@code o} into
-     * {@link #scales}: pass p = 2h + c (p = 0..3 per super-block k) finds at {@code 16k + 4p + g} the
-     * float {@code d * scales[8h + c + 2g]} (g = 0..3), the factor ggml's dequantize_row_q6_K applies.
+     * Decodes the scales of the Q6_K super-block at {@code o} into {@link #scales}: pass p = 2h + c
+     * (p = 0..3) finds at {@code 4p + g} the float {@code d * scales[8h + c + 2g]} (g = 0..3), the
+     * factor ggml's dequantize_row_q6_K applies.
      */
-    void q6kScales(MemorySegment w, long o, int blocks) {
-        float[] sc = scales;
-        for (int k = 0; k < blocks; k++, o += 210) {
-            IntVector s8 = QuantVectors.i8x16(w, o + 192);
-            ((FloatVector) s8.convert(VectorOperators.I2F, 0)).mul(f16(w, o + 208)).rearrange(Q6K_PASSES).intoArray(sc, 16 * k);
-        }
+    void q6kScales(MemorySegment w, long o) {
+        IntVector s8 = QuantVectors.i8x16(w, o + 192);
+        ((FloatVector) s8.convert(VectorOperators.I2F, 0)).mul(f16(w, o + 208)).rearrange(Q6K_PASSES).intoArray(scales, 0);
     }
 }

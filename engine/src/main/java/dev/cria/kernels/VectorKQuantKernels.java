@@ -321,18 +321,15 @@ final class VectorKQuantKernels {
             }
         }
 
-        // One token, as for Q4_K: activations reordered once per row range, scales decoded per row
-        // (RowPrep#q6kScales), then one pass per 64 values with three 16-byte loads.
+        // One token, as for Q4_K: activations reordered once per row range; then per super-block its
+        // scales (RowPrep#q6kScales) and one pass per 64 values with three 16-byte loads.
         @Override
         public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
             RowPrep s = RowPrep.forThread(n);
-            float[] xp = s.input, sc = s.scales;
-            rowOrder(x, xOff, xp, n);
+            rowOrder(x, xOff, s.input, n);
             for (int k = 0; k < to - from; k++) {
                 int r = MatMul.farApartRow(from, to, k);
-                long o = r * rowBytes;
-                s.q6kScales(w, o, n / 256);
-                out[outOff + r] = dotInRowOrder(w, o, xp, sc, n);
+                out[outOff + r] = dotInRowOrder(w, r * rowBytes, s, n);
             }
         }
 
@@ -340,8 +337,7 @@ final class VectorKQuantKernels {
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
             RowPrep s = RowPrep.forThread(n);
             rowOrder(x, i, s.input, n);
-            s.q6kScales(w, o, n / 256);
-            return dotInRowOrder(w, o, s.input, s.scales, n);
+            return dotInRowOrder(w, o, s, n);
         }
 
         /**
@@ -349,21 +345,30 @@ final class VectorKQuantKernels {
          * qh[32h + 16c ..] (16 bytes each) and decodes values 16c..16c+15 of its half's four groups
          * g = 0..3 (ggml's q1..q4), which {@link #rowOrder} placed at xp[64p + 16g ..]. They all go to
          * accumulator c, in group order, and the accumulators swap after each pass: FloatDot's order.
+         *
+         * <p>Each super-block's scales are decoded just before its passes, not for the whole row
+         * first: a first pass reading only the scales (18 bytes of every 210) waits on DRAM for each
+         * of them, while here they share cache lines the passes read anyway. From DRAM, one thread:
+         * 18.5-19.2 -> 14.3-14.4 cycles per 32 weights; in L2 the same 11.2-11.5.
          */
-        private static float dotInRowOrder(MemorySegment w, long o, float[] xp, float[] sc, int n) {
+        private static float dotInRowOrder(MemorySegment w, long o, RowPrep s, int n) {
+            float[] xp = s.input, sc = s.scales;
             FloatVector acc = FloatVector.zero(F), other = acc;
-            for (int p = 0; p < n / 64; p++) {
-                long base = o + 210L * (p >>> 2) + 16 * (p & 1) + 64 * ((p >>> 1) & 1);
-                IntVector hb = shl(u8x16(w, base + 128 - 32 * ((p >>> 1) & 1)), 4);
-                FloatVector next = acc;
-                // four groups, one load of low bits each: C2 parses the body once and unrolls it
-                for (int g = 0; g < 4; g++) {
-                    IntVector low = u8x16(w, base + 32 * (g & 1)).lanewise(LSHR, IntVector.broadcast(I, 4 * (g >>> 1))).and(0xF);
-                    IntVector high = hb.lanewise(LSHR, IntVector.broadcast(I, 2 * g)).and(0x30);
-                    next = scaled6(low.or(high), sc[4 * p + g]).fma(x16(xp, 64 * p + 16 * g), next);
+            for (int k = 0; k < n / 256; k++, o += 210) {
+                s.q6kScales(w, o);
+                for (int q = 0; q < 4; q++) {
+                    long base = o + 16 * (q & 1) + 64 * ((q >>> 1) & 1);
+                    IntVector hb = shl(u8x16(w, base + 128 - 32 * ((q >>> 1) & 1)), 4);
+                    FloatVector next = acc;
+                    // four groups, one load of low bits each: C2 parses the body once and unrolls it
+                    for (int g = 0; g < 4; g++) {
+                        IntVector low = u8x16(w, base + 32 * (g & 1)).lanewise(LSHR, IntVector.broadcast(I, 4 * (g >>> 1))).and(0xF);
+                        IntVector high = hb.lanewise(LSHR, IntVector.broadcast(I, 2 * g)).and(0x30);
+                        next = scaled6(low.or(high), sc[4 * q + g]).fma(x16(xp, 256 * k + 64 * q + 16 * g), next);
+                    }
+                    acc = other;
+                    other = next;
                 }
-                acc = other;
-                other = next;
             }
             return FloatDot.reduce(acc, other);
         }
