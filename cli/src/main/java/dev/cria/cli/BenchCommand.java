@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One test's figure with the machine's ceilings measured in the same run (0: not measured). */
     record Result(String test, double tokensPerSecond, double stddev, int threads, String modelType,
-                  long bytesPerToken, double bandwidthGBps, long macsPerToken, double fmaGmacs) {
+                  long bytesPerToken, double bandwidthGBps, long macsPerToken, double fmaGmacs, int sequences) {
     }
 
     @Override
@@ -93,12 +93,12 @@ final class BenchCommand implements Callable<Integer> {
             String at = depth > 0 ? " @ d" + depth : "";
             if (promptTokens > 0) {
                 double[] tps = run(reps, () -> pp(m, promptTokens, fresh(m, ctx, kv), rnd));
-                results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma));
+                results.add(new Result("pp" + promptTokens + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma, 1));
             }
             if (genTokens > 0) {
                 double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv, sequences), rnd));
                 String name = "tg" + genTokens + (sequences > 1 ? " x" + sequences : "");
-                results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma));
+                results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma, sequences));
             }
         }
         print(results);
@@ -229,10 +229,13 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** tg as a fraction of the bandwidth ceiling (read GB/s ÷ bytes per token); 0 for pp or without a bandwidth figure. */
+    /**
+     * tg as a fraction of the bandwidth ceiling (read GB/s ÷ bytes per token); 0 for pp or without a
+     * bandwidth figure. With several sequences a step reads the weights once for all of them.
+     */
     static double bandwidthFraction(Result r) {
         if (!r.test().startsWith("tg") || r.bandwidthGBps() <= 0) return 0;
-        return r.tokensPerSecond() * r.bytesPerToken() / (r.bandwidthGBps() * 1e9);
+        return r.tokensPerSecond() / r.sequences() * r.bytesPerToken() / (r.bandwidthGBps() * 1e9);
     }
 
     /**
