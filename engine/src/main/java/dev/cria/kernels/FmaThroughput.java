@@ -3,9 +3,6 @@ package dev.cria.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-
 /**
  * The machine's float multiply-add rate, for {@code cria bench} to print beside prompt-processing
  * figures: a prompt is a batched matmul, so this is its arithmetic ceiling, as {@link ReadBandwidth}
@@ -20,9 +17,6 @@ public final class FmaThroughput {
     public static final int DEFAULT_REPETITIONS = 5;
     static final int CHAINS = 8;
     private static final long STEPS = 20_000_000L;
-
-    /** Keeps the results observable so the arithmetic is not dead code. */
-    private static volatile float sink;
 
     private FmaThroughput() {
     }
@@ -43,39 +37,9 @@ public final class FmaThroughput {
         if (threads <= 0) throw new IllegalArgumentException("threads: must be positive, got " + threads);
         if (repetitions <= 0) throw new IllegalArgumentException("repetitions: must be positive, got " + repetitions);
         if (steps <= 0) throw new IllegalArgumentException("steps: must be positive, got " + steps);
-        CyclicBarrier barrier = new CyclicBarrier(threads + 1);
-        float[] results = new float[threads];
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            workers[t] = Thread.ofPlatform().daemon().name("fma-throughput-" + t).start(() -> {
-                run(steps / 10); // compiled before the timed runs
-                for (int r = 0; r < repetitions; r++) {
-                    await(barrier);
-                    results[index] += run(steps);
-                    await(barrier);
-                }
-            });
-        }
-        double bestSeconds = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < repetitions; r++) {
-            await(barrier);
-            long start = System.nanoTime();
-            await(barrier);
-            bestSeconds = Math.min(bestSeconds, Math.max(System.nanoTime() - start, 1) / 1e9);
-        }
-        for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring the FMA rate", e);
-            }
-        }
-        float total = 0;
-        for (float f : results) total += f;
-        sink = total;
-        return (double) threads * steps * CHAINS * FloatDot.F.length() / bestSeconds / 1e9;
+        run(steps / 10); // compiled before the timed runs
+        double seconds = ParallelRepetitions.bestSeconds("fma-throughput", threads, repetitions, t -> run(steps));
+        return (double) threads * steps * CHAINS * FloatDot.F.length() / seconds / 1e9;
     }
 
     /** {@code steps} rounds of {@value #CHAINS} independent FMAs; a contraction towards 1, so the values stay normal. */
@@ -94,16 +58,5 @@ public final class FmaThroughput {
             a7 = a7.fma(m, c);
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring the FMA rate", e);
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException("an FMA-rate thread failed", e);
-        }
     }
 }

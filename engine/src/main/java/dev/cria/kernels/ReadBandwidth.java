@@ -9,8 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 
 /**
  * A STREAM-like memory read bandwidth figure for {@code cria bench} to print beside its tokens
@@ -20,7 +18,7 @@ import java.util.concurrent.CyclicBarrier;
  *
  * <p>Each of {@code threads} platform threads sums its contiguous slice of one off-heap buffer
  * with full-width {@link LongVector} loads into four independent accumulators (so the adds never
- * limit the loads); the sums are combined and kept so the JIT cannot drop the reads. The
+ * limit the loads); the sums are kept so the JIT cannot drop the reads. The
  * buffer is written first, so its pages are real memory rather than the shared zero page.
  * The figure is the best of several repetitions, in GB/s of 10^9 bytes.
  */
@@ -30,9 +28,6 @@ public final class ReadBandwidth {
 
     private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
     private static final int UNROLL = 4;
-
-    /** Keeps the sums observable so the reads are not dead code. */
-    private static volatile long sink;
 
     private ReadBandwidth() {
     }
@@ -71,44 +66,9 @@ public final class ReadBandwidth {
         // Slices are whole vectors; the last thread also takes the tail.
         long vectorBytes = SPECIES.vectorByteSize();
         long slice = bytes / threads / vectorBytes * vectorBytes;
-        long[] sums = new long[threads];
-        // Start and end of each repetition: the main thread plus every reader meet at the barrier.
-        CyclicBarrier barrier = new CyclicBarrier(threads + 1);
-        Thread[] readers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            long from = t * slice;
-            long to = t == threads - 1 ? bytes : from + slice;
-            readers[t] = Thread.ofPlatform().daemon().name("read-bandwidth-" + t).start(() -> {
-                for (int r = 0; r < repetitions; r++) {
-                    await(barrier);
-                    sums[index] += sum(buffer, from, to);
-                    await(barrier);
-                }
-            });
-        }
-        double bestSeconds = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < repetitions; r++) {
-            await(barrier);
-            long start = System.nanoTime();
-            await(barrier);
-            long elapsed = System.nanoTime() - start;
-            bestSeconds = Math.min(bestSeconds, Math.max(elapsed, 1) / 1e9);
-        }
-        for (Thread reader : readers) {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring read bandwidth", e);
-            }
-        }
-        long total = 0;
-        for (long s : sums) {
-            total += s;
-        }
-        sink = total;
-        return bytes / bestSeconds / 1e9;
+        double seconds = ParallelRepetitions.bestSeconds("read-bandwidth", threads, repetitions,
+                t -> sum(buffer, t * slice, t == threads - 1 ? bytes : (t + 1) * slice));
+        return bytes / seconds / 1e9;
     }
 
     /** Sum of the longs in {@code [from, to)} of {@code segment}, read a vector at a time. */
@@ -137,17 +97,6 @@ public final class ReadBandwidth {
             total += segment.get(ValueLayout.JAVA_BYTE, i);
         }
         return total;
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring read bandwidth", e);
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException("a read-bandwidth thread failed", e);
-        }
     }
 
     /** {@code java --add-modules jdk.incubator.vector dev.cria.kernels.ReadBandwidth [bytes] [threads]}. */
