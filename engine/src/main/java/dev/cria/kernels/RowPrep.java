@@ -43,7 +43,7 @@ final class RowPrep {
         RowPrep s = SCRATCH.get();
         if (s.input.length < n) {
             s.input = new float[n];
-            s.scales = new float[Math.max(16, n / 8)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all
+            s.scales = new float[Math.max(16, n / 8)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all; Q4_0: 2 per 32
         }
         return s;
     }
@@ -68,6 +68,16 @@ final class RowPrep {
             FloatVector v = ((FloatVector) six.convert(VectorOperators.I2F, 0)).mul(factor);
             v.rearrange(PASSES_0_3).intoArray(sc, 32 * k);
             v.rearrange(PASSES_4_7).intoArray(sc, 32 * k + 16);
+        }
+    }
+
+    /** Q4_0: {@code d} and {@code -8 d} of each of the row's {@code blocks} 18-byte blocks at {@code 2b}, {@code 2b + 1}. */
+    void q40Scales(MemorySegment w, long o, int blocks) {
+        float[] sc = scales;
+        for (int b = 0; b < blocks; b++) {
+            float d = f16(w, o + 18L * b);
+            sc[2 * b] = d;
+            sc[2 * b + 1] = -8 * d;
         }
     }
 

@@ -41,7 +41,7 @@ final class VectorQ32Kernels {
     }
 
     // block_q4_0 {half d; u8 qs[16]}: (q - 8) * d
-    static final class Q4_0Kernel implements WeightKernel {
+    static final class Q4_0Kernel implements WeightKernel, RowRangeKernel {
         @Override
         public GgmlType type() {
             return GgmlType.Q4_0;
@@ -80,6 +80,32 @@ final class VectorQ32Kernels {
                 IntVector q = u8x16(w, o + 2);
                 a = toFloat(q.and(0xF)).fma(d, m).fma(x16(x, i), a);
                 b = toFloat(shr(q, 4)).fma(d, m).fma(x16(x, i + 16), b);
+            }
+            return FloatDot.reduce(a, b);
+        }
+
+        // One token over a row range: each row's block scales (d and -8d) are converted first, in a
+        // scalar pass that touches every cache line of the row, then the vector loop broadcasts them
+        // from memory. Same bits as dot. One thread from DRAM: 9.5-10.1 -> 8.8-8.9 cycles per 32
+        // weights (in L2 the same 6.2); 1B tg 13.0-13.5 -> 14.0-15.0 t/s back to back.
+        @Override
+        public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
+            RowPrep s = RowPrep.forThread(n);
+            for (int k = 0; k < to - from; k++) {
+                int r = MatMul.farApartRow(from, to, k);
+                long o = r * rowBytes;
+                s.q40Scales(w, o, n / 32);
+                out[outOff + r] = dotWithScales(w, o, s.scales, x, xOff, n);
+            }
+        }
+
+        private static float dotWithScales(MemorySegment w, long o, float[] sc, float[] x, int i, int n) {
+            FloatVector a = FloatVector.zero(F), b = a;
+            for (int k = 0; k < n / 32; k++) {
+                IntVector q = u8x16(w, o + 18L * k + 2);
+                FloatVector d = splat(sc[2 * k]), m = splat(sc[2 * k + 1]);
+                a = toFloat(q.and(0xF)).fma(d, m).fma(x16(x, i + 32 * k), a);
+                b = toFloat(shr(q, 4)).fma(d, m).fma(x16(x, i + 32 * k + 16), b);
             }
             return FloatDot.reduce(a, b);
         }

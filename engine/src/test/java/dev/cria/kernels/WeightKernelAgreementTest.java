@@ -112,7 +112,7 @@ class WeightKernelAgreementTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
     void rowRangeDotGivesEveryRowTheBitsOfTheOneRowDot(GgmlType t) {
         Random rnd = new Random(t.ordinal() * 23L + 5);
         int n = 3 * 256; // several super-blocks: the reordered activations span them
