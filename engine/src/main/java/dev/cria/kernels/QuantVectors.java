@@ -19,7 +19,6 @@ final class QuantVectors {
     static final VectorSpecies<Float> F = FloatDot.F;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private QuantVectors() {
@@ -28,11 +27,6 @@ final class QuantVectors {
     /** Bytes {@code off..off+15} of {@code w}, zero-extended. */
     static IntVector u8x16(MemorySegment w, long off) {
         return (IntVector) ByteVector.fromMemorySegment(B128, w, off, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-    }
-
-    /** Bytes {@code off..off+15} of {@code b}, zero-extended. */
-    static IntVector u8x16(byte[] b, int off) {
-        return (IntVector) ByteVector.fromArray(B128, b, off).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** Bytes {@code off..off+15} of {@code w}, sign-extended. */

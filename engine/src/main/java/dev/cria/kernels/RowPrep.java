@@ -17,12 +17,12 @@ import static dev.cria.kernels.WeightBytes.i32;
 import static dev.cria.kernels.WeightBytes.i64;
 
 /**
- * Per-thread scratch of the one-token K-quant kernels ({@link RowRangeKernel}): the activations
- * reordered into the order the kernel's inner loop reads them, and decoded scales laid out per pass
- * of that loop (Q4_K: a whole row's; Q6_K: one super-block's at a time). The scales are decoded by
- * methods of this class, kept out of the kernel classes on purpose: inlined into a dot loop, their
- * vector ops push C2 past its inlining budget (it then boxes the loop's vectors); called, they cost
- * one call per row (Q4_K) or per 256 values (Q6_K).
+ * Per-thread scratch of the one-token row-range kernels ({@link RowRangeKernel}: Q4_0, Q4_K,
+ * Q6_K): the activations reordered into the order the kernel's inner loop reads them (K-quants), and
+ * decoded scales laid out per pass of that loop (Q4_0 and Q4_K: a whole row's; Q6_K: one
+ * super-block's at a time). The scales are decoded by methods of this class, kept out of the kernel
+ * classes on purpose: inlined into a dot loop, their vector ops push C2 past its inlining budget (it
+ * then boxes the loop's vectors); called, they cost one call per row or per 256 values (Q6_K).
  */
 final class RowPrep {
     private static final ThreadLocal<RowPrep> SCRATCH = ThreadLocal.withInitial(RowPrep::new);

@@ -349,7 +349,7 @@ final class VectorKQuantKernels {
          * <p>Each super-block's scales are decoded just before its passes, not for the whole row
          * first: a first pass reading only the scales (18 bytes of every 210) waits on DRAM for each
          * of them, while here they share cache lines the passes read anyway. From DRAM, one thread:
-         * 18.5-19.2 -> 14.3-14.4 cycles per 32 weights; in L2 the same 11.2-11.5.
+         * 18.5-19.2 -> 13.6-14.3 cycles per 32 weights; in L2 the same 10.2-11.5.
          */
         private static float dotInRowOrder(MemorySegment w, long o, RowPrep s, int n) {
             float[] xp = s.input, sc = s.scales;

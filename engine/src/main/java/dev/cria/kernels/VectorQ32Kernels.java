@@ -73,21 +73,16 @@ final class VectorQ32Kernels {
         // measured slower from DRAM than one row at a time (the other types gain 15-40%).
         @Override
         public float dot(MemorySegment w, long o, float[] x, int i, int n) {
-            FloatVector a = FloatVector.zero(F), b = a;
-            for (int end = i + n; i < end; i += 32, o += 18) {
-                float s0 = f16(w, o);
-                FloatVector d = splat(s0), m = splat(-8 * s0);
-                IntVector q = u8x16(w, o + 2);
-                a = toFloat(q.and(0xF)).fma(d, m).fma(x16(x, i), a);
-                b = toFloat(shr(q, 4)).fma(d, m).fma(x16(x, i + 16), b);
-            }
-            return FloatDot.reduce(a, b);
+            RowPrep s = RowPrep.forThread(n);
+            s.q40Scales(w, o, n / 32);
+            return dotWithScales(w, o, s.scales, x, i, n);
         }
 
         // One token over a row range: each row's block scales (d and -8d) are converted first, in a
         // scalar pass that touches every cache line of the row, then the vector loop broadcasts them
-        // from memory. Same bits as dot. One thread from DRAM: 9.5-10.1 -> 8.8-8.9 cycles per 32
-        // weights (in L2 the same 6.2); 1B tg 13.0-13.5 -> 14.0-15.0 t/s back to back.
+        // from memory. One thread from DRAM: 9.5-10.1 -> 8.8-9.3 cycles per 32 weights (in L2 the
+        // same 5.9-6.6); 1B tg 13.0-13.8 -> 14.0-15.0 t/s back to back (the former loop converted
+        // and broadcast each block's scale inside it).
         @Override
         public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
             RowPrep s = RowPrep.forThread(n);
