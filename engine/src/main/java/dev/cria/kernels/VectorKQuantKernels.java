@@ -292,10 +292,12 @@ final class VectorKQuantKernels {
     // and scale byte 8h + 2g + t % 2.
     /** {@code (d * sc) * (q - 32)} for half-group {@code t} of the super-block at {@code o}. */
     private static FloatVector q6(MemorySegment w, long o, int t, float d) {
-        int s = t >>> 1, half = t & 1, h = s >>> 2, g = s & 3;
-        IntVector low = u8x16(w, o + 64L * h + 32 * (g & 1) + 16 * half).lanewise(LSHR, IntVector.broadcast(I, 4 * (g >>> 1))).and(0xF);
-        IntVector high = shl(u8x16(w, o + 128 + 32L * h + 16 * half), 4).lanewise(LSHR, IntVector.broadcast(I, 2 * g)).and(0x30);
-        return toFloat(low.or(high).sub(32)).mul(splat(d * i8(w, o + 192 + 8L * h + 2 * g + half)));
+        int s = t >>> 1, half = t & 1, h = s >>> 2, g = s & 3, i = g >>> 1;
+        IntVector low = u8x16(w, o + 64L * h + 32 * (g & 1) + 16 * half);
+        IntVector high = shl(u8x16(w, o + 128 + 32L * h + 16 * half), 4 - 2 * (g & 1));
+        return Q6_KKernel.weights6(low, IntVector.broadcast(I, 0x0F << 4 * i), high, IntVector.broadcast(I, 0x30 << 4 * i),
+                IntVector.broadcast(I, i == 0 ? Q6_KKernel.FLOAT_2P23 : Q6_KKernel.FLOAT_2P19), i == 0 ? 8388640f : 524320f,
+                d * i8(w, o + 192 + 8L * h + 2 * g + half));
     }
 
     static final class Q6_KKernel implements WeightKernel, RowRangeKernel {
