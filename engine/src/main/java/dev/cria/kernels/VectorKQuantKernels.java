@@ -355,7 +355,7 @@ final class VectorKQuantKernels {
          *
          * <p>The 6-bit values are assembled in the mantissa of a float ({@link #weights6}): per pass
          * three widening loads, two shifts and eight vpternlogd instead of about twenty shifts, masks,
-         * ORs, subtracts and conversions. In L2, one thread: 9.5-9.8 -> 8.2-9.6 cycles per 32 weights;
+         * ORs, subtracts and conversions. In L2, one thread: 9.5-9.8 -> 7.8-9.6 cycles per 32 weights;
          * from DRAM 11.6-12.7, within noise of before (the misses, not the ops, set that figure).
          */
         private static float dotInRowOrder(MemorySegment w, long o, RowPrep s, int n) {
