@@ -371,6 +371,8 @@ final class VectorKQuantKernels {
                     FloatVector next = acc;
                     // groups 2i, 2i + 1: nibble i of l0, l1 and bits 4i, 4i + 1 / 4i + 2, 4i + 3 of qh. One
                     // body for both nibbles, which C2 parses once and unrolls (masks and biases constant then).
+                    // The masks are made here, once for both calls: made inside weights6 (as q6 does, one
+                    // call per 16 values) this loop measured 10.6-10.9 in L2 and 31 from DRAM.
                     for (int i = 0; i < 2; i++) {
                         IntVector lowMask = IntVector.broadcast(I, 0x0F << 4 * i), highMask = IntVector.broadcast(I, 0x30 << 4 * i);
                         IntVector magic = IntVector.broadcast(I, i == 0 ? FLOAT_2P23 : FLOAT_2P19);

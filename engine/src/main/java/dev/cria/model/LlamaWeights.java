@@ -11,14 +11,9 @@ import java.util.List;
 public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm,
                            WeightMatrix output) {
     public long parameterCount() {
-        long n = (long) tokenEmbedding.rows() * tokenEmbedding.cols() + outputNorm.length;
+        long n = (long) tokenEmbedding.rows() * tokenEmbedding.cols() + outputNorm.length + layerMultiplyAddsPerToken();
         if (output != tokenEmbedding) n += (long) output.rows() * output.cols();
-        for (LayerWeights l : layers) {
-            n += l.attnNorm().length + l.ffnNorm().length;
-            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                n += (long) m.rows() * m.cols();
-            }
-        }
+        for (LayerWeights l : layers) n += l.attnNorm().length + l.ffnNorm().length;
         return n;
     }
 
@@ -26,7 +21,7 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
     public long bytesPerToken() {
         long n = output.data().byteSize();
         for (LayerWeights l : layers) {
-            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+            for (WeightMatrix m : l.matrices()) {
                 n += m.type().bytesFor((long) m.rows() * m.cols());
             }
         }
@@ -41,7 +36,7 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
     public long layerMultiplyAddsPerToken() {
         long n = 0;
         for (LayerWeights l : layers) {
-            for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+            for (WeightMatrix m : l.matrices()) {
                 n += (long) m.rows() * m.cols();
             }
         }

@@ -35,4 +35,19 @@ class LlamaWeightsTest {
 
         assertThat(weights(GgmlType.F16).bytesPerToken()).isEqualTo(2 * (2 * perLayer + 100 * 64));
     }
+
+    @Test
+    void tiedEmbeddingsCountTheirParametersOnce() {
+        long perLayer = 64 * 64 + 2 * 32 * 64 + 64 * 64 + 3 * 128 * 64 + 2 * 64; // matrices and the two norms
+
+        assertThat(weights(GgmlType.F16).parameterCount()).isEqualTo(100 * 64 + 2 * perLayer + 64);
+    }
+
+    @Test
+    void anUntiedOutputMatrixAddsItsParameters() {
+        LlamaWeights tied = weights(GgmlType.F16);
+        LlamaWeights untied = new LlamaWeights(tied.tokenEmbedding(), tied.layers(), tied.outputNorm(), matrix(GgmlType.F16, 100, 64));
+
+        assertThat(untied.parameterCount()).isEqualTo(tied.parameterCount() + 100 * 64);
+    }
 }
