@@ -14,7 +14,9 @@ import java.lang.foreign.MemorySegment;
  * Four or more tokens decode four rows at a time into a per-thread {@link SplitTile} and multiply
  * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
- * is paid once per row and tile, not per token. Two or three tokens use {@link FloatDot#dot4x2}.
+ * is paid once per row and tile, not per token. Two to four tokens on a {@link TokenGroupKernel}
+ * (Q4_0) decode each weight in registers for all of them; other types' two or three tokens use
+ * {@link FloatDot#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same
  * exactly decoded floats, and each (row, token) is computed by exactly one thread, so the result
@@ -35,6 +37,7 @@ public final class MatMul {
     private static final ThreadLocal<Job> PAIRED_JOBS = ThreadLocal.withInitial(PairedRowsJob::new);
     private static final ThreadLocal<Job> RANGE_JOBS = ThreadLocal.withInitial(RowRangeJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
+    private static final ThreadLocal<Job> GROUP_JOBS = ThreadLocal.withInitial(TokenGroupJob::new);
     private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatMul() {
@@ -65,7 +68,8 @@ public final class MatMul {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
         WeightKernel kernel = Kernels.forType(w.type());
-        Job job = (batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
+        Job job = (batch > 1 && batch <= TokenGroupKernel.MAX_TOKENS && kernel instanceof TokenGroupKernel ? GROUP_JOBS
+                : batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -148,6 +152,14 @@ public final class MatMul {
                 int r1 = k < half ? from + half + k : to - 1;
                 kernel.dot2(data, r0 * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r0, outOff + r1);
             }
+        }
+    }
+
+    /** A few tokens with a kernel that decodes each weight once for all of them ({@link TokenGroupKernel}). */
+    private static final class TokenGroupJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            ((TokenGroupKernel) kernel).dotRowsGroup(data, rowBytes, from, to, x, xOff, batch, cols, out, outOff, rows);
         }
     }
 

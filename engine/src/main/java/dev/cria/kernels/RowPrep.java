@@ -34,6 +34,8 @@ final class RowPrep {
 
     float[] input = new float[0];
     float[] scales = new float[0];
+    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}: 2 rows x 4 tokens x 16 lanes. */
+    final float[] sums = new float[128];
 
     private RowPrep() {
     }
@@ -73,11 +75,16 @@ final class RowPrep {
 
     /** Q4_0: {@code d} and {@code -8 d} of each of the row's {@code blocks} 18-byte blocks at {@code 2b}, {@code 2b + 1}. */
     void q40Scales(MemorySegment w, long o, int blocks) {
+        q40Scales(w, o, blocks, 0);
+    }
+
+    /** {@link #q40Scales(MemorySegment, long, int)} from {@code scales[at]} on (a second row's: {@code at = 2 blocks}). */
+    void q40Scales(MemorySegment w, long o, int blocks, int at) {
         float[] sc = scales;
         for (int b = 0; b < blocks; b++) {
             float d = f16(w, o + 18L * b);
-            sc[2 * b] = d;
-            sc[2 * b + 1] = -8 * d;
+            sc[at + 2 * b] = d;
+            sc[at + 2 * b + 1] = -8 * d;
         }
     }
 

@@ -123,6 +123,31 @@ class MatMulTest {
         }
     }
 
+    /**
+     * Two to four tokens take the token-group kernels (Q4_0) or the four-row path: every type, an
+     * odd row count (the group kernels' last row pairs with itself), offsets into both arrays.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4})
+    void groupsOfTwoToFourTokensGiveEachTokenItsMatvecBits(int batch) {
+        for (GgmlType t : GgmlType.values()) {
+            int cols = RandomWeights.rowLength(t);
+            WeightMatrix w = matrix(t, ROWS, cols, 500 + 10 * batch + t.ordinal());
+            float[] x = RandomWeights.activations(3 + batch * cols, new Random(19 + batch));
+            float[][] alone = new float[batch][ROWS];
+            for (int b = 0; b < batch; b++) MatMul.matvec(one, w, x, 3 + b * cols, alone[b], 0);
+            for (ComputePool pool : new ComputePool[]{one, two}) {
+                float[] out = new float[5 + batch * ROWS];
+                MatMul.matmul(pool, w, x, 3, batch, out, 5);
+                for (int b = 0; b < batch; b++) {
+                    assertThat(Arrays.copyOfRange(out, 5 + b * ROWS, 5 + (b + 1) * ROWS))
+                            .as("%s token %d of %d on %d threads", t, b, batch, pool.threads()).isEqualTo(alone[b]);
+                }
+                assertThat(Arrays.copyOfRange(out, 0, 5)).as("%s: nothing written before the output offset", t).containsOnly(0f);
+            }
+        }
+    }
+
     @Test
     void badSizesAreRejectedWithAClearMessage() {
         WeightMatrix w = matrix(GgmlType.Q8_0, 4, 64, 1);
