@@ -33,6 +33,13 @@ final class RowPrep {
     private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
 
     float[] input = new float[0];
+    private float[] groupInput = new float[0];
+
+    /** Room for a token group's reordered activations ({@code floats}: tokens x row length). */
+    float[] groupInput(int floats) {
+        if (groupInput.length < floats) groupInput = new float[floats];
+        return groupInput;
+    }
     float[] scales = new float[0];
     /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}: 2 rows x 4 tokens x 16 lanes. */
     final float[] sums = new float[128];
@@ -45,7 +52,7 @@ final class RowPrep {
         RowPrep s = SCRATCH.get();
         if (s.input.length < n) {
             s.input = new float[n];
-            s.scales = new float[Math.max(16, n / 8)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all; Q4_0: 2 per 32
+            s.scales = new float[Math.max(16, n / 4)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all; Q4_0: 2 per 32; two rows for token groups
         }
         return s;
     }
@@ -59,6 +66,11 @@ final class RowPrep {
      * product of a 6-bit integer and an f16 is exact, so these are the floats ggml's dequantization uses.
      */
     void q4kScales(MemorySegment w, long o, int blocks) {
+        q4kScales(w, o, blocks, 0);
+    }
+
+    /** {@link #q4kScales(MemorySegment, long, int)} from {@code scales[at]} on (a second row's: {@code at = 32 blocks}). */
+    void q4kScales(MemorySegment w, long o, int blocks, int at) {
         float[] sc = scales;
         for (int k = 0; k < blocks; k++, o += 144) {
             long lo = i64(w, o + 4), hi = i32(w, o + 12) & 0xFFFFFFFFL;
@@ -68,8 +80,8 @@ final class RowPrep {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             FloatVector factor = FloatVector.broadcast(F, f16(w, o)).blend(-f16(w, o + 2), HIGH8);
             FloatVector v = ((FloatVector) six.convert(VectorOperators.I2F, 0)).mul(factor);
-            v.rearrange(PASSES_0_3).intoArray(sc, 32 * k);
-            v.rearrange(PASSES_4_7).intoArray(sc, 32 * k + 16);
+            v.rearrange(PASSES_0_3).intoArray(sc, at + 32 * k);
+            v.rearrange(PASSES_4_7).intoArray(sc, at + 32 * k + 16);
         }
     }
 

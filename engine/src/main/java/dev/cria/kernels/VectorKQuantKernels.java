@@ -141,7 +141,7 @@ final class VectorKQuantKernels {
     }
 
     // ---- Q4_K {half d; half dmin; u8 scales[12]; u8 qs[128]} ----
-    static final class Q4_KKernel implements WeightKernel, RowRangeKernel {
+    static final class Q4_KKernel implements WeightKernel, RowRangeKernel, TokenGroupKernel {
         @Override
         public GgmlType type() {
             return GgmlType.Q4_K;
@@ -230,13 +230,120 @@ final class VectorKQuantKernels {
             return FloatDot.reduce(a, b);
         }
 
+        /**
+         * As Q4_0's: rows in pairs, tokens two or four at a time (a third token's group repeats the
+         * first as its fourth), each token's activations reordered once per call and each row's
+         * scales decoded as for one token.
+         */
+        @Override
+        public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
+            RowPrep s = RowPrep.forThread(n);
+            float[] xp = s.groupInput(tokens * n), sc = s.scales, sums = s.sums;
+            for (int j = 0; j < tokens; j++) rowOrder(x, xOff + j * n, xp, j * n, n);
+            int half = (to - from) / 2, pairs = half + ((to - from) & 1), sc1 = n / 8;
+            for (int k = 0; k < pairs; k++) {
+                int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
+                long o0 = r0 * rowBytes, o1 = r1 * rowBytes;
+                s.q4kScales(w, o0, n / 256, 0);
+                s.q4kScales(w, o1, n / 256, sc1);
+                if (tokens == 2) dot2x2(w, o0, o1, sc, sc1, xp, n, sums);
+                else dot2x4(w, o0, o1, sc, sc1, xp, 2 * n, tokens == 4 ? 3 * n : 0, n, sums);
+                for (int j = 0; j < tokens; j++) {
+                    int at = outOff + j * outStride;
+                    out[at + r0] = FloatDot.reduce(sums, 16 * j);
+                    out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
+                }
+            }
+        }
+
+        /** {@link #dotInRowOrder} of rows {@code o0}, {@code o1} (scales at 0, {@code sc1}) with tokens 0 and 1 of {@code xp}: sums as Q4_0's. */
+        private static void dot2x2(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int n, float[] sums) {
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, e0 = a0, c1 = a0, e1 = a0;
+            for (int t = 0; t < n / 32; t++) {
+                long qo = 16 + 16L * (t + (t >>> 3));
+                IntVector q = u8x16(w, o0 + qo), p = u8x16(w, o1 + qo);
+                int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
+                FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
+                FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
+                FloatVector y = x16(xp, i), z = x16(xp, i + 16);
+                FloatVector n0 = hi.fma(z, lo.fma(y, a0)), m0 = hi1.fma(z, lo1.fma(y, c0));
+                y = x16(xp, n + i);
+                z = x16(xp, n + i + 16);
+                FloatVector n1 = hi.fma(z, lo.fma(y, a1)), m1 = hi1.fma(z, lo1.fma(y, c1));
+                a0 = b0;
+                b0 = n0;
+                c0 = e0;
+                e0 = m0;
+                a1 = b1;
+                b1 = n1;
+                c1 = e1;
+                e1 = m1;
+            }
+            a0.add(b0).intoArray(sums, 0);
+            a1.add(b1).intoArray(sums, 16);
+            c0.add(e0).intoArray(sums, 64);
+            c1.add(e1).intoArray(sums, 80);
+        }
+
+        /** {@link #dot2x2} for tokens 0, 1 and those at {@code x2}, {@code x3} of {@code xp}. */
+        private static void dot2x4(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int x2, int x3, int n, float[] sums) {
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            FloatVector c0 = a0, e0 = a0, c1 = a0, e1 = a0, c2 = a0, e2 = a0, c3 = a0, e3 = a0;
+            for (int t = 0; t < n / 32; t++) {
+                long qo = 16 + 16L * (t + (t >>> 3));
+                IntVector q = u8x16(w, o0 + qo), p = u8x16(w, o1 + qo);
+                int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
+                FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
+                FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
+                FloatVector y = x16(xp, i), z = x16(xp, i + 16);
+                FloatVector n0 = hi.fma(z, lo.fma(y, a0)), m0 = hi1.fma(z, lo1.fma(y, c0));
+                y = x16(xp, n + i);
+                z = x16(xp, n + i + 16);
+                FloatVector n1 = hi.fma(z, lo.fma(y, a1)), m1 = hi1.fma(z, lo1.fma(y, c1));
+                y = x16(xp, x2 + i);
+                z = x16(xp, x2 + i + 16);
+                FloatVector n2 = hi.fma(z, lo.fma(y, a2)), m2 = hi1.fma(z, lo1.fma(y, c2));
+                y = x16(xp, x3 + i);
+                z = x16(xp, x3 + i + 16);
+                FloatVector n3 = hi.fma(z, lo.fma(y, a3)), m3 = hi1.fma(z, lo1.fma(y, c3));
+                a0 = b0;
+                b0 = n0;
+                c0 = e0;
+                e0 = m0;
+                a1 = b1;
+                b1 = n1;
+                c1 = e1;
+                e1 = m1;
+                a2 = b2;
+                b2 = n2;
+                c2 = e2;
+                e2 = m2;
+                a3 = b3;
+                b3 = n3;
+                c3 = e3;
+                e3 = m3;
+            }
+            a0.add(b0).intoArray(sums, 0);
+            a1.add(b1).intoArray(sums, 16);
+            a2.add(b2).intoArray(sums, 32);
+            a3.add(b3).intoArray(sums, 48);
+            c0.add(e0).intoArray(sums, 64);
+            c1.add(e1).intoArray(sums, 80);
+            c2.add(e2).intoArray(sums, 96);
+            c3.add(e3).intoArray(sums, 112);
+        }
+
         /** Swaps the middle two 16-value quarters of every 64 values: the order {@link #dotInRowOrder} reads. */
         private static void rowOrder(float[] x, int off, float[] xp, int n) {
+            rowOrder(x, off, xp, 0, n);
+        }
+
+        private static void rowOrder(float[] x, int off, float[] xp, int xpOff, int n) {
             for (int j = 0; j < n; j += 64) {
-                x16(x, off + j).intoArray(xp, j);
-                x16(x, off + j + 32).intoArray(xp, j + 16);
-                x16(x, off + j + 16).intoArray(xp, j + 32);
-                x16(x, off + j + 48).intoArray(xp, j + 48);
+                x16(x, off + j).intoArray(xp, xpOff + j);
+                x16(x, off + j + 32).intoArray(xp, xpOff + j + 16);
+                x16(x, off + j + 16).intoArray(xp, xpOff + j + 32);
+                x16(x, off + j + 48).intoArray(xp, xpOff + j + 48);
             }
         }
     }
