@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
  * is paid once per row and tile, not per token. Two to four tokens on a {@link TokenGroupKernel}
- * (Q4_0, Q8_0, Q4_K) decode each weight in registers for all of them; other types' two or three
+ * (Q4_0, Q8_0, Q4_K, Q6_K) decode each weight in registers for all of them; other types' two or three
  * tokens use {@link FloatDot#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same

@@ -407,7 +407,7 @@ final class VectorKQuantKernels {
                 d * i8(w, o + 192 + 8L * h + 2 * g + half));
     }
 
-    static final class Q6_KKernel implements WeightKernel, RowRangeKernel {
+    static final class Q6_KKernel implements WeightKernel, RowRangeKernel, TokenGroupKernel {
         @Override
         public GgmlType type() {
             return GgmlType.Q6_K;
@@ -494,6 +494,61 @@ final class VectorKQuantKernels {
             return FloatDot.reduce(acc, other);
         }
 
+        /**
+         * Rows one at a time (in the one-token order), tokens two at a time: each pass's four weight
+         * vectors are decoded once for both tokens. Three or four tokens take a second pass over the
+         * row (then in L1), decoding it again.
+         */
+        @Override
+        public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
+            RowPrep s = RowPrep.forThread(n);
+            float[] xp = s.groupInput(tokens * n), sums = s.sums;
+            for (int j = 0; j < tokens; j++) rowOrder(x, xOff + j * n, xp, j * n, n);
+            for (int k = 0; k < to - from; k++) {
+                int r = MatMul.farApartRow(from, to, k);
+                for (int t = 0; t < tokens; t += 2) {
+                    // an odd last token pairs with itself (its twin's sums are dropped)
+                    dot1x2(w, r * rowBytes, s, xp, t * n, t + 1 < tokens ? (t + 1) * n : t * n, n, sums);
+                    out[outOff + t * outStride + r] = FloatDot.reduce(sums, 0);
+                    if (t + 1 < tokens) out[outOff + (t + 1) * outStride + r] = FloatDot.reduce(sums, 16);
+                }
+            }
+        }
+
+        /** {@link #dotInRowOrder} of the row at {@code o} with the tokens at {@code x0}, {@code x1} of {@code xp}: sums at 0 and 16. */
+        private static void dot1x2(MemorySegment w, long o, RowPrep s, float[] xp, int x0, int x1, int n, float[] sums) {
+            float[] sc = s.scales;
+            FloatVector acc = FloatVector.zero(F), other = acc, acc1 = acc, other1 = acc;
+            for (int k = 0; k < n / 256; k++, o += 210) {
+                s.q6kScales(w, o);
+                for (int q = 0; q < 4; q++) {
+                    int h = q >>> 1, xi = 256 * k + 64 * q, si = 4 * q;
+                    long base = o + 16 * (q & 1) + 64 * h;
+                    IntVector qh = u8x16(w, base + 128 - 32 * h), h4 = shl(qh, 4), h2 = shl(qh, 2);
+                    IntVector l0 = u8x16(w, base), l1 = u8x16(w, base + 32);
+                    FloatVector next = acc, next1 = acc1;
+                    for (int i = 0; i < 2; i++) {
+                        IntVector lowMask = IntVector.broadcast(I, 0x0F << 4 * i), highMask = IntVector.broadcast(I, 0x30 << 4 * i);
+                        IntVector magic = IntVector.broadcast(I, i == 0 ? FLOAT_2P23 : FLOAT_2P19);
+                        float bias = i == 0 ? 8388640f : 524320f;
+                        int xa = xi + 32 * i;
+                        FloatVector v = weights6(l0, lowMask, h4, highMask, magic, bias, sc[si + 2 * i]);
+                        next = v.fma(x16(xp, x0 + xa), next);
+                        next1 = v.fma(x16(xp, x1 + xa), next1);
+                        v = weights6(l1, lowMask, h2, highMask, magic, bias, sc[si + 2 * i + 1]);
+                        next = v.fma(x16(xp, x0 + xa + 16), next);
+                        next1 = v.fma(x16(xp, x1 + xa + 16), next1);
+                    }
+                    acc = other;
+                    other = next;
+                    acc1 = other1;
+                    other1 = next1;
+                }
+            }
+            acc.add(other).intoArray(sums, 0);
+            acc1.add(other1).intoArray(sums, 16);
+        }
+
         /** The bits of the floats 2^23 and 2^19, whose last mantissa bit is worth 1 and 1/16. */
         private static final int FLOAT_2P23 = 0x4B000000, FLOAT_2P19 = 0x49000000;
 
@@ -512,9 +567,13 @@ final class VectorKQuantKernels {
 
         /** Per 128 values (a half of a super-block): [g0 0-15, g1 0-15, g2 0-15, g3 0-15, g0 16-31, ...], g = 32-value group. */
         private static void rowOrder(float[] x, int off, float[] xp, int n) {
+            rowOrder(x, off, xp, 0, n);
+        }
+
+        private static void rowOrder(float[] x, int off, float[] xp, int xpOff, int n) {
             for (int j = 0; j < n; j += 128) {
                 for (int c = 0; c < 2; c++) {
-                    for (int g = 0; g < 4; g++) x16(x, off + j + 32 * g + 16 * c).intoArray(xp, j + 64 * c + 16 * g);
+                    for (int g = 0; g < 4; g++) x16(x, off + j + 32 * g + 16 * c).intoArray(xp, xpOff + j + 64 * c + 16 * g);
                 }
             }
         }

@@ -124,7 +124,7 @@ class MatMulTest {
     }
 
     /**
-     * Two to four tokens take the token-group kernels (Q4_0, Q8_0, Q4_K) or the four-row path: every type, an
+     * Two to four tokens take the token-group kernels (Q4_0, Q8_0, Q4_K, Q6_K) or the four-row path: every type, an
      * odd row count (the group kernels' last row pairs with itself), offsets into both arrays.
      */
     @ParameterizedTest
