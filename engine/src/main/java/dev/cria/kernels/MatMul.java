@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * Four or more tokens decode four rows at a time into a per-thread {@link SplitTile} and multiply
  * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
- * is paid once per row and tile, not per token. Two to four tokens on a {@link TokenGroupKernel}
+ * is paid once per row and tile, not per token. Two to six tokens on a {@link TokenGroupKernel}
  * (Q4_0, Q8_0, Q4_K, Q6_K) decode each weight in registers for all of them; other types' two or three
  * tokens use {@link FloatDot#dot4x2}.
  *

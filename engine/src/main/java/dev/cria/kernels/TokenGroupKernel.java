@@ -13,11 +13,14 @@ import java.lang.foreign.MemorySegment;
  */
 interface TokenGroupKernel {
     /**
-     * The most tokens one call takes; larger batches use the tile path. Eight tokens as two groups
-     * of four measured slower than the tile (1B Q4_0 batch-8 step 39-41 against 46.5 tokens/s),
-     * and eight at once exceed what C2 compiles without boxing (16 accumulators, 16 loads).
+     * The most tokens one call takes; larger batches use the tile path. The kernels take tokens
+     * four (or two) at a time per pass over a row, so five or six tokens cost a second, shorter
+     * pass. Measured against the tile (1B, bench -s N, tokens/s, Q4_0 / Q4_K_M): 5 tokens 30.6 vs
+     * 27.7 / 24.2 vs 21.0; 6 tokens 34.5 vs 35.4 / 28.0 vs 24.5; 7 tokens 37.7 vs 40.5 / 26.6 vs
+     * 28.9; 8 tokens 42.7 vs 48.3 / 30.1 vs 32.0. Eight in one pass exceed what C2 compiles
+     * without boxing (16 accumulators and 16 activation loads per method).
      */
-    int MAX_TOKENS = 4;
+    int MAX_TOKENS = 6;
 
     /**
      * {@code out[outOff + b * outStride + r] = dot(w, r * rowBytes, x, xOff + b * n, n)} for every

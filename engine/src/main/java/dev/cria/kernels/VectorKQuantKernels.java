@@ -231,9 +231,8 @@ final class VectorKQuantKernels {
         }
 
         /**
-         * As Q4_0's: rows in pairs, tokens two or four at a time (a third token's group repeats the
-         * first as its fourth), each token's activations reordered once per call and each row's
-         * scales decoded as for one token.
+         * As Q4_0's: rows in pairs, tokens four (or two) at a time, each token's activations
+         * reordered once per call and each row's scales decoded as for one token.
          */
         @Override
         public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
@@ -246,18 +245,21 @@ final class VectorKQuantKernels {
                 long o0 = r0 * rowBytes, o1 = r1 * rowBytes;
                 s.q4kScales(w, o0, n / 256, 0);
                 s.q4kScales(w, o1, n / 256, sc1);
-                if (tokens == 2) dot2x2(w, o0, o1, sc, sc1, xp, n, sums);
-                else dot2x4(w, o0, o1, sc, sc1, xp, 2 * n, tokens == 4 ? 3 * n : 0, n, sums);
-                for (int j = 0; j < tokens; j++) {
-                    int at = outOff + j * outStride;
-                    out[at + r0] = FloatDot.reduce(sums, 16 * j);
-                    out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
+                for (int t = 0; t < tokens; t += 4) {
+                    int m = Math.min(4, tokens - t), x0 = t * n;
+                    if (m <= 2) dot2x2(w, o0, o1, sc, sc1, xp, x0, m == 2 ? x0 + n : x0, n, sums);
+                    else dot2x4(w, o0, o1, sc, sc1, xp, x0, x0 + n, x0 + 2 * n, m == 4 ? x0 + 3 * n : x0, n, sums);
+                    for (int j = 0; j < m; j++) {
+                        int at = outOff + (t + j) * outStride;
+                        out[at + r0] = FloatDot.reduce(sums, 16 * j);
+                        out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
+                    }
                 }
             }
         }
 
-        /** {@link #dotInRowOrder} of rows {@code o0}, {@code o1} (scales at 0, {@code sc1}) with tokens 0 and 1 of {@code xp}: sums as Q4_0's. */
-        private static void dot2x2(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int n, float[] sums) {
+        /** {@link #dotInRowOrder} of rows {@code o0}, {@code o1} (scales at 0, {@code sc1}) with the tokens at {@code x0}, {@code x1} of {@code xp}: sums as Q4_0's. */
+        private static void dot2x2(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int x0, int x1, int n, float[] sums) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, e0 = a0, c1 = a0, e1 = a0;
             for (int t = 0; t < n / 32; t++) {
                 long qo = 16 + 16L * (t + (t >>> 3));
@@ -265,10 +267,10 @@ final class VectorKQuantKernels {
                 int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
                 FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
                 FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
-                FloatVector y = x16(xp, i), z = x16(xp, i + 16);
+                FloatVector y = x16(xp, x0 + i), z = x16(xp, x0 + i + 16);
                 FloatVector n0 = hi.fma(z, lo.fma(y, a0)), m0 = hi1.fma(z, lo1.fma(y, c0));
-                y = x16(xp, n + i);
-                z = x16(xp, n + i + 16);
+                y = x16(xp, x1 + i);
+                z = x16(xp, x1 + i + 16);
                 FloatVector n1 = hi.fma(z, lo.fma(y, a1)), m1 = hi1.fma(z, lo1.fma(y, c1));
                 a0 = b0;
                 b0 = n0;
@@ -285,8 +287,8 @@ final class VectorKQuantKernels {
             c1.add(e1).intoArray(sums, 80);
         }
 
-        /** {@link #dot2x2} for tokens 0, 1 and those at {@code x2}, {@code x3} of {@code xp}. */
-        private static void dot2x4(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int x2, int x3, int n, float[] sums) {
+        /** {@link #dot2x2} for four tokens. */
+        private static void dot2x4(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int x0, int x1, int x2, int x3, int n, float[] sums) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector c0 = a0, e0 = a0, c1 = a0, e1 = a0, c2 = a0, e2 = a0, c3 = a0, e3 = a0;
             for (int t = 0; t < n / 32; t++) {
@@ -295,10 +297,10 @@ final class VectorKQuantKernels {
                 int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
                 FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
                 FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
-                FloatVector y = x16(xp, i), z = x16(xp, i + 16);
+                FloatVector y = x16(xp, x0 + i), z = x16(xp, x0 + i + 16);
                 FloatVector n0 = hi.fma(z, lo.fma(y, a0)), m0 = hi1.fma(z, lo1.fma(y, c0));
-                y = x16(xp, n + i);
-                z = x16(xp, n + i + 16);
+                y = x16(xp, x1 + i);
+                z = x16(xp, x1 + i + 16);
                 FloatVector n1 = hi.fma(z, lo.fma(y, a1)), m1 = hi1.fma(z, lo1.fma(y, c1));
                 y = x16(xp, x2 + i);
                 z = x16(xp, x2 + i + 16);
