@@ -134,6 +134,15 @@ public class MatvecKernelBenchmark {
         return outBatch[1];
     }
 
+    /** 4 tokens through the up matrix in one call: the decode step for 4 users (the token-group kernels for Q4_0, Q8_0, Q4_K, Q6_K). */
+    @Benchmark
+    public float matmulUpBatch4() {
+        int c = next;
+        next = (c + 1) % up.length;
+        MatMul.matmul(pool, up[c], xBatch, 4, outBatch);
+        return outBatch[1];
+    }
+
     /** The same 8 tokens as 8 separate matvecs: what {@link #matmulUpBatch8} should beat by far. */
     @Benchmark
     public float matvecUp8Times() {
