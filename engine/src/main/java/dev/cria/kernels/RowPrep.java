@@ -18,7 +18,7 @@ import static dev.cria.kernels.WeightBytes.i64;
 
 /**
  * Per-thread scratch of the one-token row-range kernels ({@link RowRangeKernel}: Q4_0, Q4_K,
- * Q6_K): the activations reordered into the order the kernel's inner loop reads them (K-quants), and
+ * Q6_K) and of the token-group kernels ({@link TokenGroupKernel}): the activations reordered into the order the kernel's inner loop reads them (K-quants), and
  * decoded scales laid out per pass of that loop (Q4_0 and Q4_K: a whole row's; Q6_K: one
  * super-block's at a time). The scales are decoded by methods of this class, kept out of the kernel
  * classes on purpose: inlined into a dot loop, their vector ops push C2 past its inlining budget (it
@@ -33,18 +33,30 @@ final class RowPrep {
     private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
 
     float[] input = new float[0];
+    float[] scales = new float[0];
+    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}: 2 rows x 4 tokens x 16 lanes. */
+    final float[] sums = new float[128];
     private float[] groupInput = new float[0];
+
+    private RowPrep() {
+    }
+
+    /**
+     * After a token-group pass over rows {@code r0}, {@code r1}: {@code out[outOff + (t + j) * stride + r]}
+     * = the reduced {@link #sums} of token {@code j} ({@code j < m}) and each row ({@code r1}'s at 64).
+     */
+    void reduceSums(int t, int m, float[] out, int outOff, int stride, int r0, int r1) {
+        for (int j = 0; j < m; j++) {
+            int at = outOff + (t + j) * stride;
+            out[at + r0] = FloatDot.reduce(sums, 16 * j);
+            out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
+        }
+    }
 
     /** Room for a token group's reordered activations ({@code floats}: tokens x row length). */
     float[] groupInput(int floats) {
         if (groupInput.length < floats) groupInput = new float[floats];
         return groupInput;
-    }
-    float[] scales = new float[0];
-    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}: 2 rows x 4 tokens x 16 lanes. */
-    final float[] sums = new float[128];
-
-    private RowPrep() {
     }
 
     /** This thread's scratch, large enough for rows of {@code n} values. */

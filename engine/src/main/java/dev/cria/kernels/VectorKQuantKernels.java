@@ -249,11 +249,7 @@ final class VectorKQuantKernels {
                     int m = Math.min(4, tokens - t), x0 = t * n;
                     if (m <= 2) dot2x2(w, o0, o1, sc, sc1, xp, x0, m == 2 ? x0 + n : x0, n, sums);
                     else dot2x4(w, o0, o1, sc, sc1, xp, x0, x0 + n, x0 + 2 * n, m == 4 ? x0 + 3 * n : x0, n, sums);
-                    for (int j = 0; j < m; j++) {
-                        int at = outOff + (t + j) * outStride;
-                        out[at + r0] = FloatDot.reduce(sums, 16 * j);
-                        out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
-                    }
+                    s.reduceSums(t, m, out, outOff, outStride, r0, r1);
                 }
             }
         }

@@ -128,11 +128,7 @@ final class VectorQ32Kernels {
                     int m = Math.min(4, tokens - t), x0 = xOff + t * n;
                     if (m <= 2) dot2x2(w, o0, o1, sc, 2 * blocks, x, x0, m == 2 ? x0 + n : x0, n, sums);
                     else dot2x4(w, o0, o1, sc, 2 * blocks, x, x0, x0 + n, x0 + 2 * n, m == 4 ? x0 + 3 * n : x0, n, sums);
-                    for (int j = 0; j < m; j++) {
-                        int at = outOff + (t + j) * outStride;
-                        out[at + r0] = FloatDot.reduce(sums, 16 * j);
-                        out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
-                    }
+                    s.reduceSums(t, m, out, outOff, outStride, r0, r1);
                 }
             }
         }
@@ -373,7 +369,8 @@ final class VectorQ32Kernels {
         /** As Q4_0's: rows in pairs, tokens four (or two) at a time. */
         @Override
         public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
-            float[] sums = RowPrep.forThread(n).sums;
+            RowPrep s = RowPrep.forThread(n);
+            float[] sums = s.sums;
             int half = (to - from) / 2, pairs = half + ((to - from) & 1);
             for (int k = 0; k < pairs; k++) {
                 int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
@@ -381,11 +378,7 @@ final class VectorQ32Kernels {
                     int m = Math.min(4, tokens - t), x0 = xOff + t * n;
                     if (m <= 2) dot2x2(w, r0 * rowBytes, r1 * rowBytes, x, x0, m == 2 ? x0 + n : x0, n, sums);
                     else dot2x4(w, r0 * rowBytes, r1 * rowBytes, x, x0, x0 + n, x0 + 2 * n, m == 4 ? x0 + 3 * n : x0, n, sums);
-                    for (int j = 0; j < m; j++) {
-                        int at = outOff + (t + j) * outStride;
-                        out[at + r0] = FloatDot.reduce(sums, 16 * j);
-                        out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
-                    }
+                    s.reduceSums(t, m, out, outOff, outStride, r0, r1);
                 }
             }
         }
