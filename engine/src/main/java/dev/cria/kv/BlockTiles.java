@@ -139,14 +139,14 @@ final class BlockTiles {
 
     /**
      * As {@link #addFloat} over int8 values, with weights already multiplied by each position's
-     * scale: head i's weights for quantization block {@code j / qb} at {@code ws[(j / qb * 4 + i) * bs + t]}.
+     * scale: head i's weights for quantization block {@code j / qb} at {@code ws[wsOff + (j / qb * 4 + i) * bs + t]}.
      */
-    static void addQ8(byte[] values, int v, int count, int hd, int qb, float[] ws, int bs, int heads, float[] out, int o) {
+    static void addQ8(byte[] values, int v, int count, int hd, int qb, float[] ws, int wsOff, int bs, int heads, float[] out, int o) {
         int o1 = o + Math.min(1, heads - 1) * hd, o2 = o + Math.min(2, heads - 1) * hd, o3 = o + Math.min(3, heads - 1) * hd;
         for (int c = 0; c < hd; c += 2 * L) {
             int e = Math.min(c + L, hd - L);
-            int w0 = c / qb * 4 * bs, w1 = w0 + bs, w2 = w1 + bs, w3 = w2 + bs;
-            int u0 = e / qb * 4 * bs, u1 = u0 + bs, u2 = u1 + bs, u3 = u2 + bs;
+            int w0 = wsOff + c / qb * 4 * bs, w1 = w0 + bs, w2 = w1 + bs, w3 = w2 + bs;
+            int u0 = wsOff + e / qb * 4 * bs, u1 = u0 + bs, u2 = u1 + bs, u3 = u2 + bs;
             FloatVector a0 = FloatVector.fromArray(F, out, o + c), a1 = FloatVector.fromArray(F, out, o1 + c);
             FloatVector a2 = FloatVector.fromArray(F, out, o2 + c), a3 = FloatVector.fromArray(F, out, o3 + c);
             FloatVector b0 = FloatVector.fromArray(F, out, o + e), b1 = FloatVector.fromArray(F, out, o1 + e);

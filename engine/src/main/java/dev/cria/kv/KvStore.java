@@ -1,7 +1,10 @@
 package dev.cria.kv;
 
+import dev.cria.tensor.PaddedArrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+
+import static dev.cria.tensor.PaddedArrays.PAD;
 
 /**
  * The storage of all blocks' keys and values (row = block * blockSize + offset), per layer, with
@@ -82,7 +85,8 @@ public abstract sealed class KvStore {
      * all blockSize positions of {@code block}, each key decoded once for all heads:
      * {@code dst[dstOff + i * blockSize + t] = Σ_j q[qOff + i * headDim + j] * key(block * blockSize + t)[head * headDim + j]}
      * for {@code i < heads} (1..4). Positions not yet written give stale finite scores; the caller
-     * masks them. {@code scratch} holds {@code blockSize * headDim} floats. Needs {@link #blockKernels}.
+     * masks them. {@code scratch} holds {@code blockSize * headDim} floats from index
+     * {@link PaddedArrays#PAD} on (a per-thread array, rewritten every block). Needs {@link #blockKernels}.
      */
     public abstract void scoreKeys(int layer, int block, int head, float[] q, int qOff, int heads, float[] dst, int dstOff, float[] scratch);
 
@@ -178,14 +182,14 @@ public abstract sealed class KvStore {
 
         @Override
         public void scoreKeys(int layer, int block, int head, float[] q, int qOff, int heads, float[] dst, int dstOff, float[] scratch) {
-            keysTransposed(layer, block, head, scratch, 0);
-            BlockTiles.scoreFloat(scratch, 0, blockSize, headDim, q, qOff, heads, dst, dstOff);
+            keysTransposed(layer, block, head, scratch, PAD);
+            BlockTiles.scoreFloat(scratch, PAD, blockSize, headDim, q, qOff, heads, dst, dstOff);
         }
 
         @Override
         public void addValues(int layer, int block, int head, int count, float[] w, int wOff, int heads, float[] out, int outOff, float[] scratch) {
-            values(layer, block, head, count, scratch, 0);
-            BlockTiles.addFloat(scratch, 0, count, headDim, w, wOff, blockSize, heads, out, outOff);
+            values(layer, block, head, count, scratch, PAD);
+            BlockTiles.addFloat(scratch, PAD, count, headDim, w, wOff, blockSize, heads, out, outOff);
         }
 
         /** {@code dst[dstOff + j * blockSize + t] = key(block * blockSize + t)[head * headDim + j]}. */
@@ -298,13 +302,13 @@ public abstract sealed class KvStore {
             int s = scaleIndex(row0, head, 0);
             for (int sb = 0; sb < scalesPerHead; sb++) {
                 for (int i = 0; i < TILE_HEADS; i++) {
-                    int src = wOff + Math.min(i, heads - 1) * blockSize, dst = (sb * TILE_HEADS + i) * blockSize;
+                    int src = wOff + Math.min(i, heads - 1) * blockSize, dst = PAD + (sb * TILE_HEADS + i) * blockSize;
                     for (int c = 0; c < blockSize; c += F.length()) {
                         FloatVector.fromArray(F, w, src + c).mul(FloatVector.fromArray(F, sc, s + sb * blockSize + c)).intoArray(scratch, dst + c);
                     }
                 }
             }
-            BlockTiles.addQ8(values[layer], valueIndex(row0, head, 0), count, headDim, qb, scratch, blockSize, heads, out, outOff);
+            BlockTiles.addQ8(values[layer], valueIndex(row0, head, 0), count, headDim, qb, scratch, PAD, blockSize, heads, out, outOff);
         }
     }
 }

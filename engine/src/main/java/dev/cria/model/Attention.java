@@ -3,9 +3,12 @@ package dev.cria.model;
 import dev.cria.kernels.SoftmaxExp;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvStore;
+import dev.cria.tensor.PaddedArrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import static dev.cria.tensor.PaddedArrays.PAD;
 
 /**
  * Causal grouped-query attention of one token's kv group, one KV block (16 positions) at a time,
@@ -17,7 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * values, decoded once, are added to every head's output with its weights ({@link KvStore#addValues}).
  *
  * <p>Scratch is a few KB per thread (one block of one head decoded, the group's scores of one
- * block), whatever the context length, allocated on a thread's first call and never again. The
+ * block, the group's output), whatever the context length, allocated on a thread's first call and
+ * never again, each array padded ({@link PaddedArrays}): the two threads work on neighbouring kv
+ * heads at once, and the output is accumulated there and written to the caller's array once, not
+ * once per block, because neighbouring heads' outputs share a cache line there. The
  * vector kernels are small methods with one call site each: C2 keeps vectors in registers only
  * when every Vector API call inlines (see docs/benchmarks.md).
  */
@@ -33,17 +39,19 @@ final class Attention {
     /** One thread's working memory, sized for one block size. */
     private static final class Scratch {
         final int blockSize;
-        final float[] decoded;    // the store's scratch: one block of one head, decoded
-        final float[] scores;     // [group][blockSize]: scores, then weights
-        final float[] sums;       // [group][L]: running sums, lane-wise
-        final float[] max;        // [group]: running maxima
+        final float[] decoded;    // the store's scratch (from PAD on): one block of one head, decoded
+        final float[] scores;     // [group][blockSize] from PAD on: scores, then weights
+        final float[] sums;       // [group][L] from PAD on: running sums, lane-wise
+        final float[] max;        // [group] from PAD on: running maxima
+        final float[] out;        // [group][headDim] from PAD on: the heads' unnormalized outputs
 
         Scratch(int blockSize, int headDim, int group) {
             this.blockSize = blockSize;
-            decoded = new float[blockSize * headDim];
-            scores = new float[group * blockSize];
-            sums = new float[group * L];
-            max = new float[group];
+            decoded = PaddedArrays.floats(blockSize * headDim);
+            scores = PaddedArrays.floats(group * blockSize);
+            sums = PaddedArrays.floats(group * L);
+            max = PaddedArrays.floats(group);
+            out = PaddedArrays.floats(group * headDim);
         }
     }
 
@@ -60,8 +68,8 @@ final class Attention {
     void run(int layer, KvSequence seq, int kvHead, int last, float[] q, float[] out, int off) {
         KvStore store = seq.store();
         int bs = store.blockSize();
-        java.util.Arrays.fill(out, off, off + group * headDim, 0f);
         if (!store.blockKernels()) {
+            java.util.Arrays.fill(out, off, off + group * headDim, 0f);
             perPosition(layer, seq, kvHead, last, q, out, off);
             return;
         }
@@ -70,26 +78,28 @@ final class Attention {
             s = new Scratch(bs, headDim, group);
             scratch.set(s);
         }
-        java.util.Arrays.fill(s.max, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(s.sums, 0f);
+        java.util.Arrays.fill(s.max, PAD, PAD + group, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(s.sums, PAD, PAD + group * L, 0f);
+        java.util.Arrays.fill(s.out, PAD, PAD + group * headDim, 0f);
         for (int b = 0, blocks = last / bs + 1; b < blocks; b++) {
             int block = seq.block(b);
             int count = Math.min(bs, last + 1 - b * bs);
             for (int h = 0; h < group; h += KvStore.TILE_HEADS) {
-                store.scoreKeys(layer, block, kvHead, q, off + h * headDim, Math.min(KvStore.TILE_HEADS, group - h), s.scores, h * bs, s.decoded);
+                store.scoreKeys(layer, block, kvHead, q, off + h * headDim, Math.min(KvStore.TILE_HEADS, group - h), s.scores, PAD + h * bs, s.decoded);
             }
             for (int h = 0; h < group; h++) {
-                for (int t = count; t < bs; t++) s.scores[h * bs + t] = Float.NEGATIVE_INFINITY;
-                softmaxStep(s, h, out, off + h * headDim);
+                for (int t = count; t < bs; t++) s.scores[PAD + h * bs + t] = Float.NEGATIVE_INFINITY;
+                softmaxStep(s, h, s.out, PAD + h * headDim);
             }
             for (int h = 0; h < group; h += KvStore.TILE_HEADS) {
-                store.addValues(layer, block, kvHead, count, s.scores, h * bs, Math.min(KvStore.TILE_HEADS, group - h), out, off + h * headDim, s.decoded);
+                store.addValues(layer, block, kvHead, count, s.scores, PAD + h * bs, Math.min(KvStore.TILE_HEADS, group - h), s.out, PAD + h * headDim, s.decoded);
             }
         }
         for (int h = 0; h < group; h++) {
             float sum = 0;
-            for (int lane = 0; lane < L; lane++) sum += s.sums[h * L + lane];
-            Ops.scale(out, off + h * headDim, headDim, 1f / sum);
+            for (int lane = 0; lane < L; lane++) sum += s.sums[PAD + h * L + lane];
+            float r = 1f / sum;
+            for (int j = 0, a = PAD + h * headDim, o = off + h * headDim; j < headDim; j++) out[o + j] = s.out[a + j] * r;
         }
     }
 
@@ -100,30 +110,30 @@ final class Attention {
      */
     private void softmaxStep(Scratch s, int h, float[] out, int outOff) {
         int bs = s.blockSize;
-        int o = h * bs;
-        float old = s.max[h];
+        int o = PAD + h * bs;
+        float old = s.max[PAD + h];
         boolean grew = false;
         for (int c = 0; c < bs; c += L) grew |= FloatVector.fromArray(S, s.scores, o + c).mul(scale).compare(VectorOperators.GT, old).anyTrue();
         if (grew) raiseMax(s, h, out, outOff);
-        FloatVector max = FloatVector.broadcast(S, s.max[h]);
-        FloatVector sum = FloatVector.fromArray(S, s.sums, h * L);
+        FloatVector max = FloatVector.broadcast(S, s.max[PAD + h]);
+        FloatVector sum = FloatVector.fromArray(S, s.sums, PAD + h * L);
         for (int c = 0; c < bs; c += L) {
             FloatVector w = SoftmaxExp.vector(FloatVector.fromArray(S, s.scores, o + c).mul(scale).sub(max));
             w.intoArray(s.scores, o + c);
             sum = sum.add(w);
         }
-        sum.intoArray(s.sums, h * L);
+        sum.intoArray(s.sums, PAD + h * L);
     }
 
     /** Sets head {@code h}'s running maximum to its block's largest scaled score, rescaling its output and sums by exp(old - new). */
     private void raiseMax(Scratch s, int h, float[] out, int outOff) {
         int bs = s.blockSize;
         float m = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < bs; c += L) m = Math.max(m, FloatVector.fromArray(S, s.scores, h * bs + c).mul(scale).reduceLanes(VectorOperators.MAX));
-        float r = SoftmaxExp.scalar(s.max[h] - m);
+        for (int c = 0; c < bs; c += L) m = Math.max(m, FloatVector.fromArray(S, s.scores, PAD + h * bs + c).mul(scale).reduceLanes(VectorOperators.MAX));
+        float r = SoftmaxExp.scalar(s.max[PAD + h] - m);
         Ops.scale(out, outOff, headDim, r);
-        FloatVector.fromArray(S, s.sums, h * L).mul(r).intoArray(s.sums, h * L);
-        s.max[h] = m;
+        FloatVector.fromArray(S, s.sums, PAD + h * L).mul(r).intoArray(s.sums, PAD + h * L);
+        s.max[PAD + h] = m;
     }
 
     /**

@@ -38,7 +38,7 @@ class KvStoreBlockKernelsTest {
         KvStore store = filled(type, kvDim, headDim, rnd);
         assertThat(store.blockKernels()).isTrue();
         float[] q = gaussian(rnd, 4 * headDim + 3);
-        float[] scratch = new float[BLOCK * headDim];
+        float[] scratch = dev.cria.tensor.PaddedArrays.floats(BLOCK * headDim);
         for (int heads = 1; heads <= KvStore.TILE_HEADS; heads++) {
             for (int layer = 0; layer < LAYERS; layer++) {
                 for (int head = 0; head < kvDim / headDim; head++) {
@@ -67,7 +67,7 @@ class KvStoreBlockKernelsTest {
         SplittableRandom rnd = new SplittableRandom(11);
         KvStore store = filled(type, kvDim, headDim, rnd);
         float[] w = gaussian(rnd, 2 + 4 * BLOCK);
-        float[] scratch = new float[BLOCK * headDim];
+        float[] scratch = dev.cria.tensor.PaddedArrays.floats(BLOCK * headDim);
         for (int heads = 1; heads <= KvStore.TILE_HEADS; heads++) {
             for (int count : new int[]{1, 7, BLOCK}) {
                 for (int head = 0; head < kvDim / headDim; head++) {
