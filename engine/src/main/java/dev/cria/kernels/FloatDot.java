@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.cria.tensor.PaddedArrays.PAD;
+
 /**
  * The one float32 summation order every vector dot in Cria uses, so that a (row, token) dot gives
  * the same bits whether the row is decoded on the fly (matvec) or first decoded to floats and then
@@ -52,7 +54,7 @@ public final class FloatDot {
      * {@code k} is {@code w[wOff + k * wStride ..]}, token {@code t} is {@code x[xOff + t * xStride ..]},
      * and the result goes to {@code out[outOff + k + t * outStride]}. Eight dots share every load
      * (6 loads per 8 fused multiply-adds), so the loop runs near the FMA units' rate. {@code sums}
-     * is scratch of at least 128 floats.
+     * is scratch: 128 floats from {@code PAD} on (a {@link dev.cria.tensor.PaddedArrays} array).
      */
     public static void dot4x2(float[] w, int wOff, int wStride, float[] x, int xOff, int xStride, int n,
                               float[] out, int outOff, int outStride, float[] sums) {
@@ -94,18 +96,18 @@ public final class FloatDot {
         }
         // Reduced through memory: eight inlined vector reductions would push the method past C2's
         // inlining node budget and box the accumulators. Same additions, same order, same bits.
-        a00.add(b00).intoArray(sums, 0);
-        a10.add(b10).intoArray(sums, 16);
-        a20.add(b20).intoArray(sums, 32);
-        a30.add(b30).intoArray(sums, 48);
-        a01.add(b01).intoArray(sums, 64);
-        a11.add(b11).intoArray(sums, 80);
-        a21.add(b21).intoArray(sums, 96);
-        a31.add(b31).intoArray(sums, 112);
+        a00.add(b00).intoArray(sums, PAD);
+        a10.add(b10).intoArray(sums, PAD + 16);
+        a20.add(b20).intoArray(sums, PAD + 32);
+        a30.add(b30).intoArray(sums, PAD + 48);
+        a01.add(b01).intoArray(sums, PAD + 64);
+        a11.add(b11).intoArray(sums, PAD + 80);
+        a21.add(b21).intoArray(sums, PAD + 96);
+        a31.add(b31).intoArray(sums, PAD + 112);
         int o1 = outOff + outStride;
         for (int k = 0; k < 4; k++) {
-            out[outOff + k] = reduce(sums, 16 * k) + tail(w, wOff + k * wStride, x, x0, g, n);
-            out[o1 + k] = reduce(sums, 64 + 16 * k) + tail(w, wOff + k * wStride, x, x1, g, n);
+            out[outOff + k] = reduce(sums, PAD + 16 * k) + tail(w, wOff + k * wStride, x, x0, g, n);
+            out[o1 + k] = reduce(sums, PAD + 64 + 16 * k) + tail(w, wOff + k * wStride, x, x1, g, n);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cria.kernels;
 
+import dev.cria.tensor.PaddedArrays;
 import dev.cria.tensor.WeightMatrix;
 
 import java.lang.foreign.MemorySegment;
@@ -205,14 +206,14 @@ public final class MatMul {
                     for (int k = 0; k < ROW_BLOCK; k++) {
                         kernel.dequantizeSplit(data, (r + k) * rowBytes, rowMem, s.rows.aOffset(k), s.rows.bOffset(k), cols, decodeScratch);
                     }
-                    java.util.Arrays.fill(acc, 0, quads * SplitTile.QUAD_ACC, 0f);
+                    java.util.Arrays.fill(acc, PaddedArrays.PAD, PaddedArrays.PAD + quads * SplitTile.QUAD_ACC, 0f);
                     for (int c = 0; c < half; c += SplitTile.CHUNK) {
                         int end = Math.min(half, c + SplitTile.CHUNK);
-                        for (int q = 0; q < quads; q++) SplitTile.accumulate4x4(s.rows, s.tokens, 4 * q, c, end, acc, q * SplitTile.QUAD_ACC);
+                        for (int q = 0; q < quads; q++) SplitTile.accumulate4x4(s.rows, s.tokens, 4 * q, c, end, acc, PaddedArrays.PAD + q * SplitTile.QUAD_ACC);
                     }
                     for (int q = 0; q < quads; q++) {
                         int b = b0 + 4 * q;
-                        SplitTile.reduce4x4(acc, q * SplitTile.QUAD_ACC, Math.min(4, b1 - b), s.sums, out, outOff + b * rows + r, rows);
+                        SplitTile.reduce4x4(acc, PaddedArrays.PAD + q * SplitTile.QUAD_ACC, Math.min(4, b1 - b), s.sums, out, outOff + b * rows + r, rows);
                     }
                 }
                 for (; r < to; r++) {
@@ -258,9 +259,9 @@ public final class MatMul {
         final SplitTile rows = new SplitTile();
         final SplitTile tokens = new SplitTile();
         /** {@link FloatDot#dot4x2}'s 128 floats of sums; the first 16 also serve {@link SplitTile#reduce4x4}. */
-        final float[] sums = new float[128];
+        final float[] sums = PaddedArrays.floats(128);
         private float[] rowsF = new float[0];
-        private float[] acc = new float[0];
+        private float[] acc = PaddedArrays.floats(0);
 
         float[] rows(int n) {
             if (rowsF.length < n) rowsF = new float[n];
@@ -268,7 +269,7 @@ public final class MatMul {
         }
 
         float[] acc(int n) {
-            if (acc.length < n) acc = new float[n];
+            if (acc.length < PaddedArrays.PAD + n + PaddedArrays.PAD) acc = PaddedArrays.floats(n);
             return acc;
         }
     }

@@ -15,6 +15,9 @@ import static dev.cria.kernels.QuantVectors.I;
 import static dev.cria.kernels.WeightBytes.f16;
 import static dev.cria.kernels.WeightBytes.i32;
 import static dev.cria.kernels.WeightBytes.i64;
+import static dev.cria.tensor.PaddedArrays.PAD;
+
+import dev.cria.tensor.PaddedArrays;
 
 /**
  * Per-thread scratch of the one-token row-range kernels ({@link RowRangeKernel}: Q4_0, Q4_K,
@@ -33,9 +36,10 @@ final class RowPrep {
     private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
 
     float[] input = new float[0];
-    float[] scales = new float[0];
-    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}: 2 rows x 4 tokens x 16 lanes. */
-    final float[] sums = new float[128];
+    /** Decoded scales, from index {@link PaddedArrays#PAD} on: rewritten for every row, so padded against false sharing. */
+    float[] scales = PaddedArrays.floats(0);
+    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}, from {@code PAD} on: 2 rows x 4 tokens x 16 lanes. */
+    final float[] sums = PaddedArrays.floats(128);
     private float[] groupInput = new float[0];
 
     private RowPrep() {
@@ -48,8 +52,8 @@ final class RowPrep {
     void reduceSums(int t, int m, float[] out, int outOff, int stride, int r0, int r1) {
         for (int j = 0; j < m; j++) {
             int at = outOff + (t + j) * stride;
-            out[at + r0] = FloatDot.reduce(sums, 16 * j);
-            out[at + r1] = FloatDot.reduce(sums, 64 + 16 * j);
+            out[at + r0] = FloatDot.reduce(sums, PAD + 16 * j);
+            out[at + r1] = FloatDot.reduce(sums, PAD + 64 + 16 * j);
         }
     }
 
@@ -64,7 +68,7 @@ final class RowPrep {
         RowPrep s = SCRATCH.get();
         if (s.input.length < n) {
             s.input = new float[n];
-            s.scales = new float[Math.max(16, n / 4)]; // Q4_K: 32 floats per 256 values; Q6_K: 16 in all; Q4_0: 2 per 32; two rows for token groups
+            s.scales = PaddedArrays.floats(Math.max(16, n / 4)); // Q4_K: 32 floats per 256 values; Q6_K: 16 in all; Q4_0: 2 per 32; two rows for token groups
         }
         return s;
     }
@@ -92,8 +96,8 @@ final class RowPrep {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             FloatVector factor = FloatVector.broadcast(F, f16(w, o)).blend(-f16(w, o + 2), HIGH8);
             FloatVector v = ((FloatVector) six.convert(VectorOperators.I2F, 0)).mul(factor);
-            v.rearrange(PASSES_0_3).intoArray(sc, at + 32 * k);
-            v.rearrange(PASSES_4_7).intoArray(sc, at + 32 * k + 16);
+            v.rearrange(PASSES_0_3).intoArray(sc, PAD + at + 32 * k);
+            v.rearrange(PASSES_4_7).intoArray(sc, PAD + at + 32 * k + 16);
         }
     }
 
@@ -107,8 +111,8 @@ final class RowPrep {
         float[] sc = scales;
         for (int b = 0; b < blocks; b++) {
             float d = f16(w, o + 18L * b);
-            sc[at + 2 * b] = d;
-            sc[at + 2 * b + 1] = -8 * d;
+            sc[PAD + at + 2 * b] = d;
+            sc[PAD + at + 2 * b + 1] = -8 * d;
         }
     }
 
@@ -122,6 +126,6 @@ final class RowPrep {
      */
     void q6kScales(MemorySegment w, long o) {
         IntVector s8 = QuantVectors.i8x16(w, o + 192);
-        ((FloatVector) s8.convert(VectorOperators.I2F, 0)).mul(f16(w, o + 208)).rearrange(Q6K_PASSES).intoArray(scales, 0);
+        ((FloatVector) s8.convert(VectorOperators.I2F, 0)).mul(f16(w, o + 208)).rearrange(Q6K_PASSES).intoArray(scales, PAD);
     }
 }

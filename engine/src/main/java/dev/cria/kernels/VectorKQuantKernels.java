@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
+import static dev.cria.tensor.PaddedArrays.PAD;
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
 import static dev.cria.kernels.QuantVectors.shl;
@@ -222,8 +223,8 @@ final class VectorKQuantKernels {
             for (int t = 0; t < n / 32; t++) {
                 // byte 16t of the quants: 144-byte super-blocks of 8 passes after a 16-byte header
                 IntVector q = u8x16(w, o + 16 + 16L * (t + (t >>> 3)));
-                FloatVector next = affine(q.and(0xF), splat(sc[4 * t]), splat(sc[4 * t + 1])).fma(x16(xp, 32 * t), a);
-                next = affine(shr(q, 4), splat(sc[4 * t + 2]), splat(sc[4 * t + 3])).fma(x16(xp, 32 * t + 16), next);
+                FloatVector next = affine(q.and(0xF), splat(sc[PAD + 4 * t]), splat(sc[PAD + 4 * t + 1])).fma(x16(xp, 32 * t), a);
+                next = affine(shr(q, 4), splat(sc[PAD + 4 * t + 2]), splat(sc[PAD + 4 * t + 3])).fma(x16(xp, 32 * t + 16), next);
                 a = b;
                 b = next;
             }
@@ -260,7 +261,7 @@ final class VectorKQuantKernels {
             for (int t = 0; t < n / 32; t++) {
                 long qo = 16 + 16L * (t + (t >>> 3));
                 IntVector q = u8x16(w, o0 + qo), p = u8x16(w, o1 + qo);
-                int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
+                int si = PAD + 4 * t, sj = PAD + sc1 + 4 * t, i = 32 * t;
                 FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
                 FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
                 FloatVector y = x16(xp, x0 + i), z = x16(xp, x0 + i + 16);
@@ -277,10 +278,10 @@ final class VectorKQuantKernels {
                 c1 = e1;
                 e1 = m1;
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
         }
 
         /** {@link #dot2x2} for four tokens. */
@@ -290,7 +291,7 @@ final class VectorKQuantKernels {
             for (int t = 0; t < n / 32; t++) {
                 long qo = 16 + 16L * (t + (t >>> 3));
                 IntVector q = u8x16(w, o0 + qo), p = u8x16(w, o1 + qo);
-                int si = 4 * t, sj = sc1 + 4 * t, i = 32 * t;
+                int si = PAD + 4 * t, sj = PAD + sc1 + 4 * t, i = 32 * t;
                 FloatVector lo = affine(q.and(0xF), splat(sc[si]), splat(sc[si + 1])), hi = affine(shr(q, 4), splat(sc[si + 2]), splat(sc[si + 3]));
                 FloatVector lo1 = affine(p.and(0xF), splat(sc[sj]), splat(sc[sj + 1])), hi1 = affine(shr(p, 4), splat(sc[sj + 2]), splat(sc[sj + 3]));
                 FloatVector y = x16(xp, x0 + i), z = x16(xp, x0 + i + 16);
@@ -321,14 +322,14 @@ final class VectorKQuantKernels {
                 c3 = e3;
                 e3 = m3;
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            a2.add(b2).intoArray(sums, 32);
-            a3.add(b3).intoArray(sums, 48);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
-            c2.add(e2).intoArray(sums, 96);
-            c3.add(e3).intoArray(sums, 112);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            a2.add(b2).intoArray(sums, PAD + 32);
+            a3.add(b3).intoArray(sums, PAD + 48);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
+            c2.add(e2).intoArray(sums, PAD + 96);
+            c3.add(e3).intoArray(sums, PAD + 112);
         }
 
         /** Swaps the middle two 16-value quarters of every 64 values: the order {@link #dotInRowOrder} reads. */
@@ -469,7 +470,7 @@ final class VectorKQuantKernels {
             for (int k = 0; k < n / 256; k++, o += 210) {
                 s.q6kScales(w, o);
                 for (int q = 0; q < 4; q++) {
-                    int h = q >>> 1, xi = 256 * k + 64 * q, si = 4 * q;
+                    int h = q >>> 1, xi = 256 * k + 64 * q, si = PAD + 4 * q;
                     long base = o + 16 * (q & 1) + 64 * h;
                     IntVector qh = u8x16(w, base + 128 - 32 * h), h4 = shl(qh, 4), h2 = shl(qh, 2);
                     IntVector l0 = u8x16(w, base), l1 = u8x16(w, base + 32);
@@ -507,8 +508,8 @@ final class VectorKQuantKernels {
                 for (int t = 0; t < tokens; t += 2) {
                     // an odd last token pairs with itself (its twin's sums are dropped)
                     dot1x2(w, r * rowBytes, s, xp, t * n, t + 1 < tokens ? (t + 1) * n : t * n, n, sums);
-                    out[outOff + t * outStride + r] = FloatDot.reduce(sums, 0);
-                    if (t + 1 < tokens) out[outOff + (t + 1) * outStride + r] = FloatDot.reduce(sums, 16);
+                    out[outOff + t * outStride + r] = FloatDot.reduce(sums, PAD);
+                    if (t + 1 < tokens) out[outOff + (t + 1) * outStride + r] = FloatDot.reduce(sums, PAD + 16);
                 }
             }
         }
@@ -520,7 +521,7 @@ final class VectorKQuantKernels {
             for (int k = 0; k < n / 256; k++, o += 210) {
                 s.q6kScales(w, o);
                 for (int q = 0; q < 4; q++) {
-                    int h = q >>> 1, xi = 256 * k + 64 * q, si = 4 * q;
+                    int h = q >>> 1, xi = 256 * k + 64 * q, si = PAD + 4 * q;
                     long base = o + 16 * (q & 1) + 64 * h;
                     IntVector qh = u8x16(w, base + 128 - 32 * h), h4 = shl(qh, 4), h2 = shl(qh, 2);
                     IntVector l0 = u8x16(w, base), l1 = u8x16(w, base + 32);
@@ -543,8 +544,8 @@ final class VectorKQuantKernels {
                     other1 = next1;
                 }
             }
-            acc.add(other).intoArray(sums, 0);
-            acc1.add(other1).intoArray(sums, 16);
+            acc.add(other).intoArray(sums, PAD);
+            acc1.add(other1).intoArray(sums, PAD + 16);
         }
 
         /** The bits of the floats 2^23 and 2^19, whose last mantissa bit is worth 1 and 1/16. */

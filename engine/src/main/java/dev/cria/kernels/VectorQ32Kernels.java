@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
+import static dev.cria.tensor.PaddedArrays.PAD;
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
 import static dev.cria.kernels.QuantVectors.i8x16;
@@ -98,7 +99,7 @@ final class VectorQ32Kernels {
             FloatVector a = FloatVector.zero(F), b = a;
             for (int k = 0; k < n / 32; k++) {
                 IntVector q = u8x16(w, o + 18L * k + 2);
-                FloatVector d = splat(sc[2 * k]), m = splat(sc[2 * k + 1]);
+                FloatVector d = splat(sc[PAD + 2 * k]), m = splat(sc[PAD + 2 * k + 1]);
                 a = toFloat(q.and(0xF)).fma(d, m).fma(x16(x, i + 32 * k), a);
                 b = toFloat(shr(q, 4)).fma(d, m).fma(x16(x, i + 32 * k + 16), b);
             }
@@ -138,10 +139,10 @@ final class VectorQ32Kernels {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, e0 = a0, c1 = a0, e1 = a0;
             for (int k = 0, i = 0; k < n / 32; k++, i += 32) {
                 IntVector q = u8x16(w, o0 + 18L * k + 2), p = u8x16(w, o1 + 18L * k + 2);
-                FloatVector d = splat(sc[2 * k]), m = splat(sc[2 * k + 1]);
+                FloatVector d = splat(sc[PAD + 2 * k]), m = splat(sc[PAD + 2 * k + 1]);
                 FloatVector lo = toFloat(q.and(0xF)).fma(d, m), hi = toFloat(shr(q, 4)).fma(d, m);
-                d = splat(sc[sc1 + 2 * k]);
-                m = splat(sc[sc1 + 2 * k + 1]);
+                d = splat(sc[PAD + sc1 + 2 * k]);
+                m = splat(sc[PAD + sc1 + 2 * k + 1]);
                 FloatVector lo1 = toFloat(p.and(0xF)).fma(d, m), hi1 = toFloat(shr(p, 4)).fma(d, m);
                 FloatVector y = x16(x, x0 + i), z = x16(x, x0 + i + 16);
                 a0 = lo.fma(y, a0);
@@ -155,10 +156,10 @@ final class VectorQ32Kernels {
                 c1 = lo1.fma(y, c1);
                 e1 = hi1.fma(z, e1);
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
         }
 
         /**
@@ -172,10 +173,10 @@ final class VectorQ32Kernels {
             FloatVector c0 = a0, e0 = a0, c1 = a0, e1 = a0, c2 = a0, e2 = a0, c3 = a0, e3 = a0;
             for (int k = 0, i = 0; k < n / 32; k++, i += 32) {
                 IntVector q = u8x16(w, o0 + 18L * k + 2), p = u8x16(w, o1 + 18L * k + 2);
-                FloatVector d = splat(sc[2 * k]), m = splat(sc[2 * k + 1]);
+                FloatVector d = splat(sc[PAD + 2 * k]), m = splat(sc[PAD + 2 * k + 1]);
                 FloatVector lo = toFloat(q.and(0xF)).fma(d, m), hi = toFloat(shr(q, 4)).fma(d, m);
-                d = splat(sc[sc1 + 2 * k]);
-                m = splat(sc[sc1 + 2 * k + 1]);
+                d = splat(sc[PAD + sc1 + 2 * k]);
+                m = splat(sc[PAD + sc1 + 2 * k + 1]);
                 FloatVector lo1 = toFloat(p.and(0xF)).fma(d, m), hi1 = toFloat(shr(p, 4)).fma(d, m);
                 FloatVector y = x16(x, x0 + i), z = x16(x, x0 + i + 16);
                 a0 = lo.fma(y, a0);
@@ -201,14 +202,14 @@ final class VectorQ32Kernels {
                 c3 = lo1.fma(y, c3);
                 e3 = hi1.fma(z, e3);
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            a2.add(b2).intoArray(sums, 32);
-            a3.add(b3).intoArray(sums, 48);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
-            c2.add(e2).intoArray(sums, 96);
-            c3.add(e3).intoArray(sums, 112);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            a2.add(b2).intoArray(sums, PAD + 32);
+            a3.add(b3).intoArray(sums, PAD + 48);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
+            c2.add(e2).intoArray(sums, PAD + 96);
+            c3.add(e3).intoArray(sums, PAD + 112);
         }
     }
 
@@ -401,10 +402,10 @@ final class VectorQ32Kernels {
                 c1 = lo1.fma(y, c1);
                 e1 = hi1.fma(z, e1);
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
         }
 
         private static void dot2x4(MemorySegment w, long o0, long o1, float[] x, int x0, int x1, int x2, int x3, int n, float[] sums) {
@@ -438,14 +439,14 @@ final class VectorQ32Kernels {
                 c3 = lo1.fma(y, c3);
                 e3 = hi1.fma(z, e3);
             }
-            a0.add(b0).intoArray(sums, 0);
-            a1.add(b1).intoArray(sums, 16);
-            a2.add(b2).intoArray(sums, 32);
-            a3.add(b3).intoArray(sums, 48);
-            c0.add(e0).intoArray(sums, 64);
-            c1.add(e1).intoArray(sums, 80);
-            c2.add(e2).intoArray(sums, 96);
-            c3.add(e3).intoArray(sums, 112);
+            a0.add(b0).intoArray(sums, PAD);
+            a1.add(b1).intoArray(sums, PAD + 16);
+            a2.add(b2).intoArray(sums, PAD + 32);
+            a3.add(b3).intoArray(sums, PAD + 48);
+            c0.add(e0).intoArray(sums, PAD + 64);
+            c1.add(e1).intoArray(sums, PAD + 80);
+            c2.add(e2).intoArray(sums, PAD + 96);
+            c3.add(e3).intoArray(sums, PAD + 112);
         }
     }
 }
