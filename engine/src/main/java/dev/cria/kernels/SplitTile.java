@@ -4,13 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
+import dev.cria.tensor.PaddedArrays;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 import static dev.cria.kernels.FloatDot.F;
 import static dev.cria.kernels.FloatDot.GROUP;
-import static dev.cria.tensor.PaddedArrays.PAD;
 
 /**
  * The batched matmul's float scratch: decoded weight rows and the tokens' activations stored in
@@ -115,7 +116,7 @@ final class SplitTile {
 
     /**
      * {@code out[outOff + k + t * outStride] = } (row k, token t)'s canonical sum from the accumulators
-     * at {@code acc[accOff ..]}, for the first {@code tokens} tokens; uses {@code sum[PAD..PAD + 16)} as scratch (a {@link dev.cria.tensor.PaddedArrays} array).
+     * at {@code acc[accOff ..]}, for the first {@code tokens} tokens; uses {@code sum[PaddedArrays.PAD ..]} (16 floats) as scratch.
      *
      * <p>The 16 reductions run side by side: each butterfly level of {@link FloatDot#reduce} merges two
      * vectors into one (lanes whose level bit is clear keep the first vector's pair sums, the others
@@ -154,9 +155,9 @@ final class SplitTile {
         FloatVector x3 = w3.blend(w7, BIT4).add(w7.blend(w3, BIT4).rearrange(XOR4_S));
         FloatVector y0 = x0.blend(x2, BIT2).add(x2.blend(x0, BIT2).rearrange(XOR2_S));
         FloatVector y1 = x1.blend(x3, BIT2).add(x3.blend(x1, BIT2).rearrange(XOR2_S));
-        y0.blend(y1, BIT1).add(y1.blend(y0, BIT1).rearrange(XOR1_S)).intoArray(sum, PAD);
+        y0.blend(y1, BIT1).add(y1.blend(y0, BIT1).rearrange(XOR1_S)).intoArray(sum, PaddedArrays.PAD);
         for (int k = 0; k < 4; k++) {
-            for (int t = 0; t < tokens; t++) out[outOff + k + t * outStride] = sum[PAD + 4 * k + t];
+            for (int t = 0; t < tokens; t++) out[outOff + k + t * outStride] = sum[PaddedArrays.PAD + 4 * k + t];
         }
     }
 
