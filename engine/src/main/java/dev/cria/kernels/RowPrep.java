@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
+import dev.cria.tensor.PaddedArrays;
+
 import java.lang.foreign.MemorySegment;
 
 import static dev.cria.kernels.QuantVectors.F;
@@ -16,8 +18,6 @@ import static dev.cria.kernels.WeightBytes.f16;
 import static dev.cria.kernels.WeightBytes.i32;
 import static dev.cria.kernels.WeightBytes.i64;
 import static dev.cria.tensor.PaddedArrays.PAD;
-
-import dev.cria.tensor.PaddedArrays;
 
 /**
  * Per-thread scratch of the one-token row-range kernels ({@link RowRangeKernel}: Q4_0, Q4_K,

@@ -21,9 +21,9 @@ import static dev.cria.tensor.PaddedArrays.PAD;
  *
  * <p>Scratch is a few KB per thread (one block of one head decoded, the group's scores of one
  * block, the group's output), whatever the context length, allocated on a thread's first call and
- * never again, each array padded ({@link PaddedArrays}): the two threads work on neighbouring kv
- * heads at once, and the output is accumulated there and written to the caller's array once, not
- * once per block, because neighbouring heads' outputs share a cache line there. The
+ * never again. Each array is padded ({@link PaddedArrays}), and the output is accumulated there and
+ * copied to the caller's array once: the two threads work on neighbouring kv heads at once, and
+ * neighbouring heads' outputs share a cache line in the caller's array. The
  * vector kernels are small methods with one call site each: C2 keeps vectors in registers only
  * when every Vector API call inlines (see docs/benchmarks.md).
  */
