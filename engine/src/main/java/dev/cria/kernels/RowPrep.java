@@ -21,9 +21,10 @@ import static dev.cria.tensor.PaddedArrays.PAD;
 
 /**
  * Per-thread scratch of the one-token row-range kernels ({@link RowRangeKernel}: Q4_0, Q4_K,
- * Q6_K) and of the token-group kernels ({@link TokenGroupKernel}): the activations reordered into the order the kernel's inner loop reads them (K-quants), and
- * decoded scales laid out per pass of that loop (Q4_0 and Q4_K: a whole row's; Q6_K: one
- * super-block's at a time). The scales are decoded by methods of this class, kept out of the kernel
+ * Q6_K, F16) and of the token-group kernels ({@link TokenGroupKernel}): the activations reordered
+ * into the order the kernel's inner loop reads them (K-quants), decoded scales laid out per pass of
+ * that loop (Q4_0 and Q4_K: a whole row's; Q6_K: one super-block's at a time), and chunks of two F16
+ * rows decoded to floats. The scales are decoded by methods of this class, kept out of the kernel
  * classes on purpose: inlined into a dot loop, their vector ops push C2 past its inlining budget (it
  * then boxes the loop's vectors); called, they cost one call per row or per 256 values (Q6_K).
  */
@@ -41,6 +42,7 @@ final class RowPrep {
     /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}, from {@code PAD} on: 2 rows x 4 tokens x 16 lanes. */
     final float[] sums = PaddedArrays.floats(128);
     private float[] groupInput = new float[0];
+    private float[] f16Rows = PaddedArrays.floats(0);
 
     private RowPrep() {
     }
@@ -55,6 +57,12 @@ final class RowPrep {
             out[at + r0] = FloatDot.reduce(sums, PAD + 16 * j);
             out[at + r1] = FloatDot.reduce(sums, PAD + 64 + 16 * j);
         }
+    }
+
+    /** Room for two F16 rows' chunks of {@code chunk} decoded values, from {@code PAD} on (the second at {@code PAD + chunk}). */
+    float[] f16Rows(int chunk) {
+        if (f16Rows.length < PaddedArrays.PAD + 2 * chunk + PaddedArrays.PAD) f16Rows = PaddedArrays.floats(2 * chunk);
+        return f16Rows;
     }
 
     /** Room for a token group's reordered activations ({@code floats}: tokens x row length). */

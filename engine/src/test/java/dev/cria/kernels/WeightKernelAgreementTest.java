@@ -112,10 +112,12 @@ class WeightKernelAgreementTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K", "F16"})
     void rowRangeDotGivesEveryRowTheBitsOfTheOneRowDot(GgmlType t) {
         Random rnd = new Random(t.ordinal() * 23L + 5);
-        int n = 3 * 256; // several super-blocks: the reordered activations span them
+        // K-quants: several super-blocks, so the reordered activations span them; F16: two decode
+        // chunks, a partial third and a tail past the last 32-value group
+        int n = t == GgmlType.F16 ? 2 * VectorFloatKernels.F16Kernel.CHUNK + 64 + 13 : 3 * 256;
         int rows = 7;    // odd: the last row has no partner in the far-apart order
         MemorySegment w = RandomWeights.rows(t, rows + 1, n, 0, rnd);
         float[] x = RandomWeights.activations(n + 3, rnd);
