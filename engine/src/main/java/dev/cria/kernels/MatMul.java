@@ -89,6 +89,26 @@ public final class MatMul {
         return k < 2 * half ? from + (k >> 1) + (k & 1) * half : to - 1;
     }
 
+    /**
+     * Pairs in the paired visiting order of {@code [from, to)}: rows k and k + half (the same two
+     * streams as {@link #farApartRow}), an odd last row computed as a pair with itself (same bits,
+     * stored twice).
+     */
+    static int rowPairs(int from, int to) {
+        return (to - from + 1) / 2;
+    }
+
+    /** The first row of pair {@code k} of {@link #rowPairs}. */
+    static int pairFirst(int from, int to, int k) {
+        return k < (to - from) / 2 ? from + k : to - 1;
+    }
+
+    /** The second row of pair {@code k} of {@link #rowPairs}. */
+    static int pairSecond(int from, int to, int k) {
+        int half = (to - from) / 2;
+        return k < half ? from + half + k : to - 1;
+    }
+
     /** One call's arguments, reused per calling thread so a call allocates nothing. */
     private abstract static class Job implements RangeTask {
         WeightKernel kernel;
@@ -146,11 +166,8 @@ public final class MatMul {
     private static final class PairedRowsJob extends Job {
         @Override
         public void run(int from, int to) {
-            int half = (to - from) / 2;
-            int pairs = half + ((to - from) & 1); // an odd last row is computed as a pair with itself: same bits as dot
-            for (int k = 0; k < pairs; k++) {
-                int r0 = k < half ? from + k : to - 1;
-                int r1 = k < half ? from + half + k : to - 1;
+            for (int k = 0, pairs = rowPairs(from, to); k < pairs; k++) {
+                int r0 = pairFirst(from, to, k), r1 = pairSecond(from, to, k);
                 kernel.dot2(data, r0 * rowBytes, r1 * rowBytes, x, xOff, cols, out, outOff + r0, outOff + r1);
             }
         }
@@ -269,8 +286,7 @@ public final class MatMul {
         }
 
         float[] acc(int n) {
-            if (acc.length < PaddedArrays.PAD + n + PaddedArrays.PAD) acc = PaddedArrays.floats(n);
-            return acc;
+            return acc = PaddedArrays.atLeast(acc, n);
         }
     }
 }

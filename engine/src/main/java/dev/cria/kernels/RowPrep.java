@@ -61,8 +61,7 @@ final class RowPrep {
 
     /** Room for two F16 rows' chunks of {@code chunk} decoded values, from {@code PAD} on (the second at {@code PAD + chunk}). */
     float[] f16Rows(int chunk) {
-        if (f16Rows.length < PaddedArrays.PAD + 2 * chunk + PaddedArrays.PAD) f16Rows = PaddedArrays.floats(2 * chunk);
-        return f16Rows;
+        return f16Rows = PaddedArrays.atLeast(f16Rows, 2 * chunk);
     }
 
     /** Room for a token group's reordered activations ({@code floats}: tokens x row length). */

@@ -145,9 +145,8 @@ final class VectorFloatKernels {
         @Override
         public void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int n, float[] out, int outOff) {
             float[] buf = RowPrep.forThread(n).f16Rows(CHUNK);
-            int half = (to - from) / 2, pairs = half + ((to - from) & 1);
-            for (int k = 0; k < pairs; k++) {
-                int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
                 rowPair(w, r0 * rowBytes, r1 * rowBytes, x, xOff, n, buf, out, outOff + r0, outOff + r1);
             }
         }

@@ -240,9 +240,9 @@ final class VectorKQuantKernels {
             RowPrep s = RowPrep.forThread(n);
             float[] xp = s.groupInput(tokens * n), sc = s.scales, sums = s.sums;
             for (int j = 0; j < tokens; j++) rowOrder(x, xOff + j * n, xp, j * n, n);
-            int half = (to - from) / 2, pairs = half + ((to - from) & 1), sc1 = n / 8;
-            for (int k = 0; k < pairs; k++) {
-                int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
+            int sc1 = n / 8;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
                 long o0 = r0 * rowBytes, o1 = r1 * rowBytes;
                 s.q4kScales(w, o0, n / 256, 0);
                 s.q4kScales(w, o1, n / 256, sc1);
@@ -255,7 +255,7 @@ final class VectorKQuantKernels {
             }
         }
 
-        /** {@link #dotInRowOrder} of rows {@code o0}, {@code o1} (scales at 0, {@code sc1}) with the tokens at {@code x0}, {@code x1} of {@code xp}: sums as Q4_0's. */
+        /** {@link #dotInRowOrder} of rows {@code o0}, {@code o1} (scales at {@code PAD}, {@code PAD + sc1}) with the tokens at {@code x0}, {@code x1} of {@code xp}: sums as Q4_0's. */
         private static void dot2x2(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] xp, int x0, int x1, int n, float[] sums) {
             FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, e0 = a0, c1 = a0, e1 = a0;
             for (int t = 0; t < n / 32; t++) {

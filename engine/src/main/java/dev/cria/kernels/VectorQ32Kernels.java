@@ -117,10 +117,9 @@ final class VectorQ32Kernels {
         public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
             RowPrep s = RowPrep.forThread(n);
             float[] sc = s.scales, sums = s.sums;
-            int half = (to - from) / 2, pairs = half + ((to - from) & 1), blocks = n / 32;
-            for (int k = 0; k < pairs; k++) {
-                // an odd last row is computed as a pair with itself: the same bits, stored twice
-                int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
+            int blocks = n / 32;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
                 long o0 = r0 * rowBytes, o1 = r1 * rowBytes;
                 s.q40Scales(w, o0, blocks, 0);
                 s.q40Scales(w, o1, blocks, 2 * blocks);
@@ -163,9 +162,9 @@ final class VectorQ32Kernels {
         }
 
         /**
-         * Rows at {@code o0}, {@code o1} (scales at {@code sc[0..]}, {@code sc[sc1..]}) times the tokens at
-         * {@code x0..x3}: each (row, token)'s two FloatDot accumulators, added, go to
-         * {@code sums[64 row + 16 token ..]}. The sums are stored rather than reduced here: this
+         * Rows at {@code o0}, {@code o1} (scales at {@code sc[PAD..]}, {@code sc[PAD + sc1..]}) times the
+         * tokens at {@code x0..x3}: each (row, token)'s two FloatDot accumulators, added, go to
+         * {@code sums[PAD + 64 row + 16 token ..]}. The sums are stored rather than reduced here: this
          * method is at C2's node budget, and a call it failed to inline would box its vectors.
          */
         private static void dot2x4(MemorySegment w, long o0, long o1, float[] sc, int sc1, float[] x, int x0, int x1, int x2, int x3, int n, float[] sums) {
@@ -372,9 +371,8 @@ final class VectorQ32Kernels {
         public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {
             RowPrep s = RowPrep.forThread(n);
             float[] sums = s.sums;
-            int half = (to - from) / 2, pairs = half + ((to - from) & 1);
-            for (int k = 0; k < pairs; k++) {
-                int r0 = k < half ? from + k : to - 1, r1 = k < half ? from + half + k : to - 1;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
                 for (int t = 0; t < tokens; t += 4) {
                     int m = Math.min(4, tokens - t), x0 = xOff + t * n;
                     if (m <= 2) dot2x2(w, r0 * rowBytes, r1 * rowBytes, x, x0, m == 2 ? x0 + n : x0, n, sums);

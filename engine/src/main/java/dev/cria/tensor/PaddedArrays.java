@@ -29,4 +29,9 @@ public final class PaddedArrays {
     public static float[] floats(int n) {
         return new float[PAD + n + PAD];
     }
+
+    /** {@code a} if it has room for {@code n} values from {@code PAD} on, else a new {@link #floats} array. */
+    public static float[] atLeast(float[] a, int n) {
+        return a.length >= PAD + n + PAD ? a : floats(n);
+    }
 }

@@ -11,4 +11,11 @@ class PaddedArraysTest {
         assertThat(PaddedArrays.PAD * Float.BYTES).isGreaterThanOrEqualTo(128);
         assertThat(a).hasSize(PaddedArrays.PAD + 100 + PaddedArrays.PAD);
     }
+
+    @Test
+    void atLeastKeepsAnArrayWithRoomAndReplacesOneWithout() {
+        float[] a = PaddedArrays.floats(100);
+        assertThat(PaddedArrays.atLeast(a, 100)).isSameAs(a);
+        assertThat(PaddedArrays.atLeast(a, 101)).isNotSameAs(a).hasSize(PaddedArrays.PAD + 101 + PaddedArrays.PAD);
+    }
 }
