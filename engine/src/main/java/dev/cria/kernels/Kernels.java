@@ -13,6 +13,13 @@ import java.util.Map;
 public final class Kernels {
     private static final Map<GgmlType, WeightKernel> SCALAR = new EnumMap<>(GgmlType.class);
     private static final Map<GgmlType, WeightKernel> VECTOR = new EnumMap<>(GgmlType.class);
+    private static final Map<GgmlType, WeightKernel> VECTOR_256 = new EnumMap<>(GgmlType.class);
+    /**
+     * The vector width the engine's kernels use: 512 where the CPU has AVX-512, else 256. The system
+     * property {@code cria.vectorBits} (256 or 512) overrides it, so that the 256-bit kernels can be
+     * tested and measured on an AVX-512 machine.
+     */
+    private static final int VECTOR_BITS = vectorBits(System.getProperty("cria.vectorBits"), FloatVector.SPECIES_PREFERRED.vectorBitSize());
 
     static {
         for (GgmlType t : GgmlType.values()) {
@@ -32,6 +39,7 @@ public final class Kernels {
                 case Q5_K -> new VectorKQuantKernels.Q5_KKernel();
                 case Q6_K -> new VectorKQuantKernels.Q6_KKernel();
             });
+            VECTOR_256.put(t, Vector256Kernels.of(t));
         }
     }
 
@@ -43,30 +51,48 @@ public final class Kernels {
         return SCALAR.get(type);
     }
 
-    /** The Vector API kernel; its dot follows {@link FloatDot}'s summation order. */
+    /** The 512-bit Vector API kernel (AVX-512); its dot follows {@link FloatDot}'s summation order. */
     public static WeightKernel vector(GgmlType type) {
         return VECTOR.get(type);
     }
 
+    /** The 256-bit kernel (AVX2): the same bits as {@link #vector}. */
+    static WeightKernel vector256(GgmlType type) {
+        return VECTOR_256.get(type);
+    }
+
+    /** The vector width of the kernels {@link #forType} returns: 512 or 256. */
+    public static int vectorBits() {
+        return VECTOR_BITS;
+    }
+
+    static int vectorBits(String forced, int preferredBits) {
+        if (forced == null || forced.isBlank()) return preferredBits >= 512 ? 512 : 256;
+        return switch (forced.trim()) {
+            case "512" -> 512;
+            case "256" -> 256;
+            default -> throw new IllegalArgumentException("cria.vectorBits must be 256 or 512, got '" + forced + "'");
+        };
+    }
+
     /**
-     * A one-line warning when this JVM cannot run the kernels at speed, or null. The kernels work on
-     * 512-bit vectors (FloatDot's summation order is defined on 16 lanes); where the CPU, or
-     * {@code -XX:UseAVX}, offers narrower vectors, C2 does not compile them to vector instructions
-     * and every vector operation runs as a Java loop. Measured with {@code -XX:UseAVX=2} on the
-     * benchmark machine: 1B Q4_0 generation 0.15 instead of 13.5 tokens/s.
+     * A one-line warning when this JVM cannot run the kernels at speed, or null. The kernels need
+     * 256-bit vectors at least (AVX2); where the CPU, or {@code -XX:UseAVX}, offers narrower ones,
+     * C2 compiles no vector instructions for them and every vector operation runs as a Java loop
+     * (measured with 512-bit kernels on 256-bit vectors: 1B Q4_0 generation 0.15 instead of 13.5 t/s).
      */
     public static String slowVectorWarning() {
         return slowVectorWarning(FloatVector.SPECIES_PREFERRED.vectorBitSize());
     }
 
     static String slowVectorWarning(int preferredBits) {
-        if (preferredBits >= FloatDot.F.vectorBitSize()) return null;
-        return "this CPU offers " + preferredBits + "-bit vectors, and Cria's kernels need AVX-512 (512-bit) to run at speed:"
-                + " expect generation about 90x slower than on an AVX-512 CPU (there are no 256-bit kernels yet)";
+        if (preferredBits >= 256) return null;
+        return "this CPU offers " + preferredBits + "-bit vectors, and Cria's kernels need AVX2 (256-bit) or AVX-512 to run at speed:"
+                + " expect generation about 90x slower";
     }
 
-    /** The fastest kernel for {@code type} (the vector one for every type). */
+    /** The fastest kernel for {@code type} on this CPU: the 512-bit one, or the 256-bit one without AVX-512. */
     public static WeightKernel forType(GgmlType type) {
-        return VECTOR.get(type);
+        return VECTOR_BITS == 512 ? VECTOR.get(type) : VECTOR_256.get(type);
     }
 }

@@ -39,6 +39,7 @@ public final class MatMul {
     private static final ThreadLocal<Job> RANGE_JOBS = ThreadLocal.withInitial(RowRangeJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
     private static final ThreadLocal<Job> GROUP_JOBS = ThreadLocal.withInitial(TokenGroupJob::new);
+    private static final ThreadLocal<Job> BATCH_256_JOBS = ThreadLocal.withInitial(Batch256Job::new);
     private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatMul() {
@@ -70,7 +71,7 @@ public final class MatMul {
         }
         WeightKernel kernel = Kernels.forType(w.type());
         Job job = (batch > 1 && batch <= TokenGroupKernel.MAX_TOKENS && kernel instanceof TokenGroupKernel ? GROUP_JOBS
-                : batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
+                : batch > 1 ? (Kernels.vectorBits() == 256 ? BATCH_256_JOBS : BATCH_JOBS) : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -271,12 +272,48 @@ public final class MatMul {
         }
     }
 
+    /**
+     * Several tokens with the 256-bit kernels ({@link Vector256Kernels}): four rows decoded to floats
+     * at a time and multiplied by {@link FloatDot256#dot4x2} with the tile's tokens two at a time
+     * (the rows stay in L1, the tile's activations in L2).
+     */
+    private static final class Batch256Job extends Job {
+        @Override
+        public void run(int from, int to) {
+            Scratch s = BATCH_SCRATCH.get();
+            float[] rowsF = s.rows(ROW_BLOCK * cols), sums = s.sums256;
+            int tile = Math.max(2, TILE_BYTES / (4 * cols));
+            for (int b0 = 0; b0 < batch; b0 += tile) {
+                int b1 = Math.min(batch, b0 + tile);
+                int r = from;
+                for (; r + ROW_BLOCK <= to; r += ROW_BLOCK) {
+                    for (int k = 0; k < ROW_BLOCK; k++) kernel.dequantize(data, (r + k) * rowBytes, rowsF, k * cols, cols);
+                    int b = b0;
+                    for (; b + 1 < b1; b += 2) {
+                        FloatDot256.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, sums);
+                    }
+                    if (b < b1) {
+                        for (int k = 0; k < ROW_BLOCK; k++) {
+                            out[outOff + b * rows + r + k] = FloatDot256.dot(rowsF, k * cols, x, xOff + b * cols, cols);
+                        }
+                    }
+                }
+                for (; r < to; r++) {
+                    kernel.dequantize(data, r * rowBytes, rowsF, 0, cols);
+                    for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = FloatDot256.dot(rowsF, 0, x, xOff + b * cols, cols);
+                }
+            }
+        }
+    }
+
     /** A worker thread's batched-path scratch, grown as needed and kept for the thread's life. */
     private static final class Scratch {
         final SplitTile rows = new SplitTile();
         final SplitTile tokens = new SplitTile();
         /** {@link FloatDot#dot4x2}'s 128 floats of sums; the first 16 also serve {@link SplitTile#reduce4x4}. */
         final float[] sums = PaddedArrays.floats(128);
+        /** {@link FloatDot256#dot4x2}'s sums. */
+        final float[] sums256 = PaddedArrays.floats(FloatDot256.SUMS);
         private float[] rowsF = new float[0];
         private float[] acc = PaddedArrays.floats(0);
 

@@ -63,7 +63,7 @@ public final class Q8MatVec {
      * Q6_K ({@link IntDotKernels}).
      */
     public static boolean supports(GgmlType t) {
-        return t == GgmlType.Q4_K || t == GgmlType.Q6_K;
+        return Kernels.vectorBits() == 512 && (t == GgmlType.Q4_K || t == GgmlType.Q6_K); // the integer kernels are 512-bit only
     }
 
     private abstract static class Job implements RangeTask {

@@ -17,7 +17,7 @@ class FmaThroughputTest {
         double[] a = {1, 2, 3, 4, 5, 6, 7, 8};
         for (int i = 0; i < 1000; i++) for (int k = 0; k < a.length; k++) a[k] = 0.999 * a[k] + 0.001;
         double expected = 0;
-        for (double v : a) expected += v * FloatDot.F.length();
+        for (double v : a) expected += v * FmaThroughput.S.length();
 
         assertThat((double) FmaThroughput.run(1000)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-2));
     }

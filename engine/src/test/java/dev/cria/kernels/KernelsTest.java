@@ -1,18 +1,47 @@
 package dev.cria.kernels;
 
+import dev.cria.tensor.GgmlType;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KernelsTest {
     @Test
-    void cpusWithNarrowerVectorsThan512BitsGetAWarningNamingAvx512() {
-        assertThat(Kernels.slowVectorWarning(256)).contains("256-bit").contains("AVX-512");
-        assertThat(Kernels.slowVectorWarning(128)).contains("128-bit");
+    void cpusWithNarrowerVectorsThan256BitsGetAWarningNamingAvx2() {
+        assertThat(Kernels.slowVectorWarning(128)).contains("128-bit").contains("AVX2");
     }
 
     @Test
-    void cpusWith512BitVectorsGetNoWarning() {
+    void cpusWith256Or512BitVectorsGetNoWarning() {
+        assertThat(Kernels.slowVectorWarning(256)).isNull();
         assertThat(Kernels.slowVectorWarning(512)).isNull();
+    }
+
+    @Test
+    void theKernelsAre512BitWhereTheCpuHasAvx512And256BitBelow() {
+        assertThat(Kernels.vectorBits(null, 512)).isEqualTo(512);
+        assertThat(Kernels.vectorBits(null, 256)).isEqualTo(256);
+        assertThat(Kernels.vectorBits(null, 128)).isEqualTo(256);
+    }
+
+    @Test
+    void thePropertyCriaVectorBitsChoosesTheWidth() {
+        assertThat(Kernels.vectorBits("256", 512)).isEqualTo(256);
+        assertThat(Kernels.vectorBits("512", 256)).isEqualTo(512);
+        assertThatThrownBy(() -> Kernels.vectorBits("384", 512))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cria.vectorBits must be 256 or 512, got '384'");
+    }
+
+    /** Run twice by the build: on this CPU as it is, and with -XX:UseAVX=2 (the "avx2" execution). */
+    @Test
+    void forTypeGivesThe256BitKernelsExactlyWhereTheJvmHasNo512BitVectors() {
+        boolean wide = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+        assertThat(Kernels.vectorBits()).isEqualTo(wide ? 512 : 256);
+        for (GgmlType t : GgmlType.values()) {
+            assertThat(Kernels.forType(t)).isSameAs(wide ? Kernels.vector(t) : Kernels.vector256(t));
+        }
     }
 }
