@@ -34,10 +34,15 @@ final class FloatDot256 {
             b0 = FloatVector.fromArray(F8, w, wOff + j + 16).fma(FloatVector.fromArray(F8, x, xOff + j + 16), b0);
             b1 = FloatVector.fromArray(F8, w, wOff + j + 24).fma(FloatVector.fromArray(F8, x, xOff + j + 24), b1);
         }
+        return reduce(a0, a1, b0, b1) + tail(w, wOff, x, xOff, g, n);
+    }
+
+    /** FloatDot's reduction of {@code a = (a0, a1)}, {@code b = (b0, b1)}: {@code t = (a0 + b0) + (a1 + b1)}, then its fixed tree. */
+    static float reduce(FloatVector a0, FloatVector a1, FloatVector b0, FloatVector b1) {
         FloatVector t = a0.add(b0).add(a1.add(b1));
         float t0 = t.lane(0), t1 = t.lane(1), t2 = t.lane(2), t3 = t.lane(3);
         float t4 = t.lane(4), t5 = t.lane(5), t6 = t.lane(6), t7 = t.lane(7);
-        return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7)) + tail(w, wOff, x, xOff, g, n);
+        return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
     }
 
     /** Floats of {@code sums} (from {@code PAD} on) that {@link #dot4x2} uses. */

@@ -50,6 +50,14 @@ final class Vector256Kernels {
     }
 
     static WeightKernel of(GgmlType type) {
+        return switch (type) {
+            case Q4_0 -> new Q4_0Kernel();
+            case Q8_0 -> new Q8_0Kernel();
+            default -> decodedRow(type);
+        };
+    }
+
+    private static WeightKernel decodedRow(GgmlType type) {
         return new DecodedRowKernel(type, switch (type) {
             case F32 -> Vector256Kernels::f32;
             case F16 -> Vector256Kernels::f16Row;
@@ -83,6 +91,68 @@ final class Vector256Kernels {
             decoder.decode(w, offset, row, PAD, n);
             return FloatDot256.dot(row, PAD, x, xOff, n);
         }
+    }
+
+    /**
+     * Q4_0 with the decode fused into the dot: {@code (q - 8) * d} as {@code fma(q, d, -8d)} (every
+     * term exact, so the same float; only a zero's sign may differ, which no sum starting at +0 can
+     * tell), multiplied into part {@code j / 8}'s accumulator.
+     */
+    static final class Q4_0Kernel implements WeightKernel {
+        @Override
+        public GgmlType type() {
+            return GgmlType.Q4_0;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int n) {
+            q4_0(w, offset, dst, dstOff, n);
+        }
+
+        @Override
+        public float dot(MemorySegment w, long o, float[] x, int i, int n) {
+            FloatVector a0 = FloatVector.zero(F8), a1 = a0, b0 = a0, b1 = a0;
+            for (int end = i + n; i < end; i += 32, o += 18) {
+                float d = f16(w, o);
+                FloatVector dv = FloatVector.broadcast(F8, d), m = FloatVector.broadcast(F8, -8 * d);
+                IntVector q0 = u8x8(w, o + 2), q1 = u8x8(w, o + 10);
+                a0 = toFloat(q0.and(0xF)).fma(dv, m).fma(x8(x, i), a0);
+                a1 = toFloat(q1.and(0xF)).fma(dv, m).fma(x8(x, i + 8), a1);
+                b0 = toFloat(shr(q0, 4)).fma(dv, m).fma(x8(x, i + 16), b0);
+                b1 = toFloat(shr(q1, 4)).fma(dv, m).fma(x8(x, i + 24), b1);
+            }
+            return FloatDot256.reduce(a0, a1, b0, b1);
+        }
+    }
+
+    /** Q8_0 with the decode ({@code q * d}, one rounding) fused into the dot. */
+    static final class Q8_0Kernel implements WeightKernel {
+        @Override
+        public GgmlType type() {
+            return GgmlType.Q8_0;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int n) {
+            q8_0(w, offset, dst, dstOff, n);
+        }
+
+        @Override
+        public float dot(MemorySegment w, long o, float[] x, int i, int n) {
+            FloatVector a0 = FloatVector.zero(F8), a1 = a0, b0 = a0, b1 = a0;
+            for (int end = i + n; i < end; i += 32, o += 34) {
+                FloatVector d = FloatVector.broadcast(F8, f16(w, o));
+                a0 = toFloat(i8x8(w, o + 2)).mul(d).fma(x8(x, i), a0);
+                a1 = toFloat(i8x8(w, o + 10)).mul(d).fma(x8(x, i + 8), a1);
+                b0 = toFloat(i8x8(w, o + 18)).mul(d).fma(x8(x, i + 16), b0);
+                b1 = toFloat(i8x8(w, o + 26)).mul(d).fma(x8(x, i + 24), b1);
+            }
+            return FloatDot256.reduce(a0, a1, b0, b1);
+        }
+    }
+
+    private static FloatVector x8(float[] x, int i) {
+        return FloatVector.fromArray(F8, x, i);
     }
 
     private static IntVector u8x8(MemorySegment w, long off) {
