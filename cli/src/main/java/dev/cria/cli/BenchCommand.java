@@ -2,6 +2,7 @@ package dev.cria.cli;
 
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.FmaThroughput;
+import dev.cria.kernels.Kernels;
 import dev.cria.kernels.ReadBandwidth;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
@@ -82,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             type = w.description();
         }
         if (activations == ActivationType.Q8) type += " act q8";
+        if (Kernels.vectorBits() != 512) type += " " + Kernels.vectorBits() + "-bit"; // a CPU without AVX-512 (Vector256Kernels)
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
