@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
  * is paid once per row and tile, not per token. Two to six tokens on a {@link TokenGroupKernel}
  * (Q4_0, Q8_0, Q4_K, Q6_K) decode each weight in registers for all of them; other types' two or three
- * tokens use {@link FloatDot#dot4x2}.
+ * tokens use {@link FloatDot#dot4x2}. With the 256-bit kernels (CPUs without AVX-512) every batch
+ * decodes four rows to floats and uses {@link FloatDot256#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same
  * exactly decoded floats, and each (row, token) is computed by exactly one thread, so the result
@@ -39,7 +40,6 @@ public final class MatMul {
     private static final ThreadLocal<Job> RANGE_JOBS = ThreadLocal.withInitial(RowRangeJob::new);
     private static final ThreadLocal<Job> BATCH_JOBS = ThreadLocal.withInitial(BatchJob::new);
     private static final ThreadLocal<Job> GROUP_JOBS = ThreadLocal.withInitial(TokenGroupJob::new);
-    private static final ThreadLocal<Job> BATCH_256_JOBS = ThreadLocal.withInitial(Batch256Job::new);
     private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatMul() {
@@ -71,7 +71,7 @@ public final class MatMul {
         }
         WeightKernel kernel = Kernels.forType(w.type());
         Job job = (batch > 1 && batch <= TokenGroupKernel.MAX_TOKENS && kernel instanceof TokenGroupKernel ? GROUP_JOBS
-                : batch > 1 ? (Kernels.vectorBits() == 256 ? BATCH_256_JOBS : BATCH_JOBS) : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
+                : batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
             pool.parallelFor(w.rows(), job);
@@ -200,7 +200,7 @@ public final class MatMul {
     private static final class BatchJob extends Job {
         @Override
         public void run(int from, int to) {
-            if (cols % FloatDot.GROUP != 0 || batch < 4) {
+            if (cols % FloatDot.GROUP != 0 || batch < 4 || WIDTH_256) {
                 smallBatch(from, to);
                 return;
             }
@@ -242,8 +242,10 @@ public final class MatMul {
         }
 
         /**
-         * Two or three tokens, or rows with a tail past the last 32-value group (small F32/F16/BF16
-         * shapes): four rows decoded to floats and {@link FloatDot#dot4x2} / {@link FloatDot#dot}.
+         * Two or three tokens, rows with a tail past the last 32-value group (small F32/F16/BF16
+         * shapes), or any batch with the 256-bit kernels: four rows decoded to floats and
+         * {@link FloatDot#dot4x2} / {@link FloatDot#dot} (or their 256-bit twins in {@link FloatDot256}:
+         * the same bits) over the tile's tokens two at a time.
          */
         private void smallBatch(int from, int to) {
             Scratch s = BATCH_SCRATCH.get();
@@ -256,64 +258,37 @@ public final class MatMul {
                     for (int k = 0; k < ROW_BLOCK; k++) kernel.dequantize(data, (r + k) * rowBytes, rowsF, k * cols, cols);
                     int b = b0;
                     for (; b + 1 < b1; b += 2) {
-                        FloatDot.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, s.sums);
+                        if (WIDTH_256) FloatDot256.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, s.sums);
+                        else FloatDot.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, s.sums);
                     }
                     if (b < b1) {
                         for (int k = 0; k < ROW_BLOCK; k++) {
-                            out[outOff + b * rows + r + k] = FloatDot.dot(rowsF, k * cols, x, xOff + b * cols, cols);
+                            out[outOff + b * rows + r + k] = dot(rowsF, k * cols, x, xOff + b * cols, cols);
                         }
                     }
                 }
                 for (; r < to; r++) {
                     kernel.dequantize(data, r * rowBytes, rowsF, 0, cols);
-                    for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = FloatDot.dot(rowsF, 0, x, xOff + b * cols, cols);
+                    for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = dot(rowsF, 0, x, xOff + b * cols, cols);
                 }
             }
         }
     }
 
-    /**
-     * Several tokens with the 256-bit kernels ({@link Vector256Kernels}): four rows decoded to floats
-     * at a time and multiplied by {@link FloatDot256#dot4x2} with the tile's tokens two at a time
-     * (the rows stay in L1, the tile's activations in L2).
-     */
-    private static final class Batch256Job extends Job {
-        @Override
-        public void run(int from, int to) {
-            Scratch s = BATCH_SCRATCH.get();
-            float[] rowsF = s.rows(ROW_BLOCK * cols), sums = s.sums256;
-            int tile = Math.max(2, TILE_BYTES / (4 * cols));
-            for (int b0 = 0; b0 < batch; b0 += tile) {
-                int b1 = Math.min(batch, b0 + tile);
-                int r = from;
-                for (; r + ROW_BLOCK <= to; r += ROW_BLOCK) {
-                    for (int k = 0; k < ROW_BLOCK; k++) kernel.dequantize(data, (r + k) * rowBytes, rowsF, k * cols, cols);
-                    int b = b0;
-                    for (; b + 1 < b1; b += 2) {
-                        FloatDot256.dot4x2(rowsF, 0, cols, x, xOff + b * cols, cols, cols, out, outOff + b * rows + r, rows, sums);
-                    }
-                    if (b < b1) {
-                        for (int k = 0; k < ROW_BLOCK; k++) {
-                            out[outOff + b * rows + r + k] = FloatDot256.dot(rowsF, k * cols, x, xOff + b * cols, cols);
-                        }
-                    }
-                }
-                for (; r < to; r++) {
-                    kernel.dequantize(data, r * rowBytes, rowsF, 0, cols);
-                    for (int b = b0; b < b1; b++) out[outOff + b * rows + r] = FloatDot256.dot(rowsF, 0, x, xOff + b * cols, cols);
-                }
-            }
-        }
+    /** The kernels are 256-bit ones ({@link Vector256Kernels}); a constant, so C2 folds every branch on it. */
+    private static final boolean WIDTH_256 = Kernels.vectorBits() == 256;
+
+    /** {@link FloatDot#dot} in the kernels' width (the same bits either way). */
+    private static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+        return WIDTH_256 ? FloatDot256.dot(w, wOff, x, xOff, n) : FloatDot.dot(w, wOff, x, xOff, n);
     }
 
     /** A worker thread's batched-path scratch, grown as needed and kept for the thread's life. */
     private static final class Scratch {
         final SplitTile rows = new SplitTile();
         final SplitTile tokens = new SplitTile();
-        /** {@link FloatDot#dot4x2}'s 128 floats of sums; the first 16 also serve {@link SplitTile#reduce4x4}. */
-        final float[] sums = PaddedArrays.floats(128);
-        /** {@link FloatDot256#dot4x2}'s sums. */
-        final float[] sums256 = PaddedArrays.floats(FloatDot256.SUMS);
+        /** {@link FloatDot#dot4x2}'s 128 floats of sums or {@link FloatDot256#dot4x2}'s 256; the first 16 also serve {@link SplitTile#reduce4x4}. */
+        final float[] sums = PaddedArrays.floats(Math.max(128, FloatDot256.SUMS));
         private float[] rowsF = new float[0];
         private float[] acc = PaddedArrays.floats(0);
 

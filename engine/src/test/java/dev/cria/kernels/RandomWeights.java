@@ -72,6 +72,13 @@ final class RandomWeights {
         return x;
     }
 
+    /** The raw bits of every float, for bit-for-bit comparisons of decoded rows. */
+    static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+
     /** A row length for tests: several blocks, and for the float types a length with a tail that is not a multiple of 32. */
     static int rowLength(GgmlType t) {
         return t.isQuantized() ? 6 * 256 : 6 * 256 + 13;

@@ -17,12 +17,6 @@ class Vector256KernelsTest {
     private static final int ROWS = 5;
     private static final long LEAD = 3; // an odd start: nothing in a GGUF file is aligned
 
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
-    }
-
     @ParameterizedTest
     @EnumSource(GgmlType.class)
     void dequantizeIsBitIdenticalToScalar(GgmlType t) {
@@ -35,7 +29,7 @@ class Vector256KernelsTest {
             float[] narrow = new float[n + 5];
             Kernels.scalar(t).dequantize(w, off, scalar, 5, n);
             Kernels.vector256(t).dequantize(w, off, narrow, 5, n);
-            assertThat(bits(narrow)).as("%s row %d", t, r).isEqualTo(bits(scalar));
+            assertThat(RandomWeights.bits(narrow)).as("%s row %d", t, r).isEqualTo(RandomWeights.bits(scalar));
         }
     }
 
