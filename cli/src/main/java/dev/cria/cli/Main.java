@@ -44,6 +44,8 @@ public final class Main implements Runnable {
         if (args.length > 0 && MODEL_COMMANDS.contains(args[0])) {
             String slow = Kernels.slowVectorWarning();
             if (slow != null) System.err.println("cria: warning: " + slow);
+            String bits = Kernels.vectorBitsWarning();
+            if (bits != null) System.err.println("cria: warning: " + bits);
         }
         return cl.execute(args);
     }

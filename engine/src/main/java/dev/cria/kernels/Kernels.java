@@ -66,13 +66,21 @@ public final class Kernels {
         return VECTOR_BITS;
     }
 
+    /** The width for a {@code cria.vectorBits} value (null: none given); a value other than 256 or 512 is ignored ({@link #vectorBitsWarning}). */
     static int vectorBits(String forced, int preferredBits) {
-        if (forced == null || forced.isBlank()) return preferredBits >= 512 ? 512 : 256;
-        return switch (forced.trim()) {
-            case "512" -> 512;
-            case "256" -> 256;
-            default -> throw new IllegalArgumentException("cria.vectorBits must be 256 or 512, got '" + forced + "'");
-        };
+        String v = forced == null ? "" : forced.trim();
+        if (v.equals("512") || v.equals("256")) return Integer.parseInt(v);
+        return preferredBits >= 512 ? 512 : 256;
+    }
+
+    /** A one-line warning when the {@code cria.vectorBits} property is set to something other than 256 or 512, or null. */
+    public static String vectorBitsWarning() {
+        return vectorBitsWarning(System.getProperty("cria.vectorBits"));
+    }
+
+    static String vectorBitsWarning(String forced) {
+        if (forced == null || forced.trim().equals("256") || forced.trim().equals("512")) return null;
+        return "ignoring -Dcria.vectorBits=" + forced + " (it must be 256 or 512): using " + VECTOR_BITS + "-bit kernels";
     }
 
     /**

@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KernelsTest {
     @Test
@@ -30,9 +29,16 @@ class KernelsTest {
     void thePropertyCriaVectorBitsChoosesTheWidth() {
         assertThat(Kernels.vectorBits("256", 512)).isEqualTo(256);
         assertThat(Kernels.vectorBits("512", 256)).isEqualTo(512);
-        assertThatThrownBy(() -> Kernels.vectorBits("384", 512))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cria.vectorBits must be 256 or 512, got '384'");
+        assertThat(Kernels.vectorBitsWarning("256")).isNull();
+        assertThat(Kernels.vectorBitsWarning(null)).isNull();
+    }
+
+    /** Set in a static initializer, a bad value must not stop the JVM with a stack trace: it is ignored with a warning. */
+    @Test
+    void aBadCriaVectorBitsIsIgnoredWithAWarning() {
+        assertThat(Kernels.vectorBits("384", 512)).isEqualTo(512);
+        assertThat(Kernels.vectorBits("wide", 256)).isEqualTo(256);
+        assertThat(Kernels.vectorBitsWarning("384")).startsWith("ignoring -Dcria.vectorBits=384 (it must be 256 or 512)");
     }
 
     /** Run twice by the build: on this CPU as it is, and with -XX:UseAVX=2 (the "avx2" execution). */
