@@ -82,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
             resources = w;
             type = w.description();
         }
-        if (activations == ActivationType.Q8) type += " act q8";
+        // the integer kernels behind --activations q8 are 512-bit only: with the 256-bit kernels the model runs f32
+        if (activations == ActivationType.Q8 && Kernels.vectorBits() == 512) type += " act q8";
         if (Kernels.vectorBits() != 512) type += " " + Kernels.vectorBits() + "-bit"; // a CPU without AVX-512 (Vector256Kernels)
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
