@@ -241,23 +241,27 @@ final class Vector256Kernels {
         }
     }
 
-    // block_q5_K {half d; half dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: Q4_K plus bit 2j (low
-    // nibbles) or 2j + 1 (high nibbles) of qh[l] as the fifth bit. qh is shifted by a constant 2 per
-    // sub-block pair (a variable shift count would not be intrinsified).
+    // block_q5_K {half d; half dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: Q4_K plus bit 2j' (low
+    // nibbles) or 2j' + 1 (high nibbles) of qh[l] as the fifth bit, for sub-block pair j'. The qh
+    // bytes are shifted by a broadcast count vector (vpsrlvd): a scalar variable shift count would not
+    // be intrinsified.
     static void q5_K(MemorySegment w, long o, float[] dst, int i, int n) {
         for (int end = i + n; i < end; i += 256, o += 176) {
             float d = f16(w, o), min = f16(w, o + 2);
             long lo = i64(w, o + 4);
             int hi = i32(w, o + 12);
-            for (int k = 0; k < 32; k += 8) {
-                IntVector h = u8x8(w, o + 16 + k);
-                for (int j = 0; j < 8; j += 2) {
+            for (int j = 0; j < 8; j += 2) {
+                FloatVector d1 = FloatVector.broadcast(F8, d * scaleMinK4(lo, hi, j, 0));
+                FloatVector m1 = FloatVector.broadcast(F8, -(min * scaleMinK4(lo, hi, j, 1)));
+                FloatVector d2 = FloatVector.broadcast(F8, d * scaleMinK4(lo, hi, j + 1, 0));
+                FloatVector m2 = FloatVector.broadcast(F8, -(min * scaleMinK4(lo, hi, j + 1, 1)));
+                IntVector shift = IntVector.broadcast(I8, j);
+                int at = i + 32 * j;
+                for (int k = 0; k < 32; k += 8) {
                     IntVector b = u8x8(w, o + 48 + 16L * j + k);
-                    IntVector q1 = b.and(0xF).or(shl(h, 4).and(0x10)), q2 = shr(b, 4).or(shl(h, 3).and(0x10));
-                    int at = i + 32 * j + k;
-                    toFloat(q1).fma(d * scaleMinK4(lo, hi, j, 0), -(min * scaleMinK4(lo, hi, j, 1))).intoArray(dst, at);
-                    toFloat(q2).fma(d * scaleMinK4(lo, hi, j + 1, 0), -(min * scaleMinK4(lo, hi, j + 1, 1))).intoArray(dst, at + 32);
-                    h = shr(h, 2);
+                    IntVector h = u8x8(w, o + 16 + k).lanewise(VectorOperators.LSHR, shift);
+                    toFloat(b.and(0xF).or(shl(h, 4).and(0x10))).fma(d1, m1).intoArray(dst, at + k);
+                    toFloat(shr(b, 4).or(shl(h, 3).and(0x10))).fma(d2, m2).intoArray(dst, at + 32 + k);
                 }
             }
         }
