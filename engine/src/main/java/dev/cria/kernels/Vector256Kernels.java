@@ -30,8 +30,8 @@ import static dev.cria.tensor.PaddedArrays.PAD;
  * that stays in L1, and multiplied by {@link FloatDot256}, which sums in {@link FloatDot}'s order. So
  * every (row, token) result has the same bits as on an AVX-512 machine, and a token's result does
  * not depend on its batch. Decoders take 8 weights per vector: 8 bytes widened to 8 ints
- * ({@code vpmovzxbd} / {@code vpmovsxbd}), constant shifts and masks, one conversion, one multiply
- * or fused multiply-add (exact, as argued in {@link VectorQ32Kernels} and
+ * ({@code vpmovzxbd} / {@code vpmovsxbd}), constant shifts (Q5_K's fifth bits: a broadcast count
+ * vector) and masks, one conversion, one multiply or fused multiply-add (exact, as argued in {@link VectorQ32Kernels} and
  * {@link VectorKQuantKernels}). The rare types (Q4_1, Q5_0, Q5_1, Q2_K, Q3_K) use the scalar
  * reference's decoder.
  *
@@ -55,22 +55,14 @@ final class Vector256Kernels {
         return switch (type) {
             case Q4_0 -> new Q4_0Kernel();
             case Q8_0 -> new Q8_0Kernel();
-            default -> decodedRow(type);
+            case F32 -> new DecodedRowKernel(type, Vector256Kernels::f32);
+            case F16 -> new DecodedRowKernel(type, Vector256Kernels::f16Row);
+            case BF16 -> new DecodedRowKernel(type, Vector256Kernels::bf16Row);
+            case Q4_K -> new DecodedRowKernel(type, Vector256Kernels::q4_K);
+            case Q5_K -> new DecodedRowKernel(type, Vector256Kernels::q5_K);
+            case Q6_K -> new DecodedRowKernel(type, Vector256Kernels::q6_K);
+            case Q4_1, Q5_0, Q5_1, Q2_K, Q3_K -> new DecodedRowKernel(type, ScalarKernels.of(type)::dequantize);
         };
-    }
-
-    private static WeightKernel decodedRow(GgmlType type) {
-        return new DecodedRowKernel(type, switch (type) {
-            case F32 -> Vector256Kernels::f32;
-            case F16 -> Vector256Kernels::f16Row;
-            case BF16 -> Vector256Kernels::bf16Row;
-            case Q4_0 -> Vector256Kernels::q4_0;
-            case Q8_0 -> Vector256Kernels::q8_0;
-            case Q4_K -> Vector256Kernels::q4_K;
-            case Q5_K -> Vector256Kernels::q5_K;
-            case Q6_K -> Vector256Kernels::q6_K;
-            case Q4_1, Q5_0, Q5_1, Q2_K, Q3_K -> ScalarKernels.of(type)::dequantize;
-        });
     }
 
     /** {@code n} values of a row from byte {@code o}, decoded into {@code dst[i ..]}. */
