@@ -119,27 +119,26 @@ public class MatvecKernelBenchmark {
     /** 16 tokens through the up matrix (8192x2048): the prompt-processing path. */
     @Benchmark
     public float matmulUpBatch16() {
-        int c = next;
-        next = (c + 1) % up.length;
-        MatMul.matmul(pool, up[c], xBatch, 16, outBatch);
-        return outBatch[1];
+        return upBatch(16);
     }
 
     /** 8 tokens through the up matrix in one call: continuous batching's decode step for 8 users. */
     @Benchmark
     public float matmulUpBatch8() {
-        int c = next;
-        next = (c + 1) % up.length;
-        MatMul.matmul(pool, up[c], xBatch, 8, outBatch);
-        return outBatch[1];
+        return upBatch(8);
     }
 
     /** 4 tokens through the up matrix in one call: the decode step for 4 users (the token-group kernels for Q4_0, Q8_0, Q4_K, Q6_K). */
     @Benchmark
     public float matmulUpBatch4() {
+        return upBatch(4);
+    }
+
+    /** {@code tokens} tokens through the next copy of the up matrix in one call. */
+    private float upBatch(int tokens) {
         int c = next;
         next = (c + 1) % up.length;
-        MatMul.matmul(pool, up[c], xBatch, 4, outBatch);
+        MatMul.matmul(pool, up[c], xBatch, tokens, outBatch);
         return outBatch[1];
     }
 

@@ -3,6 +3,7 @@ package dev.cria.cli;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.FmaThroughput;
 import dev.cria.kernels.Kernels;
+import dev.cria.kernels.Q8MatVec;
 import dev.cria.kernels.ReadBandwidth;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
@@ -82,8 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             resources = w;
             type = w.description();
         }
-        // the integer kernels behind --activations q8 are 512-bit only: with the 256-bit kernels the model runs f32
-        if (activations == ActivationType.Q8 && Kernels.vectorBits() == 512) type += " act q8";
+        if (activations == ActivationType.Q8 && Q8MatVec.available()) type += " act q8"; // else every step runs f32
         if (Kernels.vectorBits() != 512) type += " " + Kernels.vectorBits() + "-bit"; // a CPU without AVX-512 (Vector256Kernels)
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {

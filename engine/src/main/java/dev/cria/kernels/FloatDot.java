@@ -113,8 +113,12 @@ public final class FloatDot {
 
     /** {@link #reduce(FloatVector, FloatVector)}'s tree over the 16 lanes of {@code a + b} stored at {@code s[off..]}. */
     static float reduce(float[] s, int off) {
-        float t0 = s[off] + s[off + 8], t1 = s[off + 1] + s[off + 9], t2 = s[off + 2] + s[off + 10], t3 = s[off + 3] + s[off + 11];
-        float t4 = s[off + 4] + s[off + 12], t5 = s[off + 5] + s[off + 13], t6 = s[off + 6] + s[off + 14], t7 = s[off + 7] + s[off + 15];
+        return tree(s[off] + s[off + 8], s[off + 1] + s[off + 9], s[off + 2] + s[off + 10], s[off + 3] + s[off + 11],
+                s[off + 4] + s[off + 12], s[off + 5] + s[off + 13], s[off + 6] + s[off + 14], s[off + 7] + s[off + 15]);
+    }
+
+    /** The last three levels of the reduction, over {@code t_i = s_i + s_(i+8)}: {@code ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7))}. */
+    static float tree(float t0, float t1, float t2, float t3, float t4, float t5, float t6, float t7) {
         return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
     }
 

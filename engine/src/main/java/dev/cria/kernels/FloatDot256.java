@@ -40,9 +40,7 @@ final class FloatDot256 {
     /** FloatDot's reduction of {@code a = (a0, a1)}, {@code b = (b0, b1)}: {@code t = (a0 + b0) + (a1 + b1)}, then its fixed tree. */
     static float reduce(FloatVector a0, FloatVector a1, FloatVector b0, FloatVector b1) {
         FloatVector t = a0.add(b0).add(a1.add(b1));
-        float t0 = t.lane(0), t1 = t.lane(1), t2 = t.lane(2), t3 = t.lane(3);
-        float t4 = t.lane(4), t5 = t.lane(5), t6 = t.lane(6), t7 = t.lane(7);
-        return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
+        return FloatDot.tree(t.lane(0), t.lane(1), t.lane(2), t.lane(3), t.lane(4), t.lane(5), t.lane(6), t.lane(7));
     }
 
     /** Floats of {@code sums} (from {@code PAD} on) that {@link #dot4x2} uses. */
@@ -93,17 +91,15 @@ final class FloatDot256 {
         }
     }
 
-    /** FloatDot's tree over the four 8-lane parts stored at {@code p[off ..]}: {@code t_i = (p0 + p2)_i + (p1 + p3)_i}, then as {@link FloatDot#reduce(float[], int)}. */
+    /** FloatDot's reduction over the four 8-lane parts stored at {@code p[off ..]}: {@code t_i = (p0 + p2)_i + (p1 + p3)_i}, then {@link FloatDot#tree}. */
     private static float reduceParts(float[] p, int off) {
-        float t0 = (p[off] + p[off + 16]) + (p[off + 8] + p[off + 24]);
-        float t1 = (p[off + 1] + p[off + 17]) + (p[off + 9] + p[off + 25]);
-        float t2 = (p[off + 2] + p[off + 18]) + (p[off + 10] + p[off + 26]);
-        float t3 = (p[off + 3] + p[off + 19]) + (p[off + 11] + p[off + 27]);
-        float t4 = (p[off + 4] + p[off + 20]) + (p[off + 12] + p[off + 28]);
-        float t5 = (p[off + 5] + p[off + 21]) + (p[off + 13] + p[off + 29]);
-        float t6 = (p[off + 6] + p[off + 22]) + (p[off + 14] + p[off + 30]);
-        float t7 = (p[off + 7] + p[off + 23]) + (p[off + 15] + p[off + 31]);
-        return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
+        return FloatDot.tree(part(p, off, 0), part(p, off, 1), part(p, off, 2), part(p, off, 3),
+                part(p, off, 4), part(p, off, 5), part(p, off, 6), part(p, off, 7));
+    }
+
+    /** Lane {@code i} of {@code (p0 + p2) + (p1 + p3)}: FloatDot's {@code s = a + b} halves, added. */
+    private static float part(float[] p, int off, int i) {
+        return (p[off + i] + p[off + 16 + i]) + (p[off + 8 + i] + p[off + 24 + i]);
     }
 
     /** The sequential fma chain over values {@code [g, n)} that FloatDot adds last. */

@@ -58,12 +58,17 @@ public final class Q8MatVec {
         }
     }
 
+    /** Whether the integer kernels run on this CPU: they are 512-bit only, so not with {@link Vector256Kernels}. */
+    public static boolean available() {
+        return Kernels.vectorBits() == 512;
+    }
+
     /**
      * Whether {@code t} runs on integer kernels here (else the float matvec): the K-quants Q4_K and
      * Q6_K ({@link IntDotKernels}).
      */
     public static boolean supports(GgmlType t) {
-        return Kernels.vectorBits() == 512 && (t == GgmlType.Q4_K || t == GgmlType.Q6_K); // the integer kernels are 512-bit only
+        return available() && (t == GgmlType.Q4_K || t == GgmlType.Q6_K);
     }
 
     private abstract static class Job implements RangeTask {

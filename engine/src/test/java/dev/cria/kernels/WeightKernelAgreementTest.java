@@ -2,31 +2,42 @@ package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Vector API kernel of every type against its scalar twin, on random weights. */
+/** The Vector API kernels of every type (512-bit, and 256-bit where noted) against their scalar twin, on random weights. */
 class WeightKernelAgreementTest {
     private static final int ROWS = 5;
     private static final long LEAD = 3; // an odd start: nothing in a GGUF file is aligned
 
+    /** Both vector kernels of every type: the 512-bit one (AVX-512) and the 256-bit one (AVX2). */
+    static Stream<Named<WeightKernel>> vectorKernels() {
+        return Arrays.stream(GgmlType.values()).flatMap(t -> Stream.of(
+                Named.of(t + " 512-bit", Kernels.vector(t)), Named.of(t + " 256-bit", Kernels.vector256(t))));
+    }
+
     @ParameterizedTest
-    @EnumSource(GgmlType.class)
-    void vectorDequantizeIsBitIdenticalToScalar(GgmlType t) {
+    @MethodSource("vectorKernels")
+    void vectorDequantizeIsBitIdenticalToScalar(WeightKernel vector) {
+        GgmlType t = vector.type();
         Random rnd = new Random(t.ordinal() * 31L + 1);
         int n = RandomWeights.rowLength(t);
         MemorySegment w = RandomWeights.rows(t, ROWS, n, LEAD, rnd);
         for (int r = 0; r < ROWS; r++) {
             long off = LEAD + r * t.bytesFor(n);
             float[] scalar = new float[n + 5];
-            float[] vector = new float[n + 5];
+            float[] decoded = new float[n + 5];
             Kernels.scalar(t).dequantize(w, off, scalar, 5, n);
-            Kernels.vector(t).dequantize(w, off, vector, 5, n);
-            assertThat(RandomWeights.bits(vector)).as("%s row %d", t, r).isEqualTo(RandomWeights.bits(scalar));
+            vector.dequantize(w, off, decoded, 5, n);
+            assertThat(RandomWeights.bits(decoded)).as("%s row %d", t, r).isEqualTo(RandomWeights.bits(scalar));
         }
     }
 
@@ -125,12 +136,17 @@ class WeightKernelAgreementTest {
         assertThat(out[1]).as("row 0 is outside the range").isZero();
     }
 
-    @org.junit.jupiter.api.Test
-    void f16DecodeIsBitIdenticalToFloat16ToFloatForAllHalves() {
+    static Stream<Named<WeightKernel>> f16Kernels() {
+        return Stream.of(Named.of("512-bit", Kernels.vector(GgmlType.F16)), Named.of("256-bit", Kernels.vector256(GgmlType.F16)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("f16Kernels")
+    void f16DecodeIsBitIdenticalToFloat16ToFloatForAllHalves(WeightKernel f16) {
         MemorySegment w = java.lang.foreign.Arena.ofAuto().allocate(2 * 65536 + LEAD);
         for (int h = 0; h < 65536; h++) w.set(WeightBytes.I16, LEAD + 2L * h, (short) h);
         float[] vector = new float[65536];
-        Kernels.vector(GgmlType.F16).dequantize(w, LEAD, vector, 0, 65536);
+        f16.dequantize(w, LEAD, vector, 0, 65536);
         for (int h = 0; h < 65536; h++) {
             assertThat(Float.floatToRawIntBits(vector[h])).as("half 0x%04x", h)
                     .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat((short) h)));
