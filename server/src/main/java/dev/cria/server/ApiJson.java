@@ -42,8 +42,9 @@ public final class ApiJson {
         }
     }
 
-    /** A request body as a JSON object; anything else is a 400 as OpenAI words it. */
+    /** A request body (well-formed UTF-8) as a JSON object; anything else is a 400 as OpenAI words it. */
     public static ObjectNode parseObject(byte[] body) {
+        StrictUtf8.requireWellFormed(body);
         JsonNode node;
         try {
             node = MAPPER.readTree(body);

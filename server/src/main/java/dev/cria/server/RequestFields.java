@@ -69,8 +69,13 @@ public record RequestFields(ObjectNode node, String prefix) {
         JsonNode v = get(name);
         if (v == null) return null;
         // 2.0 is accepted as 2 (JSON has one number type); 2.5 is not an integer.
-        if (!v.isNumber() || !(v.isIntegralNumber() || v.canConvertToExactIntegral()) || !v.canConvertToLong()) {
+        if (!v.isNumber() || !(v.isIntegralNumber() || v.canConvertToExactIntegral())) {
             throw wrongType(name, "an integer", v);
+        }
+        // An integer beyond 64 bits (10^19, 1e30) is still an integer: out of range, not of the wrong type.
+        if (!v.canConvertToLong()) {
+            if (v.bigIntegerValue().signum() < 0) throw outOfRange(name, "integer below minimum value", ">= " + min, v);
+            throw outOfRange(name, "integer above maximum value", "<= " + max, v);
         }
         long n = v.longValue();
         if (n < min) throw outOfRange(name, "integer below minimum value", ">= " + min, v);

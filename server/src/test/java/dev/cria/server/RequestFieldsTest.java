@@ -23,6 +23,16 @@ class RequestFieldsTest {
     }
 
     @Test
+    void anIntegerBeyond64BitsIsOutOfRangeNotOfTheWrongType() {
+        assertThatThrownBy(() -> fields("{\"seed\": -10000000000000000000}").integer("seed", Long.MIN_VALUE, Long.MAX_VALUE))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.getMessage()).contains("below minimum value")
+                        .contains(">= " + Long.MIN_VALUE));
+        assertThatThrownBy(() -> fields("{\"n\": 1e30}").integer("n", 1, 128))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.getMessage()).contains("above maximum value")
+                        .contains("<= 128"));
+    }
+
+    @Test
     void outOfRangeIs400NamingThePrefixedField() {
         RequestFields f = new RequestFields(ApiJson.parseObject("{\"top_p\": 2}".getBytes()), "input_data.parameters.");
 

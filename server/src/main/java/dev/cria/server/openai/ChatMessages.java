@@ -20,6 +20,7 @@ import java.util.Set;
  */
 public final class ChatMessages {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "ipython");
+    private static final Set<String> TOOL_CHOICE_MODES = Set.of("none", "auto", "required");
 
     private ChatMessages() {
     }
@@ -51,12 +52,29 @@ public final class ChatMessages {
                     + "'user', 'assistant', and 'tool'.", param + ".role", "invalid_value");
         }
         String role = roleNode.textValue();
+        optionalString(m, "name", param);
+        // OpenAI's tool message: "tool_call_id  string  Required. Tool call that this message is responding to."
+        String toolCallId = optionalString(m, "tool_call_id", param);
+        if (role.equals("tool") && toolCallId == null) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".tool_call_id'.", param + ".tool_call_id");
+        }
         List<ToolCall> calls = role.equals("assistant") ? toolCalls(m.get("tool_calls"), param + ".tool_calls") : List.of();
         String content = content(m.get("content"), param + ".content");
         if (content == null && calls.isEmpty()) {
             throw ApiError.badRequest("Missing required parameter: '" + param + ".content'.", param + ".content");
         }
         return new ChatMessage(role, content, calls);
+    }
+
+    /** A field of a message that must be a string when present; null when absent or null. */
+    private static String optionalString(JsonNode m, String field, String param) {
+        JsonNode v = m.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) {
+            throw ApiError.badRequest("Invalid type for '" + param + "." + field + "': expected a string, but got "
+                    + RequestFields.describe(v) + " instead.", param + "." + field, "invalid_type");
+        }
+        return v.textValue();
     }
 
     /** A string, or text parts concatenated; null when absent. */
@@ -102,7 +120,12 @@ public final class ChatMessages {
             if (fn == null || !fn.isObject() || fn.get("name") == null || !fn.get("name").isTextual()) {
                 throw ApiError.badRequest("Invalid tool call: '" + pp + ".function.name' is required.", pp + ".function.name");
             }
-            JsonNode id = call.get("id");
+            String id = optionalString(call, "id", pp);
+            String type = optionalString(call, "type", pp);
+            if (type != null && !type.equals("function")) {
+                throw ApiError.badRequest("Invalid value: '" + type + "'. Supported values are: 'function'.", pp + ".type",
+                        "invalid_value");
+            }
             JsonNode args = fn.get("arguments");
             Object arguments;
             if (args == null || args.isNull()) {
@@ -110,10 +133,13 @@ public final class ChatMessages {
             } else if (args.isTextual()) {
                 // OpenAI sends arguments as a JSON document in a string; keep the string when it is not JSON.
                 arguments = parseOrKeep(args.textValue());
+            } else if (args.isObject()) {
+                arguments = ApiJson.toPlain(args); // vLLM and llama.cpp accept the object itself too
             } else {
-                arguments = ApiJson.toPlain(args);
+                throw ApiError.badRequest("Invalid type for '" + pp + ".function.arguments': expected a string, but got "
+                        + RequestFields.describe(args) + " instead.", pp + ".function.arguments", "invalid_type");
             }
-            out.add(new ToolCall(id != null && id.isTextual() ? id.textValue() : null, fn.get("name").textValue(), arguments));
+            out.add(new ToolCall(id, fn.get("name").textValue(), arguments));
         }
         return out;
     }
@@ -126,23 +152,84 @@ public final class ChatMessages {
         }
     }
 
-    /** The {@code tools} array as plain values, or an empty list; {@code tool_choice: "none"} turns tools off. */
+    /**
+     * The {@code tools} array as plain values, or an empty list; {@code tool_choice: "none"} turns tools off.
+     * Both are validated whether or not they end up used.
+     */
     public static List<Object> tools(RequestFields f) {
         JsonNode v = f.get("tools");
+        JsonNode choice = f.get("tool_choice");
+        if (choice != null) checkToolChoice(f, choice);
         if (v == null) return List.of();
         if (!v.isArray()) throw f.wrongType("tools", "an array", v);
-        JsonNode choice = f.get("tool_choice");
-        if (choice != null && choice.isTextual() && choice.textValue().equals("none")) return List.of();
         List<Object> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode t = v.get(i);
-            JsonNode fn = t.isObject() ? t.get("function") : null;
+            String param = "tools[" + i + "]";
+            if (!t.isObject()) {
+                throw ApiError.badRequest("Invalid type for '" + param + "': expected an object, but got "
+                        + RequestFields.describe(t) + " instead.", param, "invalid_type");
+            }
+            String type = optionalString(t, "type", param);
+            if (type != null && !type.equals("function")) {
+                throw ApiError.badRequest("Invalid value: '" + type + "'. Supported values are: 'function'.", param + ".type",
+                        "invalid_value");
+            }
+            JsonNode fn = t.get("function");
             if (fn == null || !fn.isObject() || fn.get("name") == null || !fn.get("name").isTextual()) {
-                throw ApiError.badRequest("Invalid tool: 'tools[" + i + "].function.name' is required.", "tools[" + i + "].function.name");
+                throw ApiError.badRequest("Invalid tool: '" + param + ".function.name' is required.", param + ".function.name");
+            }
+            optionalString(fn, "description", param + ".function");
+            JsonNode parameters = fn.get("parameters");
+            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+                throw ApiError.badRequest("Invalid type for '" + param + ".function.parameters': expected an object, but got "
+                        + RequestFields.describe(parameters) + " instead.", param + ".function.parameters", "invalid_type");
             }
             out.add(ApiJson.toPlain(t));
         }
+        if (choice != null && choice.isTextual() && choice.textValue().equals("none")) return List.of();
         return out;
+    }
+
+    /**
+     * {@code tool_choice} as OpenAI defines it: "none", "auto", "required", or
+     * {@code {"type": "function", "function": {"name": "..."}}}; anything else is a 400 naming it.
+     */
+    private static void checkToolChoice(RequestFields f, JsonNode choice) {
+        String param = f.param("tool_choice");
+        if (choice.isTextual()) {
+            if (TOOL_CHOICE_MODES.contains(choice.textValue())) return;
+            throw ApiError.badRequest("Invalid value: '" + choice.textValue() + "'. Supported values are: 'none', 'auto', "
+                    + "and 'required'.", param, "invalid_value");
+        }
+        if (!choice.isObject()) {
+            throw ApiError.badRequest("Invalid type for '" + param + "': expected one of a string or an object, but got "
+                    + RequestFields.describe(choice) + " instead.", param, "invalid_type");
+        }
+        JsonNode type = choice.get("type");
+        if (type == null || type.isNull()) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".type'.", param + ".type");
+        }
+        if (!type.isTextual() || !type.textValue().equals("function")) {
+            throw ApiError.badRequest("Invalid value: '" + type.asText() + "'. Supported values are: 'function'.",
+                    param + ".type", "invalid_value");
+        }
+        JsonNode fn = choice.get("function");
+        if (fn == null || fn.isNull()) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".function'.", param + ".function");
+        }
+        if (!fn.isObject()) {
+            throw ApiError.badRequest("Invalid type for '" + param + ".function': expected an object, but got "
+                    + RequestFields.describe(fn) + " instead.", param + ".function", "invalid_type");
+        }
+        JsonNode name = fn.get("name");
+        if (name == null || name.isNull()) {
+            throw ApiError.badRequest("Missing required parameter: '" + param + ".function.name'.", param + ".function.name");
+        }
+        if (!name.isTextual()) {
+            throw ApiError.badRequest("Invalid type for '" + param + ".function.name': expected a string, but got "
+                    + RequestFields.describe(name) + " instead.", param + ".function.name", "invalid_type");
+        }
     }
 
     /**

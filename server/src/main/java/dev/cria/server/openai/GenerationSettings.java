@@ -34,12 +34,14 @@ public record GenerationSettings(Integer maxTokens, String maxTokensParam, Sampl
                                           Integer defaultMaxTokens) {
         Integer maxTokens = defaultMaxTokens;
         String maxTokensParam = maxTokensFields.getFirst();
+        boolean found = false;
+        // Every field present is validated, also one that loses to a preferred one: a wrong value is a 400 either way.
         for (String field : maxTokensFields) {
             Long v = f.integer(field, 1, Integer.MAX_VALUE);
-            if (v != null) {
+            if (v != null && !found) {
+                found = true;
                 maxTokens = v.intValue();
                 maxTokensParam = f.param(field);
-                break;
             }
         }
         double temperature = orElse(f.number("temperature", 0, 2), 1.0);
