@@ -49,6 +49,24 @@ public interface Engine extends AutoCloseable {
     /** Queues a generation. Throws {@link EngineBusyException} when the wait queue is full. */
     GenerationHandle submit(GenerationRequest request);
 
+    /**
+     * Queues the generations of one API request (its n choices, its prompts) as one unit: all are
+     * queued, or none and {@link EngineBusyException} (or the first request's validation error) is
+     * thrown. Handles come back in the order of the requests. This default submits them one by one
+     * and cancels those already queued when one is refused; an engine with a bounded queue should
+     * count the group as one request, as {@link LlamaEngine} does.
+     */
+    default List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
+        List<GenerationHandle> handles = new java.util.ArrayList<>(requests.size());
+        try {
+            for (GenerationRequest r : requests) handles.add(submit(r));
+        } catch (RuntimeException e) {
+            handles.forEach(GenerationHandle::cancel);
+            throw e;
+        }
+        return handles;
+    }
+
     /** Counters, gauges and latency histograms for monitoring. */
     EngineStats stats();
 

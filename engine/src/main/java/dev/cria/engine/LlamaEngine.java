@@ -40,7 +40,7 @@ public final class LlamaEngine implements Engine {
     private final int vocabSize;
     private final int maxQueue;
     private final int parallel;
-    /** Submitted and not yet admitted (or ended while waiting). */
+    /** Requests submitted with a sequence not yet admitted (nor ended while waiting); a request's sequences count once. */
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final Scheduler scheduler;
     private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
@@ -165,7 +165,35 @@ public final class LlamaEngine implements Engine {
 
     @Override
     public GenerationHandle submit(GenerationRequest request) {
+        return submitAll(List.of(request)).getFirst();
+    }
+
+    /**
+     * {@inheritDoc} Every request is checked before any is queued; the group then takes one place in
+     * the wait queue (as vLLM schedules the n sequences of a request as one group), so a request of
+     * many choices is never refused on an idle engine. Its sequences are admitted in order as slots
+     * and KV memory allow.
+     */
+    @Override
+    public List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
         if (closed) throw new IllegalStateException("the engine is shut down");
+        if (requests.isEmpty()) throw new IllegalArgumentException("no generation requested");
+        for (GenerationRequest r : requests) check(r);
+        // Free slots take requests at once; beyond them, at most maxQueue wait.
+        int capacity = maxQueue + Math.max(0, parallel - scheduler.runningCount.get());
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            rejections.incrementAndGet();
+            throw new EngineBusyException("too many requests are waiting (" + maxQueue + ")");
+        }
+        QueuePlace place = new QueuePlace(queued, requests.size());
+        List<Sequence> sequences = new ArrayList<>(requests.size());
+        for (GenerationRequest r : requests) sequences.add(new Sequence(r, contextSize, place));
+        incoming.addAll(sequences);
+        return List.copyOf(sequences);
+    }
+
+    private void check(GenerationRequest request) {
         int n = request.prompt().length;
         if (n == 0) throw new IllegalArgumentException("the prompt is empty");
         if (n >= contextSize) {
@@ -175,16 +203,6 @@ public final class LlamaEngine implements Engine {
         checkIds(request.prompt());
         if (request.maxTokens() < 0) throw new IllegalArgumentException("max_tokens must be at least 0");
         request.sampling().validate(vocabSize);
-        // Free slots take requests at once; beyond them, at most maxQueue wait.
-        int capacity = maxQueue + Math.max(0, parallel - scheduler.runningCount.get());
-        if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
-            rejections.incrementAndGet();
-            throw new EngineBusyException("too many requests are waiting (" + maxQueue + ")");
-        }
-        Sequence s = new Sequence(request, contextSize, queued);
-        incoming.add(s);
-        return s;
     }
 
     @Override

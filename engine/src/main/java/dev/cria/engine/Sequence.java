@@ -32,12 +32,12 @@ final class Sequence implements GenerationHandle {
     private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private volatile GenerationEvent last;
 
-    /** Counts this sequence until it is first admitted or ends while waiting. */
-    private java.util.concurrent.atomic.AtomicInteger queued;
+    /** The request's place in the wait queue, held until this sequence is first admitted or ends while waiting. */
+    private QueuePlace place;
 
-    Sequence(GenerationRequest request, int contextSize, java.util.concurrent.atomic.AtomicInteger queued) {
+    Sequence(GenerationRequest request, int contextSize, QueuePlace place) {
         this.request = request;
-        this.queued = queued;
+        this.place = place;
         this.promptLength = request.prompt().length;
         this.maxGenerated = Math.max(0, Math.min(request.maxTokens(), contextSize - promptLength));
         this.tokens = new int[promptLength + maxGenerated];
@@ -45,11 +45,11 @@ final class Sequence implements GenerationHandle {
         this.length = promptLength;
     }
 
-    /** Leaves the wait count (first admission, or the end while still waiting); idempotent. */
+    /** Leaves the wait queue (first admission, or the end while still waiting); idempotent. */
     void leftQueue() {
-        if (queued != null) {
-            queued.decrementAndGet();
-            queued = null;
+        if (place != null) {
+            place.memberLeft();
+            place = null;
         }
     }
 

@@ -13,6 +13,7 @@ import static dev.cria.engine.LlamaEngineTest.DATA;
 import static dev.cria.engine.LlamaEngineTest.collect;
 import static dev.cria.engine.LlamaEngineTest.referenceGreedy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Continuous batching over the paged KV cache, on the real tiny model. */
 class SchedulerTest {
@@ -134,6 +135,38 @@ class SchedulerTest {
             assertThat(refused).isPositive();
             for (GenerationHandle h : accepted) assertThat(run(h).tokens()).hasSize(30);
             assertThat(engine.stats().queueRejectionsTotal()).isEqualTo(refused);
+        }
+    }
+
+    @Test
+    void aRequestsChoicesTakeOneQueuePlaceHoweverMany() throws Exception {
+        // One slot and one queue place: 10 sequences submitted one by one would be refused after the second.
+        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 1))) {
+            List<GenerationRequest> choices = new ArrayList<>();
+            for (int i = 0; i < 10; i++) choices.add(greedy("en_40", 3));
+
+            List<GenerationHandle> handles = engine.submitAll(choices);
+
+            for (GenerationHandle h : handles) assertThat(run(h).tokens()).hasSize(3);
+            assertThat(engine.stats().queueRejectionsTotal()).isZero();
+            assertThat(engine.stats().requestsWaiting()).isZero();
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesAWholeRequestAndQueuesNoneOfIt() throws Exception {
+        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 1))) {
+            GenerationHandle running = engine.submit(greedy("en_40", 500));
+            running.next(); // admitted: the one slot is taken
+            GenerationHandle waiting = engine.submit(greedy("en_40", 2)); // the one queue place
+
+            assertThatThrownBy(() -> engine.submitAll(List.of(greedy("en_40", 2), greedy("en_40", 2))))
+                    .isInstanceOf(EngineBusyException.class);
+
+            assertThat(engine.stats().requestsWaiting()).isEqualTo(1);
+            running.cancel();
+            assertThat(run(waiting).tokens()).hasSize(2);
+            assertThat(engine.stats().requestsWaiting()).isZero();
         }
     }
 

@@ -41,19 +41,19 @@ public final class GenerationRun implements AutoCloseable {
         }
     }
 
-    /** Submits every request; when the engine's queue is full, cancels those already queued and answers 429. */
+    /**
+     * Submits the requests as one unit (one place in the engine's queue, whatever n is); a full queue
+     * is a 429 that a retry can pass, since the request would fit an idle engine.
+     */
     public static GenerationRun submit(Engine engine, List<GenerationRequest> requests, ServerState state) {
-        List<GenerationHandle> handles = new ArrayList<>(requests.size());
+        List<GenerationHandle> handles;
         try {
-            for (GenerationRequest r : requests) handles.add(engine.submit(r));
+            handles = engine.submitAll(requests);
         } catch (EngineBusyException e) {
-            handles.forEach(GenerationHandle::cancel);
             throw ApiError.queueFull("The server is busy: the generation queue is full. Please retry shortly.", 1);
         } catch (ContextLengthExceededException e) {
-            handles.forEach(GenerationHandle::cancel);
             throw ApiError.contextLengthExceeded(e.getMessage(), null);
         } catch (IllegalArgumentException e) {
-            handles.forEach(GenerationHandle::cancel);
             throw ApiError.badRequest(e.getMessage(), null);
         }
         GenerationRun run = new GenerationRun(handles, state);

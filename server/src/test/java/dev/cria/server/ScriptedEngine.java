@@ -46,6 +46,8 @@ public class ScriptedEngine implements Engine {
     private final int maxQueue;
     private volatile Duration tokenDelay;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Requests with a job still in the queue (guarded by queue's lock). */
+    private int waitingRequests;
     private final Thread loop;
     private volatile boolean closed;
     /** Generations that ended because they were cancelled. */
@@ -162,12 +164,24 @@ public class ScriptedEngine implements Engine {
 
     @Override
     public GenerationHandle submit(GenerationRequest request) {
+        return submitAll(List.of(request)).getFirst();
+    }
+
+    /** Like the real engine: a request's generations take one queue place together, or none. */
+    @Override
+    public List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
         if (closed) throw new IllegalStateException("engine closed");
         synchronized (queue) {
-            if (queue.size() >= maxQueue) throw new EngineBusyException("queue full (" + maxQueue + " waiting)");
-            Job job = new Job(request);
-            queue.add(job);
-            return job;
+            if (waitingRequests >= maxQueue) throw new EngineBusyException("queue full (" + maxQueue + " waiting)");
+            waitingRequests++;
+            int[] waitingMembers = {requests.size()};
+            List<GenerationHandle> handles = new ArrayList<>(requests.size());
+            for (GenerationRequest r : requests) {
+                Job job = new Job(r, waitingMembers);
+                queue.add(job);
+                handles.add(job);
+            }
+            return handles;
         }
     }
 
@@ -186,12 +200,15 @@ public class ScriptedEngine implements Engine {
 
     private static final class Job implements GenerationHandle {
         final GenerationRequest request;
+        /** Jobs of the same request still queued (shared by them, guarded by the queue's lock). */
+        final int[] waitingMembers;
         final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
         volatile boolean cancelRequested;
         private GenerationEvent last;
 
-        Job(GenerationRequest request) {
+        Job(GenerationRequest request, int[] waitingMembers) {
             this.request = request;
+            this.waitingMembers = waitingMembers;
         }
 
         @Override
@@ -220,6 +237,9 @@ public class ScriptedEngine implements Engine {
         try {
             while (!closed) {
                 Job job = queue.take();
+                synchronized (queue) {
+                    if (--job.waitingMembers[0] == 0) waitingRequests--;
+                }
                 started.incrementAndGet();
                 generate(job);
             }

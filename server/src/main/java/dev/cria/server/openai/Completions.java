@@ -44,8 +44,9 @@ public final class Completions {
         Engine engine = state.engine();
         RequestFields f = RequestFields.of(ApiJson.parseObject(ctx.bodyAsBytes()));
         String model = state.models().resolve(f.requiredString("model"), style);
-        List<Prompt> prompts = prompts(engine, f);
         GenerationSettings s = GenerationSettings.read(f, engine.info().vocabSize(), List.of("max_tokens"), DEFAULT_MAX_TOKENS);
+        s.checkChoices(promptCount(f), "prompt"); // before any prompt is tokenized
+        List<Prompt> prompts = prompts(engine, f);
         Long logprobs = f.integer("logprobs", 0, 5);
         boolean echo = f.bool("echo", false);
         if (echo && logprobs != null) {
@@ -73,6 +74,13 @@ public final class Completions {
                 ctx.result(ApiJson.bytes(complete(run, id, created, model, prompts, s.n(), echo, logprobs != null, promptTokens)));
             }
         }
+    }
+
+    /** How many prompts {@code prompt} holds (1 for a string or one list of ids), without reading them. */
+    static int promptCount(RequestFields f) {
+        JsonNode v = f.get("prompt");
+        if (v != null && v.isArray() && !v.isEmpty() && (v.get(0).isTextual() || v.get(0).isArray())) return v.size();
+        return 1;
     }
 
     static List<Prompt> prompts(Engine engine, RequestFields f) {

@@ -24,6 +24,11 @@ import java.util.Map;
 public record GenerationSettings(Integer maxTokens, String maxTokensParam, SamplingParams sampling, List<String> stop,
                                  int n, boolean stream, boolean includeUsage, boolean ignoreEos) {
     public static final int MAX_N = 128;
+    /**
+     * Choices one request may ask for in all (prompts × n). The engine queues a request's choices as
+     * one unit, so this is what bounds the sequences, memory and event threads one request can hold.
+     */
+    public static final int MAX_CHOICES = 128;
 
     /**
      * @param maxTokensFields the fields that may carry the limit, preferred first
@@ -159,6 +164,16 @@ public record GenerationSettings(Integer maxTokens, String maxTokensParam, Sampl
             out.add(new GenerationRequest(prompt, s, max, stop, ignoreEos, topLogprobs));
         }
         return out;
+    }
+
+    /** A 400 naming {@code promptParam} when {@code prompts} prompts with n choices each exceed {@link #MAX_CHOICES}. */
+    public void checkChoices(int prompts, String promptParam) {
+        long choices = (long) prompts * n;
+        if (choices > MAX_CHOICES) {
+            throw ApiError.badRequest("Invalid '" + promptParam + "': " + prompts + " prompts with n = " + n + " make " + choices
+                    + " choices, but a request may ask for at most " + MAX_CHOICES + " (prompts × n). Please split the request.",
+                    promptParam, "invalid_value");
+        }
     }
 
     private static <T> T orElse(T v, T dflt) {

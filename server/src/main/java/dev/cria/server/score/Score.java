@@ -12,6 +12,7 @@ import dev.cria.server.GenerationRun;
 import dev.cria.server.RequestFields;
 import dev.cria.server.ServerState;
 import dev.cria.server.openai.Completions;
+import dev.cria.server.openai.GenerationSettings;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -76,6 +77,11 @@ public final class Score {
             else for (JsonNode t : input) {
                 if (!t.isTextual()) throw mixed();
                 texts.add(t.textValue());
+            }
+            if (texts.size() > GenerationSettings.MAX_CHOICES) {
+                throw ApiError.badRequest("Invalid 'input_data.input_string': " + texts.size() + " strings, but a request may "
+                        + "hold at most " + GenerationSettings.MAX_CHOICES + ". Please split the request.",
+                        "input_data.input_string", "invalid_value");
             }
             List<GenerationRequest> requests = new ArrayList<>();
             for (String t : texts) requests.add(request(Completions.textPrompt(engine, t).ids(), p, ctxLen));
