@@ -23,6 +23,16 @@ public interface Engine extends AutoCloseable {
     /** Text → ids; {@code special} lets the text contain control tokens such as {@code <|eot_id|>}. No BOS added. */
     int[] tokenize(String text, boolean special);
 
+    /**
+     * The most bytes one token of the vocabulary stands for, special tokens included. Every token of
+     * {@link #tokenize} covers at least one byte and at most this many bytes of the text's UTF-8, so a
+     * text of B bytes is at least ceil(B / longestTokenBytes()) tokens: a bound found without
+     * tokenizing. The default, {@link Integer#MAX_VALUE}, bounds nothing.
+     */
+    default int longestTokenBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Ids → text (special tokens render as their text); invalid UTF-8 becomes U+FFFD. */
     String detokenize(int[] ids);
 

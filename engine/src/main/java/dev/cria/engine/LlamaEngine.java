@@ -38,6 +38,7 @@ public final class LlamaEngine implements Engine {
     private final AutoCloseable resources;
     private final int contextSize;
     private final int vocabSize;
+    private final int longestTokenBytes;
     private final int maxQueue;
     private final int parallel;
     /** Requests submitted with a sequence not yet admitted (nor ended while waiting); a request's sequences count once. */
@@ -54,6 +55,9 @@ public final class LlamaEngine implements Engine {
         this.pool = pool;
         this.resources = resources;
         this.vocabSize = model.config().vocabSize();
+        int longest = 1;
+        for (int id = 0; id < tokenizer.vocabSize(); id++) longest = Math.max(longest, tokenizer.tokenBytes(id).length);
+        this.longestTokenBytes = longest;
         this.maxQueue = Math.max(1, options.maxQueue());
         this.parallel = Math.max(1, options.parallel());
         long kvBytes = kvPoolBytes(options, info.contextLength() * (long) parallel,
@@ -128,6 +132,16 @@ public final class LlamaEngine implements Engine {
     @Override
     public int[] tokenize(String text, boolean special) {
         return tokenizer.encode(text, special);
+    }
+
+    /**
+     * {@inheritDoc} Sound for this tokenizer: byte-level BPE (and a special token matched by its text)
+     * makes each id stand for exactly the bytes it covers, there is no normalizer that could shorten
+     * the text, and a lone surrogate is encoded as U+FFFD (3 bytes, more than any count of it).
+     */
+    @Override
+    public int longestTokenBytes() {
+        return longestTokenBytes;
     }
 
     @Override

@@ -54,6 +54,23 @@ class LlamaEngineTest {
     }
 
     @Test
+    void noTextTokenizesToFewerTokensThanItsBytesOverTheLongestToken() {
+        int longest = engine.longestTokenBytes();
+        String longestToken = null;
+        for (int id = 0; id < engine.info().vocabSize() && longestToken == null; id++) {
+            byte[] b = engine.tokenBytes(id);
+            if (b.length == longest) longestToken = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<String> texts = List.of(longestToken.repeat(40), "1234567890".repeat(200), " ".repeat(3000),
+                "\n\n".repeat(700), "日本語 🦙 über".repeat(150), "<|eot_id|>".repeat(50), "a".repeat(5000));
+        for (String text : texts) {
+            long bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertThat((long) engine.tokenize(text, true).length).as(text.substring(0, 20))
+                    .isGreaterThanOrEqualTo((bytes + longest - 1) / longest);
+        }
+    }
+
+    @Test
     void greedyGenerationEqualsTheReference() throws Exception {
         int[][] ref = referenceGreedy("en_40");
         GenerationHandle h = engine.submit(new GenerationRequest(ref[0], SamplingParams.greedy(), 48, List.of(), true, -1));

@@ -77,8 +77,36 @@ public class ScriptedEngine implements Engine {
         return new ModelInfo("scripted-llama", "/dev/null", "llama", contextLength, 131072, VOCAB, 1_235_814_400L, "Q8_0");
     }
 
+    /** Calls of tokenize and renderChat from outside (the server's tokenizing and templating). */
+    public final AtomicInteger tokenizeCalls = new AtomicInteger();
+    private volatile Duration tokenizeCpu = Duration.ZERO;
+
+    /** CPU time each tokenize or renderChat call burns (a busy loop, as a million-token text would). */
+    public void tokenizeCpu(Duration d) {
+        tokenizeCpu = d;
+    }
+
+    private void burnCpu() {
+        tokenizeCalls.incrementAndGet();
+        long end = System.nanoTime() + tokenizeCpu.toNanos();
+        while (System.nanoTime() < end) Thread.onSpinWait(); // never yields: holds a virtual thread's carrier
+    }
+
+    /** Every token stands for at most this many bytes: the reserved specials' 30. */
+    @Override
+    public int longestTokenBytes() {
+        int longest = 1;
+        for (int id = 0; id < VOCAB; id++) longest = Math.max(longest, tokenBytes(id).length);
+        return longest;
+    }
+
     @Override
     public int[] tokenize(String text, boolean special) {
+        burnCpu();
+        return encode(text, special);
+    }
+
+    private int[] encode(String text, boolean special) {
         List<Integer> out = new ArrayList<>();
         int i = 0;
         outer:
@@ -88,6 +116,14 @@ public class ScriptedEngine implements Engine {
                     if (text.startsWith(SPECIALS[s], i)) {
                         out.add(BOS + s);
                         i += SPECIALS[s].length();
+                        continue outer;
+                    }
+                }
+                for (int id = BOS + SPECIALS.length; id < VOCAB && text.startsWith("<|reserved_", i); id++) { // as in Llama 3
+                    String name = "<|reserved_special_token_" + id + "|>";
+                    if (text.startsWith(name, i)) {
+                        out.add(id);
+                        i += name.length();
                         continue outer;
                     }
                 }
@@ -126,22 +162,23 @@ public class ScriptedEngine implements Engine {
 
     @Override
     public int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt) {
+        burnCpu();
         if (messages.getFirst().role().equals("tool")) throw new IllegalArgumentException("a conversation cannot start with a tool result");
         List<Integer> ids = new ArrayList<>();
-        add(ids, tokenize("<|begin_of_text|>", true));
+        add(ids, encode("<|begin_of_text|>", true));
         if (tools != null && !tools.isEmpty()) {
-            add(ids, tokenize("<|start_header_id|>system<|end_header_id|>\n\n", true));
-            add(ids, tokenize("Tools: " + tools, false));
+            add(ids, encode("<|start_header_id|>system<|end_header_id|>\n\n", true));
+            add(ids, encode("Tools: " + tools, false));
             ids.add(EOT);
         }
         for (ChatMessage m : messages) {
-            add(ids, tokenize("<|start_header_id|>" + m.role() + "<|end_header_id|>\n\n", true));
+            add(ids, encode("<|start_header_id|>" + m.role() + "<|end_header_id|>\n\n", true));
             StringBuilder content = new StringBuilder(m.content() == null ? "" : m.content().toString());
             for (ToolCall c : m.toolCalls()) content.append("{\"name\": \"").append(c.name()).append("\", \"parameters\": ").append(c.arguments()).append('}');
-            add(ids, tokenize(content.toString(), false)); // content is never parsed for control tokens
+            add(ids, encode(content.toString(), false)); // content is never parsed for control tokens
             ids.add(EOT);
         }
-        if (addGenerationPrompt) add(ids, tokenize("<|start_header_id|>assistant<|end_header_id|>\n\n", true));
+        if (addGenerationPrompt) add(ids, encode("<|start_header_id|>assistant<|end_header_id|>\n\n", true));
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 

@@ -10,6 +10,7 @@ import dev.cria.engine.TokenLogprob;
 import dev.cria.server.ApiError;
 import dev.cria.server.ApiJson;
 import dev.cria.server.ApiStyle;
+import dev.cria.server.CpuWork;
 import dev.cria.server.GenerationRun;
 import dev.cria.server.RequestFields;
 import dev.cria.server.ServerState;
@@ -51,6 +52,9 @@ public final class ChatCompletions {
             throw ApiError.badRequest("Invalid value for 'top_logprobs': you must set 'logprobs' to true to use 'top_logprobs'.",
                     "top_logprobs");
         }
+        long contentBytes = PromptBound.chatContentBytes(messages);
+        s.checkPromptCanFit(PromptBound.minTokens(contentBytes, engine.longestTokenBytes()), contentBytes,
+                engine.info().contextLength(), "messages");
         int[] prompt;
         try {
             // No tools is null, never []: the Llama 3.2 template tests `tools is not none`, so an empty
@@ -66,7 +70,8 @@ public final class ChatCompletions {
 
     public void handle(Context ctx) throws Exception {
         Engine engine = state.engine();
-        Prepared p = prepare(engine, ApiJson.parseObject(ctx.bodyAsBytes()));
+        byte[] body = ctx.bodyAsBytes();
+        Prepared p = CpuWork.call(() -> prepare(engine, ApiJson.parseObject(body)));
         String id = style.newChatId();
         long created = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {

@@ -9,6 +9,7 @@ import dev.cria.engine.TokenLogprob;
 import dev.cria.server.ApiError;
 import dev.cria.server.ApiJson;
 import dev.cria.server.ApiStyle;
+import dev.cria.server.CpuWork;
 import dev.cria.server.GenerationRun;
 import dev.cria.server.RequestFields;
 import dev.cria.server.ServerState;
@@ -40,12 +41,33 @@ public final class Completions {
     public record Prompt(int[] ids, String text) {
     }
 
+    /** A validated request, ready for the engine. */
+    record Prepared(String model, List<Prompt> prompts, GenerationSettings settings, boolean echo, boolean logprobs,
+                    List<GenerationRequest> requests, int promptTokens) {
+    }
+
     public void handle(Context ctx) throws Exception {
         Engine engine = state.engine();
-        RequestFields f = RequestFields.of(ApiJson.parseObject(ctx.bodyAsBytes()));
+        byte[] body = ctx.bodyAsBytes();
+        Prepared p = CpuWork.call(() -> prepare(engine, RequestFields.of(ApiJson.parseObject(body))));
+        String id = style.newCompletionId();
+        long created = System.currentTimeMillis() / 1000;
+        try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
+            if (p.settings().stream()) {
+                stream(ctx, run, id, created, p.model(), p.prompts(), p.settings(), p.echo(), p.logprobs(), p.promptTokens());
+            } else {
+                ctx.contentType("application/json");
+                ctx.result(ApiJson.bytes(complete(run, id, created, p.model(), p.prompts(), p.settings().n(), p.echo(),
+                        p.logprobs(), p.promptTokens())));
+            }
+        }
+    }
+
+    Prepared prepare(Engine engine, RequestFields f) {
         String model = state.models().resolve(f.requiredString("model"), style);
         GenerationSettings s = GenerationSettings.read(f, engine.info().vocabSize(), List.of("max_tokens"), DEFAULT_MAX_TOKENS);
         s.checkChoices(promptCount(f), "prompt"); // before any prompt is tokenized
+        checkTextPromptsCanFit(engine, f, s);
         List<Prompt> prompts = prompts(engine, f);
         Long logprobs = f.integer("logprobs", 0, 5);
         boolean echo = f.bool("echo", false);
@@ -64,15 +86,18 @@ public final class Completions {
             requests.addAll(s.requests(pr.ids(), engine.info().contextLength(), topLogprobs, "prompt"));
             promptTokens += pr.ids().length;
         }
-        String id = style.newCompletionId();
-        long created = System.currentTimeMillis() / 1000;
-        try (GenerationRun run = GenerationRun.submit(engine, requests, state)) {
-            if (s.stream()) {
-                stream(ctx, run, id, created, model, prompts, s, echo, logprobs != null, promptTokens);
-            } else {
-                ctx.contentType("application/json");
-                ctx.result(ApiJson.bytes(complete(run, id, created, model, prompts, s.n(), echo, logprobs != null, promptTokens)));
-            }
+        return new Prepared(model, prompts, s, echo, logprobs != null, requests, promptTokens);
+    }
+
+    /** Text prompts that cannot fit whatever their tokens are ({@link PromptBound}) are refused before any is tokenized. */
+    private static void checkTextPromptsCanFit(Engine engine, RequestFields f, GenerationSettings s) {
+        JsonNode v = f.get("prompt");
+        if (v == null) return;
+        for (JsonNode p : v.isArray() ? v : List.of(v)) {
+            if (!p.isTextual()) continue;
+            long bytes = PromptBound.utf8Bytes(p.textValue());
+            s.checkPromptCanFit(PromptBound.minTokens(bytes, engine.longestTokenBytes()), bytes, engine.info().contextLength(),
+                    "prompt");
         }
     }
 

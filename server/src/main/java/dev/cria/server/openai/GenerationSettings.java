@@ -166,6 +166,26 @@ public record GenerationSettings(Integer maxTokens, String maxTokensParam, Sampl
         return out;
     }
 
+    /**
+     * The checks of {@link #requests} on a lower bound of the prompt's length ({@link PromptBound}),
+     * before it is tokenized: a prompt at least {@code minPromptTokens} long that leaves no room, or
+     * no room for max_tokens, is a 400 context_length_exceeded now. The exact check still follows.
+     */
+    public void checkPromptCanFit(long minPromptTokens, long promptBytes, int contextLength, String promptParam) {
+        if (minPromptTokens >= contextLength) {
+            throw ApiError.contextLengthExceeded("This model's maximum context length is " + contextLength
+                    + " tokens. However, your prompt is at least " + minPromptTokens + " tokens long (" + promptBytes
+                    + " bytes of text), leaving no room for a completion. Please reduce the length of the " + promptParam + ".",
+                    promptParam);
+        }
+        if (maxTokens != null && minPromptTokens + maxTokens > contextLength) {
+            throw ApiError.contextLengthExceeded("This model's maximum context length is " + contextLength
+                    + " tokens. However, you requested at least " + (minPromptTokens + maxTokens) + " tokens (at least "
+                    + minPromptTokens + " in the " + promptParam + ", " + maxTokens + " in the completion). Please reduce the "
+                    + "length of the " + promptParam + " or completion.", maxTokensParam);
+        }
+    }
+
     /** A 400 naming {@code promptParam} when {@code prompts} prompts with n choices each exceed {@link #MAX_CHOICES}. */
     public void checkChoices(int prompts, String promptParam) {
         long choices = (long) prompts * n;

@@ -8,11 +8,13 @@ import dev.cria.engine.GenerationRequest;
 import dev.cria.sampling.SamplingParams;
 import dev.cria.server.ApiError;
 import dev.cria.server.ApiJson;
+import dev.cria.server.CpuWork;
 import dev.cria.server.GenerationRun;
 import dev.cria.server.RequestFields;
 import dev.cria.server.ServerState;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.GenerationSettings;
+import dev.cria.server.openai.PromptBound;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -45,9 +47,27 @@ public final class Score {
     record Parameters(SamplingParams sampling, int maxNewTokens, boolean returnFullText, boolean ignoreEos) {
     }
 
+    /** What to generate: the requests, and the input strings (null for a conversation) to answer per row. */
+    record Plan(List<GenerationRequest> requests, List<String> texts, boolean returnFullText) {
+    }
+
     public void handle(Context ctx) throws Exception {
         Engine engine = state.engine();
-        ObjectNode body = ApiJson.parseObject(ctx.bodyAsBytes());
+        byte[] body = ctx.bodyAsBytes();
+        Plan plan = CpuWork.call(() -> plan(engine, ApiJson.parseObject(body)));
+        List<String> outs = generate(engine, plan.requests());
+        if (plan.texts() == null) {
+            respond(ctx, Map.of("output", outs.getFirst()));
+            return;
+        }
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (int i = 0; i < outs.size(); i++) {
+            rows.add(Map.of("0", plan.returnFullText() ? plan.texts().get(i) + outs.get(i) : outs.get(i)));
+        }
+        respond(ctx, rows);
+    }
+
+    private static Plan plan(Engine engine, ObjectNode body) {
         RequestFields top = RequestFields.of(body);
         JsonNode data = top.get("input_data");
         if (data == null) throw ApiError.badRequest("Missing required parameter: 'input_data'.", "input_data");
@@ -63,14 +83,15 @@ public final class Score {
 
         int ctxLen = engine.info().contextLength();
         if (input.isArray() && !input.isEmpty() && input.get(0).isObject()) {
+            List<ChatMessage> messages = messages(input);
+            checkCanFit(engine, PromptBound.chatContentBytes(messages));
             int[] prompt;
             try {
-                prompt = engine.renderChat(messages(input), null, true); // null: no tools (see ChatCompletions)
+                prompt = engine.renderChat(messages, null, true); // null: no tools (see ChatCompletions)
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest(e.getMessage(), "input_data.input_string");
             }
-            String text = generate(engine, List.of(request(prompt, p, ctxLen))).getFirst();
-            respond(ctx, Map.of("output", text));
+            return new Plan(List.of(request(prompt, p, ctxLen)), null, false);
         } else if (input.isTextual() || (input.isArray() && !input.isEmpty())) {
             List<String> texts = new ArrayList<>();
             if (input.isTextual()) texts.add(input.textValue());
@@ -83,17 +104,23 @@ public final class Score {
                         + "hold at most " + GenerationSettings.MAX_CHOICES + ". Please split the request.",
                         "input_data.input_string", "invalid_value");
             }
+            for (String t : texts) checkCanFit(engine, PromptBound.utf8Bytes(t));
             List<GenerationRequest> requests = new ArrayList<>();
             for (String t : texts) requests.add(request(Completions.textPrompt(engine, t).ids(), p, ctxLen));
-            List<String> outs = generate(engine, requests);
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (int i = 0; i < outs.size(); i++) {
-                rows.add(Map.of("0", p.returnFullText() ? texts.get(i) + outs.get(i) : outs.get(i)));
-            }
-            respond(ctx, rows);
+            return new Plan(requests, texts, p.returnFullText());
         } else {
             throw ApiError.badRequest("'input_data.input_string' must be a non-empty list of messages {role, content} "
                     + "or of strings.", "input_data.input_string");
+        }
+    }
+
+    /** Input that cannot fit the context whatever its tokens are ({@link PromptBound}) is refused before tokenizing. */
+    private static void checkCanFit(Engine engine, long bytes) {
+        long minTokens = PromptBound.minTokens(bytes, engine.longestTokenBytes());
+        int contextLength = engine.info().contextLength();
+        if (minTokens >= contextLength) {
+            throw ApiError.contextLengthExceeded("The input is at least " + minTokens + " tokens long (" + bytes
+                    + " bytes of text); this model's context is " + contextLength + " tokens.", "input_data.input_string");
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.engine.Engine;
 import dev.cria.server.ApiError;
 import dev.cria.server.ApiJson;
+import dev.cria.server.CpuWork;
 import dev.cria.server.RequestFields;
 import dev.cria.server.ServerState;
 import io.javalin.http.Context;
@@ -29,9 +30,15 @@ public final class Tokenize {
         this.state = state;
     }
 
-    public void tokenize(Context ctx) {
+    public void tokenize(Context ctx) throws InterruptedException {
         Engine engine = state.engine();
-        RequestFields f = RequestFields.of(ApiJson.parseObject(ctx.bodyAsBytes()));
+        byte[] body = ctx.bodyAsBytes();
+        // Off the request's virtual thread: a large text is seconds of CPU (see CpuWork).
+        ctx.contentType("application/json");
+        ctx.result(CpuWork.call(() -> tokens(engine, RequestFields.of(ApiJson.parseObject(body)))));
+    }
+
+    private static byte[] tokens(Engine engine, RequestFields f) {
         String content = f.requiredString("content");
         boolean addSpecial = f.bool("add_special", false);
         boolean parseSpecial = f.bool("parse_special", true);
@@ -42,8 +49,7 @@ public final class Tokenize {
             tokens.add(token(engine, engine.bosId(), withPieces));
         }
         for (int id : ids) tokens.add(token(engine, id, withPieces));
-        ctx.contentType("application/json");
-        ctx.result(ApiJson.bytes(Map.of("tokens", tokens)));
+        return ApiJson.bytes(Map.of("tokens", tokens));
     }
 
     /** With pieces: {@code {"id", "piece"}}, the piece a string when its bytes are valid UTF-8, else the byte values. */
