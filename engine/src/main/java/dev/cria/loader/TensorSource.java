@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.cria.util.ModelFormatException.quote;
+
 /** Tensors by GGUF name, from a GGUF file or a Hugging Face folder; builds the model's weights from them. */
 interface TensorSource {
     String fileName();
@@ -21,7 +23,10 @@ interface TensorSource {
     /** The tensor, or a ModelFormatException naming it. */
     TensorData get(String ggufName);
 
-    /** The Llama weights under their GGUF names ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, ...). */
+    /**
+     * The Llama weights under their GGUF names ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, ...),
+     * each checked against the config's shape.
+     */
     default LlamaWeights llamaWeights(LlamaConfig c) {
         int dim = c.embeddingLength();
         WeightMatrix emb = matrix("token_embd.weight", c.vocabSize(), dim);
@@ -48,7 +53,7 @@ interface TensorSource {
         TensorData t = get(name);
         long[] ne = t.ne();
         if (ne.length != 2 || ne[0] != cols || ne[1] != rows) {
-            throw new ModelFormatException(fileName() + ": tensor '" + name + "' has shape " + Arrays.toString(ne)
+            throw new ModelFormatException(fileName() + ": tensor " + quote(name) + " has shape " + Arrays.toString(ne)
                     + ", expected [" + cols + ", " + rows + "]");
         }
         return new WeightMatrix(name, t.type(), rows, cols, t.data());
@@ -58,7 +63,7 @@ interface TensorSource {
     default float[] vector(String name, int n) {
         TensorData t = get(name);
         if (t.elementCount() != n) {
-            throw new ModelFormatException(fileName() + ": tensor '" + name + "' has " + t.elementCount() + " values, expected " + n);
+            throw new ModelFormatException(fileName() + ": tensor " + quote(name) + " has " + t.elementCount() + " values, expected " + n);
         }
         float[] out = new float[n];
         Kernels.forType(t.type()).dequantize(t.data(), 0, out, 0, n);
