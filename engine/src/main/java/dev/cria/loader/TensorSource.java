@@ -25,7 +25,9 @@ interface TensorSource {
 
     /**
      * The Llama weights under their GGUF names ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, ...),
-     * each checked against the config's shape.
+     * each checked against the config's shape. The norm weights and the embedding's (and a separate
+     * output's) scales are checked to be finite ({@link FiniteWeights}); the other matrices are not
+     * scanned, as that would read the whole file at every load.
      */
     default LlamaWeights llamaWeights(LlamaConfig c) {
         int dim = c.embeddingLength();
@@ -46,6 +48,8 @@ interface TensorSource {
         }
         // Tied embeddings (Llama 3.2 1B/3B): no output.weight, the logits use token_embd.
         WeightMatrix out = has("output.weight") ? matrix("output.weight", c.vocabSize(), dim) : emb;
+        FiniteWeights.require(fileName(), emb.name(), emb.type(), emb.data());
+        if (out != emb) FiniteWeights.require(fileName(), out.name(), out.type(), out.data());
         return new LlamaWeights(emb, layers, vector("output_norm.weight", dim), out);
     }
 
@@ -59,7 +63,7 @@ interface TensorSource {
         return new WeightMatrix(name, t.type(), rows, cols, t.data());
     }
 
-    /** A small 1-D tensor (norm weights, rope_freqs) decoded to floats. */
+    /** A small 1-D tensor (norm weights, rope_freqs) decoded to floats; a NaN or infinite value is an error. */
     default float[] vector(String name, int n) {
         TensorData t = get(name);
         if (t.elementCount() != n) {
@@ -67,6 +71,11 @@ interface TensorSource {
         }
         float[] out = new float[n];
         Kernels.forType(t.type()).dequantize(t.data(), 0, out, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new ModelFormatException(fileName() + ": tensor " + quote(name) + " value " + i + " is " + out[i] + " (corrupt weights)");
+            }
+        }
         return out;
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * with an index error.
  */
 class CorruptGgufTest {
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     @TempDir
     Path dir;
 
@@ -104,6 +108,39 @@ class CorruptGgufTest {
     void embeddingLengthThatDisagreesWithTheTensorsNamesTheTensor() {
         assertThat(loadError(CorruptTinyModel.withKey(dir, "llama.embedding_length", 128L)))
                 .isEqualTo("corrupt.gguf: tensor 'token_embd.weight' has shape [64, 128256], expected [128, 128256]");
+    }
+
+    @Test
+    void nanRopeFreqFactorIsRejectedNamingTheTensor() {
+        assertThat(loadError(CorruptTinyModel.withTensor(dir, "rope_freqs.weight", d -> d.set(F32, 4 * 3, Float.NaN))))
+                .isEqualTo("corrupt.gguf: tensor 'rope_freqs.weight' value 3 is NaN (corrupt weights)");
+    }
+
+    @Test
+    void negativeRopeFreqFactorIsRejectedNamingTheTensor() {
+        assertThat(loadError(CorruptTinyModel.withTensor(dir, "rope_freqs.weight", d -> d.set(F32, 0, -1f))))
+                .isEqualTo("corrupt.gguf: rope_freqs.weight value 0 is -1.0, expected a finite number > 0");
+    }
+
+    @Test
+    void allNaNNormWeightIsRejectedNamingTheTensor() {
+        Path model = CorruptTinyModel.withTensor(dir, "blk.1.ffn_norm.weight", d -> {
+            for (long o = 0; o < d.byteSize(); o += 4) d.set(F32, o, Float.NaN);
+        });
+        assertThat(loadError(model)).isEqualTo("corrupt.gguf: tensor 'blk.1.ffn_norm.weight' value 0 is NaN (corrupt weights)");
+    }
+
+    @Test
+    void nanQ8_0ScaleInTheEmbeddingIsRejectedNamingTheTensorAndBlock() {
+        // block_q8_0 is {f16 d; int8 qs[32]}: 34 bytes, the scale first. 0x7E00 is an f16 NaN.
+        Path model = CorruptTinyModel.withTensor(dir, "token_embd.weight", d -> d.set(F16, 34L * 1000, (short) 0x7E00));
+        assertThat(loadError(model)).isEqualTo("corrupt.gguf: tensor 'token_embd.weight' block 1000's scale is NaN (corrupt weights)");
+    }
+
+    @Test
+    void infiniteQ8_0ScaleInTheEmbeddingIsRejected() {
+        Path model = CorruptTinyModel.withTensor(dir, "token_embd.weight", d -> d.set(F16, 34L * 256_511, (short) 0xFC00));
+        assertThat(loadError(model)).isEqualTo("corrupt.gguf: tensor 'token_embd.weight' block 256511's scale is -Infinity (corrupt weights)");
     }
 
     @Test
