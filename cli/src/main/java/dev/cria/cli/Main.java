@@ -38,7 +38,7 @@ public final class Main implements Runnable {
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("cria: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            commandLine.getErr().println("cria: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;
         });
         if (args.length > 0 && MODEL_COMMANDS.contains(args[0])) {
@@ -48,6 +48,21 @@ public final class Main implements Runnable {
             if (bits != null) System.err.println("cria: warning: " + bits);
         }
         return cl.execute(args);
+    }
+
+    /**
+     * An error message as the one line a script expects: control characters (a newline, an escape
+     * sequence) printed as {@code \}{@code uXXXX}. Loader messages quote file text escaped already
+     * ({@link dev.cria.util.ModelFormatException#quote}); this guards every other message.
+     */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (Character.isISOControl(c)) b.append(String.format("\\u%04X", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     /** The subcommands that run a model, and so warn when the CPU cannot run the kernels at speed. */

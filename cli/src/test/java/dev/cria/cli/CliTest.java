@@ -1,9 +1,15 @@
 package dev.cria.cli;
 
+import dev.cria.io.gguf.GgufFile;
+import dev.cria.io.gguf.GgufWriter;
 import dev.cria.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +54,58 @@ class CliTest {
 
         assertThat(code).isZero();
         assertThat(stdout()).isEqualTo(expected);
+    }
+
+    /** What a script sees on stderr, less the CPU warnings a model command may print first. */
+    private List<String> errorLines() {
+        return console.stderr().lines().filter(l -> !l.startsWith("cria: warning: ")).toList();
+    }
+
+    @Test
+    void corruptRopeBaseIsOneLineNamingFileAndKeyAndExitCode1(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("corrupt.gguf");
+        try (GgufFile f = GgufFile.open(Path.of(TINY))) {
+            GgufWriter w = new GgufWriter();
+            f.metadata().forEach(w::put);
+            w.put("llama.rope.freq_base", Double.NaN);
+            for (GgufFile.TensorInfo t : f.tensors().values()) w.tensor(t.name(), t.type(), t.ne(), f.data(t));
+            w.write(model);
+        }
+
+        int code = Main.run("generate", model.toString(), "--prompt", "Hi", "--max-tokens", "2");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(stdout()).isEmpty();
+        assertThat(errorLines()).containsExactly("cria: corrupt.gguf: llama.rope.freq_base is NaN, expected a finite number > 0");
+    }
+
+    @Test
+    void corruptTensorNameLengthIsOneShortPrintableLine(@TempDir Path dir) throws Exception {
+        // Issue #17: a tensor-name length made huge printed a 4.56 MB error of raw file bytes.
+        byte[] b = Files.readAllBytes(Path.of(TINY));
+        byte[] name = "output_norm.weight".getBytes(StandardCharsets.UTF_8);
+        byte[] prefixed = ByteBuffer.allocate(8 + name.length).order(ByteOrder.LITTLE_ENDIAN).putLong(name.length).put(name).array();
+        int at = indexOf(b, prefixed);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(at, 4_560_000L);
+        Path model = Files.write(dir.resolve("corrupt.gguf"), b);
+
+        int code = Main.run("generate", model.toString(), "--prompt", "Hi", "--max-tokens", "2");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(errorLines()).singleElement().satisfies(line -> {
+            assertThat(line).startsWith("cria: corrupt.gguf: tensor name at byte " + at + " is 4560000 bytes long");
+            assertThat(line.length()).isLessThan(400);
+            assertThat(line.chars().noneMatch(Character::isISOControl)).isTrue();
+        });
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     @Test

@@ -10,10 +10,27 @@ import dev.cria.util.ModelFormatException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.cria.util.ModelFormatException.quote;
 
 /** A Hugging Face Llama folder (config.json + safetensors + tokenizer.json) as config, weights and tokenizer. */
 final class HfLlama implements TensorSource {
     private final HfModelFolder folder;
+
+    /** The config.json key each {@link LlamaConfig} component comes from, for error messages. */
+    static final Map<String, String> CONFIG_JSON_KEYS = Map.ofEntries(
+            Map.entry("embeddingLength", "hidden_size"),
+            Map.entry("blockCount", "num_hidden_layers"),
+            Map.entry("headCount", "num_attention_heads"),
+            Map.entry("headCountKv", "num_key_value_heads"),
+            Map.entry("headDim", "head_dim"),
+            Map.entry("feedForwardLength", "intermediate_size"),
+            Map.entry("vocabSize", "vocab_size"),
+            Map.entry("contextLength", "max_position_embeddings"),
+            Map.entry("rmsEpsilon", "rms_norm_eps"),
+            Map.entry("ropeFreqBase", "rope_theta"),
+            Map.entry("ropeFreqFactors", "rope_scaling"));
 
     private HfLlama(HfModelFolder folder) {
         this.folder = folder;
@@ -60,7 +77,7 @@ final class HfLlama implements TensorSource {
         HfLlamaConfig.RopeScaling s = h.ropeScaling();
         if (s != null) {
             if (!"llama3".equals(s.ropeType())) {
-                throw new ModelFormatException(fileName() + ": rope_scaling type '" + s.ropeType() + "' is not supported (supported: llama3)");
+                throw new ModelFormatException(fileName() + ": rope_scaling type " + quote(s.ropeType()) + " is not supported (supported: llama3)");
             }
             freqs = LlamaConfig.llama3FreqFactors(h.headDim(), h.ropeTheta(), s.factor(), s.lowFreqFactor(),
                     s.highFreqFactor(), s.originalMaxPositionEmbeddings());
@@ -70,8 +87,9 @@ final class HfLlama implements TensorSource {
             return new LlamaConfig(h.hiddenSize(), h.numHiddenLayers(), h.numAttentionHeads(), h.numKeyValueHeads(),
                     h.headDim(), h.intermediateSize(), h.vocabSize(), h.maxPositionEmbeddings(), (float) h.rmsNormEps(),
                     h.ropeTheta(), freqs, folder.ropeRotateHalf());
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(fileName() + ": " + e.getMessage());
+        } catch (LlamaConfig.InvalidHyperparameterException e) {
+            // rope_theta is checked before rope_scaling's factors, which are computed from it.
+            throw new ModelFormatException(fileName() + "/config.json: " + e.message(CONFIG_JSON_KEYS::get));
         }
     }
 }

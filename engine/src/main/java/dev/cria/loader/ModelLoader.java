@@ -15,6 +15,8 @@ import dev.cria.util.ModelFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.cria.util.ModelFormatException.quote;
+
 /** File or folder → a running engine: the one place that knows both the file formats and the model. */
 public final class ModelLoader {
     /** Prompt tokens per forward pass; also the widest batch the engine runs. */
@@ -34,7 +36,24 @@ public final class ModelLoader {
 
     /** Config and weights only (no tokenizer): for benchmarks and tests of the forward pass. */
     public static Weights loadWeights(Path model) {
-        if (Files.isDirectory(model)) return HfLlama.load(model);
+        try {
+            return Files.isDirectory(model) ? HfLlama.load(model) : loadGgufWeights(model);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unexpected(model, e);
+        }
+    }
+
+    /**
+     * A load failure that no check caught, as one line naming the file: the CLI prints messages, and
+     * a bare "Index 0 out of bounds for length 0" would not say which file is at fault.
+     */
+    private static ModelFormatException unexpected(Path model, RuntimeException e) {
+        return new ModelFormatException(model.getFileName() + ": cannot load (" + quote(String.valueOf(e)) + ")", e);
+    }
+
+    private static Weights loadGgufWeights(Path model) {
         GgufFile f = GgufFile.open(model);
         try {
             GgufLlama src = new GgufLlama(f);
@@ -68,7 +87,7 @@ public final class ModelLoader {
             tokenizer = Tokenizer.fromGguf((GgufFile) w.source());
         } catch (RuntimeException e) {
             closeQuietly(w);
-            throw e;
+            throw e instanceof ModelFormatException m ? m : unexpected(model, e);
         }
         return start(model.toAbsolutePath().toString(), w, tokenizer, options);
     }
@@ -89,7 +108,7 @@ public final class ModelLoader {
         try {
             LlamaConfig c = w.config();
             if (tokenizer.vocabSize() > c.vocabSize()) {
-                throw new ModelFormatException(w.name() + ": the tokenizer has " + tokenizer.vocabSize()
+                throw new ModelFormatException(quote(w.name()) + ": the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the model only " + c.vocabSize());
             }
             int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(8192, c.contextLength());

@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.cria.util.ModelFormatException.quote;
+
 /**
  * A GGUF file (spec: ggml/docs/gguf.md, versions 2 and 3), mapped once with FFM so files far
  * above 2 GiB work and weights are never copied into the heap.
@@ -30,13 +32,16 @@ import java.util.Map;
  * <p>Garbage never crashes the reader: every count is checked against the bytes left in the file
  * before anything is allocated, and the metadata and tensor table together may take at most
  * {@link #HEADER_HEAP_BUDGET} bytes of heap, so a corrupt file gives a {@link ModelFormatException},
- * never an {@link OutOfMemoryError}.
+ * never an {@link OutOfMemoryError}. Every key, tensor name or string a message quotes goes through
+ * {@link ModelFormatException#quote} (truncated, control characters escaped).
  */
 public final class GgufFile implements AutoCloseable {
     static final int MAGIC = 0x46554747; // "GGUF" little-endian
     static final int DEFAULT_ALIGNMENT = 32;
     /** Heap the parsed header may take (Llama 3's 128k-token vocabulary with 280k merges needs ~40 MiB). */
     static final long HEADER_HEAP_BUDGET = 512L << 20;
+    /** ggml.h GGML_MAX_NAME: llama.cpp's gguf reader rejects a tensor name of this many bytes or more. */
+    static final int MAX_TENSOR_NAME_BYTES = 64;
     /** Architectures Cria runs. */
     static final String SUPPORTED_ARCHITECTURES = "llama";
 
@@ -114,27 +119,53 @@ public final class GgufFile implements AutoCloseable {
     /** A required value; missing → "missing required key". */
     public Object require(String key) {
         Object v = metadata.get(key);
-        if (v == null) throw new ModelFormatException(path.getFileName() + ": missing required key '" + key + "'");
+        if (v == null) throw new ModelFormatException(path.getFileName() + ": missing required key " + quote(key));
         return v;
     }
 
     public long requireLong(String key) {
         Object v = require(key);
         if (v instanceof Long l) return l;
-        throw new ModelFormatException(path.getFileName() + ": key '" + key + "' is not an integer");
+        throw new ModelFormatException(path.getFileName() + ": key " + quote(key) + " is not an integer");
+    }
+
+    /** A required integer that fits an {@code int}; otherwise one line naming the file and key. */
+    public int requireInt(String key) {
+        return toInt(key, requireLong(key));
+    }
+
+    /**
+     * An integer that fits an {@code int}, or {@code fallback} when the key is absent. Unlike
+     * {@link #getLong}, a present key of another type is an error, not the fallback: a corrupt
+     * value must not silently become a default.
+     */
+    public int getInt(String key, int fallback) {
+        return has(key) ? requireInt(key) : fallback;
+    }
+
+    /** A number (float or integer), or {@code fallback} when absent; a present key of another type is an error. */
+    public double getNumber(String key, double fallback) {
+        return has(key) ? requireDouble(key) : fallback;
+    }
+
+    private int toInt(String key, long v) {
+        if (v != (int) v) {
+            throw new ModelFormatException(path.getFileName() + ": key " + quote(key) + " is " + v + ", out of range");
+        }
+        return (int) v;
     }
 
     public double requireDouble(String key) {
         Object v = require(key);
         if (v instanceof Double d) return d;
         if (v instanceof Long l) return l;
-        throw new ModelFormatException(path.getFileName() + ": key '" + key + "' is not a number");
+        throw new ModelFormatException(path.getFileName() + ": key " + quote(key) + " is not a number");
     }
 
     public String requireString(String key) {
         Object v = require(key);
         if (v instanceof String s) return s;
-        throw new ModelFormatException(path.getFileName() + ": key '" + key + "' is not a string");
+        throw new ModelFormatException(path.getFileName() + ": key " + quote(key) + " is not a string");
     }
 
     public long getLong(String key, long fallback) {
@@ -159,7 +190,7 @@ public final class GgufFile implements AutoCloseable {
     /** The tensor's header entry, or a "missing required tensor" error. */
     public TensorInfo requireTensor(String name) {
         TensorInfo t = tensors.get(name);
-        if (t == null) throw new ModelFormatException(path.getFileName() + ": missing required tensor '" + name + "'");
+        if (t == null) throw new ModelFormatException(path.getFileName() + ": missing required tensor " + quote(name));
         return t;
     }
 
@@ -182,7 +213,7 @@ public final class GgufFile implements AutoCloseable {
     public String requireArchitecture(String... supported) {
         String arch = requireString("general.architecture");
         for (String s : supported) if (s.equals(arch)) return arch;
-        throw new ModelFormatException(path.getFileName() + ": architecture '" + arch + "' is not supported (supported: "
+        throw new ModelFormatException(path.getFileName() + ": architecture " + quote(arch) + " is not supported (supported: "
                 + String.join(", ", supported) + ")");
     }
 
@@ -235,17 +266,17 @@ public final class GgufFile implements AutoCloseable {
             for (long k = 0; k < kvCount; k++) {
                 reading = "metadata key " + (k + 1) + " of " + kvCount;
                 String key = string(reading);
-                reading = "metadata '" + key + "'";
+                reading = "metadata " + quote(key);
                 int type = u32();
                 charge(64, key);
-                if (meta.put(key, value(type, key, 0)) != null) throw fail("duplicate key '" + key + "'");
+                if (meta.put(key, value(type, key, 0)) != null) throw fail("duplicate key " + quote(key));
             }
 
             long alignment = DEFAULT_ALIGNMENT;
             Object a = meta.get("general.alignment");
             if (a != null) {
                 if (!(a instanceof Long l) || l <= 0 || l > (1L << 30) || (l & (l - 1)) != 0) {
-                    throw fail("general.alignment must be a power of two up to 2^30, got " + a);
+                    throw fail("general.alignment must be a power of two up to 2^30, got " + (a instanceof String str ? quote(str) : a instanceof Long || a instanceof Double || a instanceof Boolean ? a : "an array"));
                 }
                 alignment = l;
             }
@@ -253,12 +284,12 @@ public final class GgufFile implements AutoCloseable {
             Map<String, TensorInfo> infos = new LinkedHashMap<>();
             for (long t = 0; t < tensorCount; t++) {
                 TensorInfo info = tensorInfo(alignment);
-                if (infos.put(info.name(), info) != null) throw fail("duplicate tensor '" + info.name() + "'");
+                if (infos.put(info.name(), info) != null) throw fail("duplicate tensor " + quote(info.name()));
             }
             long dataStart = (pos + alignment - 1) / alignment * alignment;
             for (TensorInfo t : infos.values()) {
                 if (t.offset() < 0 || t.byteSize() > size - dataStart || t.offset() > size - dataStart - t.byteSize()) {
-                    throw fail("tensor '" + t.name() + "' data (offset " + Long.toUnsignedString(t.offset()) + ", " + t.byteSize()
+                    throw fail("tensor " + quote(t.name()) + " data (offset " + Long.toUnsignedString(t.offset()) + ", " + t.byteSize()
                             + " bytes) lies outside the file (" + size + " bytes; file truncated?)");
                 }
             }
@@ -268,34 +299,45 @@ public final class GgufFile implements AutoCloseable {
         /** One tensor info: name, n_dims, ne[n_dims], ggml type, offset (GGUF spec "gguf_tensor_info_t"). */
         private TensorInfo tensorInfo(long alignment) {
             reading = "a tensor name";
+            need(8);
+            long nameBytes = seg.get(I64, pos);
+            if (nameBytes < 0 || nameBytes >= MAX_TENSOR_NAME_BYTES) {
+                // Checked before reading: a corrupt length must not turn megabytes of the file into a name.
+                long shown = Math.min(size - pos - 8, nameBytes < 0 ? MAX_TENSOR_NAME_BYTES : Math.min(nameBytes, MAX_TENSOR_NAME_BYTES));
+                byte[] start = new byte[(int) shown];
+                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos + 8, start, 0, start.length);
+                throw fail("tensor name at byte " + pos + " is " + Long.toUnsignedString(nameBytes) + " bytes long (at most "
+                        + (MAX_TENSOR_NAME_BYTES - 1) + ", ggml's GGML_MAX_NAME; corrupt file?), starting "
+                        + quote(new String(start, StandardCharsets.UTF_8)));
+            }
             String name = string(reading);
-            reading = "tensor info '" + name + "'";
+            reading = "tensor info " + quote(name);
             charge(160 + 2L * name.length(), name);
             int nDims = u32();
             if (nDims < 1 || nDims > 4) {
-                throw fail("tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1..4 allowed)");
+                throw fail("tensor " + quote(name) + " has " + Integer.toUnsignedString(nDims) + " dimensions (1..4 allowed)");
             }
             long[] ne = new long[nDims];
             long n = 1;
             for (int d = 0; d < nDims; d++) {
                 ne[d] = u64();
-                if (ne[d] <= 0) throw fail("tensor '" + name + "' has dimension " + Long.toUnsignedString(ne[d]));
+                if (ne[d] <= 0) throw fail("tensor " + quote(name) + " has dimension " + Long.toUnsignedString(ne[d]));
                 n = multiply(n, ne[d], name);
             }
             int typeId = u32();
             long offset = u64();
             GgmlType type = GgmlType.byId(typeId);
             if (type == null) {
-                throw fail("tensor '" + name + "' has unsupported type " + typeName(typeId)
+                throw fail("tensor " + quote(name) + " has unsupported type " + typeName(typeId)
                         + " (supported: " + Arrays.toString(GgmlType.values()).replaceAll("[\\[\\],]", "") + ")");
             }
             if (ne[0] % type.blockSize != 0) {
-                throw fail("tensor '" + name + "' row length " + ne[0] + " is not a multiple of " + type + "'s block size "
+                throw fail("tensor " + quote(name) + " row length " + ne[0] + " is not a multiple of " + type + "'s block size "
                         + type.blockSize);
             }
             long bytes = multiply(n / type.blockSize, type.blockBytes, name);
             if (Long.remainderUnsigned(offset, alignment) != 0) {
-                throw fail("tensor '" + name + "' offset " + Long.toUnsignedString(offset) + " is not aligned to " + alignment);
+                throw fail("tensor " + quote(name) + " offset " + Long.toUnsignedString(offset) + " is not aligned to " + alignment);
             }
             return new TensorInfo(name, type, ne, offset, bytes);
         }
@@ -304,7 +346,7 @@ public final class GgufFile implements AutoCloseable {
             try {
                 return Math.multiplyExact(a, b);
             } catch (ArithmeticException e) {
-                throw fail("tensor '" + tensor + "' is absurdly large (its size overflows 64 bits)");
+                throw fail("tensor " + quote(tensor) + " is absurdly large (its size overflows 64 bits)");
             }
         }
 
@@ -312,7 +354,7 @@ public final class GgufFile implements AutoCloseable {
         private void charge(long bytes, String key) {
             heapLeft -= bytes;
             if (heapLeft < 0) {
-                throw fail("header needs more than " + (HEADER_HEAP_BUDGET >> 20) + " MiB of memory (at '" + key + "'; corrupt file?)");
+                throw fail("header needs more than " + (HEADER_HEAP_BUDGET >> 20) + " MiB of memory (at " + quote(key) + "; corrupt file?)");
             }
         }
 
@@ -330,13 +372,13 @@ public final class GgufFile implements AutoCloseable {
                 case 9 -> array(key, depth);
                 case 10, 11 -> u64();
                 case 12 -> f64();
-                default -> throw fail("key '" + key + "' has unknown value type " + Integer.toUnsignedString(type));
+                default -> throw fail("key " + quote(key) + " has unknown value type " + Integer.toUnsignedString(type));
             };
         }
 
         /** An array: element type, count, elements (GGUF spec "gguf_metadata_value_t.array"). */
         private Object array(String key, int depth) {
-            if (depth > 8) throw fail("key '" + key + "' nests arrays too deeply");
+            if (depth > 8) throw fail("key " + quote(key) + " nests arrays too deeply");
             int type = u32();
             long n = u64();
             // Bytes each element takes at least in the file, and on the heap once read.
@@ -346,10 +388,10 @@ public final class GgufFile implements AutoCloseable {
                 case 4, 5, 6 -> 4;
                 case 8, 10, 11, 12 -> 8;
                 case 9 -> 12;
-                default -> throw fail("array '" + key + "' has unknown element type " + Integer.toUnsignedString(type));
+                default -> throw fail("array " + quote(key) + " has unknown element type " + Integer.toUnsignedString(type));
             };
             if (n < 0 || n > (size - pos) / fileBytes) {
-                throw fail("truncated header (array '" + key + "' of " + Long.toUnsignedString(n) + " values does not fit in the file)");
+                throw fail("truncated header (array " + quote(key) + " of " + Long.toUnsignedString(n) + " values does not fit in the file)");
             }
             charge(16 + n * (type == 7 ? 1 : type == 8 || type == 9 || type >= 10 ? 8 : 4), key);
             int len = (int) n;

@@ -151,6 +151,29 @@ class GgufFileTest {
     }
 
     @Test
+    void tensorNameOfTerminalEscapeSequencesIsPrintedEscaped() throws IOException {
+        // ESC [2J clears the screen, ESC ]0;...BEL retitles the terminal: a message must show them, not run them.
+        Path p = gguf().tensorInfo("\u001b[2J\u001b]0;owned\u0007", 0, new long[]{1, 1, 1, 1, 1}, 0).write(dir.resolve("t.gguf"));
+        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("t.gguf: tensor '\\u001B[2J\\u001B]0;owned\\u0007' has 5 dimensions (1..4 allowed)");
+    }
+
+    @Test
+    void keyOfControlCharactersIsPrintedEscaped() throws IOException {
+        Path p = gguf().kv("a\nb\u0000", 99, b -> b.u32(0)).write(dir.resolve("k.gguf"));
+        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("k.gguf: key 'a\\u000Ab\\u0000' has unknown value type 99");
+    }
+
+    @Test
+    void tensorNameOf64BytesIsRejectedAsGgmlDoes() throws IOException {
+        Path p = gguf().f32Tensor("n".repeat(64), new long[]{1}, 1f).write(dir.resolve("l.gguf"));
+        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("l.gguf: tensor name at byte 24 is 64 bytes long (at most 63, ggml's GGML_MAX_NAME; corrupt file?), starting '"
+                        + "n".repeat(64) + "'");
+    }
+
+    @Test
     void missingRequiredKeyIsNamed() throws IOException {
         try (GgufFile f = GgufFile.open(valid().write(dir.resolve("model.gguf")))) {
             assertThatThrownBy(() -> f.requireLong("llama.context_length")).isInstanceOf(ModelFormatException.class)

@@ -120,6 +120,24 @@ class GgufGarbageTest {
     }
 
     @Test
+    void stringLengthOf2To63IsRejectedWithoutAllocating() throws IOException {
+        // As a signed long 2^63 is negative: it must be refused, not cast to an array size.
+        Path p = gguf().kv("general.name", STRING, b -> b.u64(Long.MIN_VALUE)).write(dir.resolve("n.gguf"));
+        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("n.gguf: truncated header (reading metadata 'general.name': string of 9223372036854775808 bytes");
+    }
+
+    @Test
+    void tensorNameLengthOf2To63IsRejectedWithoutAllocating() throws IOException {
+        byte[] b = gguf().f32Tensor("x", new long[]{1}, 1f).build();
+        int at = 24; // magic, version, tensor count, kv count: the first tensor info's name length follows
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(at, Long.MIN_VALUE);
+        Path p = Files.write(dir.resolve("n.gguf"), b);
+        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("n.gguf: tensor name at byte 24 is 9223372036854775808 bytes long (at most 63");
+    }
+
+    @Test
     void dimensionsWhoseProductOverflowsAreRejected() throws IOException {
         Path p = gguf().tensorInfo("big", 0, new long[]{1L << 32, 1L << 32, 1L << 32}, 0).write(dir.resolve("n.gguf"));
         assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
