@@ -11,10 +11,14 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +40,7 @@ public final class CriaServer implements AutoCloseable {
     private final ServerOptions options;
     private final ServerState state;
     private final ApiKeys keys;
+    private final HostCheck hosts;
     private final Javalin app;
     private final boolean ownsEngine;
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -46,12 +51,28 @@ public final class CriaServer implements AutoCloseable {
         this.options = options;
         this.state = new ServerState(options);
         this.keys = new ApiKeys(options.apiKeys());
+        this.hosts = new HostCheck(options.allowedHosts());
         this.ownsEngine = ownsEngine;
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
+            // Javalin checks this against Content-Length only; RequestBodyFilter holds it for chunked bodies too.
             cfg.http.maxRequestSize = options.maxBodyBytes();
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new RequestBodyFilter(options.maxBodyBytes())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+                context.setErrorHandler(new JsonErrorHandler());
+            });
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // A body that stalls is noticed by the connection's idle timeout (then RequestBodyFilter answers 408).
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(options.idleTimeout().toMillis());
+                // Dispatch on the head, not the first body bytes: a Content-Length over the limit is
+                // then refused at once, before the client uploads (and handlers run on virtual threads,
+                // so a handler that waits for a body costs no platform thread).
+                http.setDelayDispatchUntilContent(false);
+            });
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(),
