@@ -24,6 +24,11 @@ import java.nio.ByteBuffer;
  */
 final class JsonErrorHandler extends ErrorHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);
+    private final CorsHeaders cors;
+
+    JsonErrorHandler(CorsHeaders cors) {
+        this.cors = cors;
+    }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
@@ -31,6 +36,7 @@ final class JsonErrorHandler extends ErrorHandler {
         LOG.info("refused by the HTTP parser: {} {} {}", status, reason, requestId);
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         fields.put("x-request-id", requestId);
+        cors.forOrigin(null).forEach(fields::put); // the parser failed: the Origin header may not have been read
         return ByteBuffer.wrap(ApiJson.bytes(envelope(status, reason).envelope()));
     }
 
@@ -46,6 +52,7 @@ final class JsonErrorHandler extends ErrorHandler {
             requestId = ApiStyle.newRequestId();
             response.setHeader("x-request-id", requestId);
         }
+        cors.forOrigin(request.getHeader("Origin")).forEach(response::setHeader);
         LOG.info("refused by the HTTP layer: {} {} {}", status, message, requestId);
         byte[] body = ApiJson.bytes(envelope(status, message == null ? null : message.toString()).envelope());
         response.setContentType("application/json");
