@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -44,11 +45,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default ${DEFAULT-VALUE}; 0 = any free port)")
     int port;
 
-    @Option(names = "--api-key", description = "Accepted API key (repeatable); clients send Authorization: Bearer KEY")
+    @Option(names = "--api-key", description = "Accepted API key (repeatable). Shows in the process list: prefer --api-key-file or CRIA_API_KEY")
     List<String> apiKeys = new ArrayList<>();
 
-    @Option(names = "--api-key-file", description = "File with one API key per line (blank lines and # comments ignored)")
+    @Option(names = "--api-key-file", description = "File with one API key per line (blank lines and # comments ignored); clients send Authorization: Bearer KEY")
     Path apiKeyFile;
+
+    @Option(names = "--allowed-host", description = "Without an API key, another Host name to answer besides localhost, 127.0.0.0/8 and [::1] (repeatable; * = any)")
+    List<String> allowedHosts = new ArrayList<>();
+
+    /** Where CRIA_API_KEY is read (the process environment; a map in tests). */
+    Map<String, String> environment = System.getenv();
 
     @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting beyond the running ones before 429 (at least 1; default ${DEFAULT-VALUE})")
     int maxQueue;
@@ -74,9 +81,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", defaultValue = "30", description = "Seconds in-flight requests may take to finish on shutdown (default ${DEFAULT-VALUE})")
     int shutdownSeconds;
 
-    /** The server options these flags describe (keys read from the key file too). */
+    /** The server options these flags describe (keys from --api-key, the key file and CRIA_API_KEY). */
     ServerOptions serverOptions() throws IOException {
         List<String> keys = new ArrayList<>(apiKeys);
+        String envKey = environment.get("CRIA_API_KEY");
+        if (envKey != null && !envKey.isBlank()) keys.add(envKey.strip());
         if (apiKeyFile != null) {
             if (!Files.isRegularFile(apiKeyFile)) throw new IllegalArgumentException("--api-key-file: no such file: " + apiKeyFile);
             for (String line : Files.readAllLines(apiKeyFile, StandardCharsets.UTF_8)) {
@@ -87,7 +96,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (shutdownSeconds < 0) throw new IllegalArgumentException("--shutdown-timeout must be at least 0");
         return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, cors, maxBodyBytes,
-                Duration.ofSeconds(shutdownSeconds));
+                Duration.ofSeconds(shutdownSeconds), allowedHosts, null);
+    }
+
+    /** The warning printed when a key was given as an argument, where every local user can read it (ps, /proc); null if none was. */
+    String keyOnCommandLineWarning() {
+        return apiKeys.isEmpty() ? null : "cria: warning: --api-key puts the key in the process list (ps); "
+                + "pass it with --api-key-file FILE or the CRIA_API_KEY environment variable instead";
     }
 
     /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
@@ -101,6 +116,8 @@ final class ServeCommand implements Callable<Integer> {
         EngineOptions engineOptions = engineOptions();
         if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
         ServerOptions options = serverOptions();
+        String warning = keyOnCommandLineWarning();
+        if (warning != null) System.err.println(warning);
         CountDownLatch shutdown = new CountDownLatch(1);
         // SIGTERM (service managers) and SIGINT (Ctrl-C) both drain gracefully and exit 0; the JVM's
         // default would run shutdown hooks and exit 143/130 instead.
@@ -108,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> shutdown.countDown());
         CriaServer server = CriaServer.startLoading(() -> engine.open(model, engineOptions), options);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
-                + (options.apiKeys().isEmpty() ? " (no API key: loopback only unless --host says otherwise)" : "")
+                + (options.apiKeys().isEmpty() ? " (no API key: loopback Host names only unless --allowed-host says otherwise)" : "")
                 + "; loading " + model);
         try {
             Thread.ofVirtual().start(() -> {

@@ -18,8 +18,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServeCommandTest {
     private static ServeCommand parse(String... args) {
         ServeCommand c = new ServeCommand();
+        c.environment = java.util.Map.of();
         new CommandLine(c).parseArgs(args);
         return c;
+    }
+
+    @Test
+    void criaApiKeyFromTheEnvironmentIsAnAcceptedKey() throws Exception {
+        ServeCommand c = parse("m.gguf");
+        c.environment = java.util.Map.of("CRIA_API_KEY", " sk-env \n");
+
+        assertThat(c.serverOptions().apiKeys()).containsExactly("sk-env");
+        assertThat(c.serverOptions().bindHost()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void aKeyOnTheCommandLineGetsAWarningAndOtherWaysDoNot(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys"), "k1\n");
+
+        assertThat(parse("m.gguf", "--api-key", "secret").keyOnCommandLineWarning())
+                .contains("--api-key-file").contains("CRIA_API_KEY").doesNotContain("secret");
+        assertThat(parse("m.gguf", "--api-key-file", keys.toString()).keyOnCommandLineWarning()).isNull();
+    }
+
+    @Test
+    void allowedHostsBecomeServerOptions() throws Exception {
+        assertThat(parse("m.gguf", "--allowed-host", "cria.lan", "--allowed-host", "10.0.0.5").serverOptions().allowedHosts())
+                .containsExactly("cria.lan", "10.0.0.5");
     }
 
     @Test

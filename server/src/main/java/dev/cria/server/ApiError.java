@@ -63,6 +63,24 @@ public final class ApiError extends RuntimeException {
                 "Request body too large: the limit is " + limit + " bytes.", null, "request_too_large");
     }
 
+    /** 408: the request (its body) did not arrive within the connection's idle timeout (RFC 9110 §15.5.9). */
+    public static ApiError requestTimeout(String message) {
+        return new ApiError(408, "invalid_request_error", message, null, "request_timeout");
+    }
+
+    /**
+     * 421 Misdirected Request: the Host names an authority this server is not configured to answer
+     * for (RFC 9110 §7.4, §15.5.20); a keyless server answers only to loopback names.
+     */
+    public static ApiError misdirected(String message) {
+        return new ApiError(421, "invalid_request_error", message, null, "host_not_allowed");
+    }
+
+    /** 415: a JSON endpoint got a body that is not declared as JSON (RFC 9110 §15.5.16). */
+    public static ApiError unsupportedMediaType(String message) {
+        return new ApiError(415, "invalid_request_error", message, null, "unsupported_media_type");
+    }
+
     public static ApiError queueFull(String message, int retryAfterSeconds) {
         return new ApiError(429, "rate_limit_exceeded", message, null, "queue_full", retryAfterSeconds);
     }

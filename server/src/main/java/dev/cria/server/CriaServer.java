@@ -11,10 +11,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +39,8 @@ public final class CriaServer implements AutoCloseable {
     private final ServerOptions options;
     private final ServerState state;
     private final ApiKeys keys;
+    private final HostCheck hosts;
+    private final CorsHeaders cors;
     private final Javalin app;
     private final boolean ownsEngine;
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -46,12 +51,29 @@ public final class CriaServer implements AutoCloseable {
         this.options = options;
         this.state = new ServerState(options);
         this.keys = new ApiKeys(options.apiKeys());
+        this.hosts = new HostCheck(options.allowedHosts());
+        this.cors = new CorsHeaders(options.corsOrigins());
         this.ownsEngine = ownsEngine;
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
+            // Javalin checks this against Content-Length only; RequestBodyFilter holds it for chunked bodies too.
             cfg.http.maxRequestSize = options.maxBodyBytes();
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new RequestBodyFilter(options.maxBodyBytes())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+                context.setErrorHandler(new JsonErrorHandler(cors));
+            });
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(cors)));
+            // A body that stalls is noticed by the connection's idle timeout (then RequestBodyFilter answers 408).
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(options.idleTimeout().toMillis());
+                // Dispatch on the head, not the first body bytes: a Content-Length over the limit is
+                // then refused at once, before the client uploads (and handlers run on virtual threads,
+                // so a handler that waits for a body costs no platform thread).
+                http.setDelayDispatchUntilContent(false);
+            });
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(),
@@ -158,6 +180,7 @@ public final class CriaServer implements AutoCloseable {
 
     private void routes() {
         app.before(this::beforeEach);
+        app.beforeMatched(this::requireJson);
         app.after(ctx -> {
             if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) state.activeRequests().decrementAndGet();
         });
@@ -199,6 +222,12 @@ public final class CriaServer implements AutoCloseable {
         String requestId = ApiStyle.newRequestId();
         ctx.header("x-request-id", requestId);
         cors(ctx);
+        // Without keys, anyone who reaches the port is trusted, so a web page must not be able to reach it:
+        // a DNS name rebound to 127.0.0.1 arrives with the page's Host, which a loopback-only check refuses.
+        if (!keys.enabled() && !hosts.accepts(ctx.header("Host"))) {
+            throw ApiError.misdirected("This server answers only to loopback host names without an API key; "
+                    + "start it with --allowed-host NAME to serve this name.");
+        }
         // /health and /metrics are open (no key, not counted as in-flight work), as vLLM serves them.
         if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/health") || ctx.path().equals("/metrics")) return;
         ctx.attribute(COUNTED, true);
@@ -209,6 +238,22 @@ public final class CriaServer implements AutoCloseable {
                     ? "You didn't provide an API key. You need to provide your API key in an Authorization header "
                     + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
                     : "Incorrect API key provided.");
+        }
+    }
+
+    /**
+     * Every POST endpoint takes JSON, and says so: a body declared as anything else is refused. A
+     * cross-site HTML form can send only text/plain, form-urlencoded or multipart without a CORS
+     * preflight (Fetch standard, "CORS-safelisted request-header"), so this keeps such a form from
+     * driving a keyless server. Parameters ({@code ; charset=utf-8}) are allowed (RFC 9110 §8.3.1).
+     */
+    private void requireJson(Context ctx) {
+        if (ctx.method() != HandlerType.POST) return;
+        String type = ctx.header("Content-Type");
+        String essence = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!essence.equalsIgnoreCase("application/json")) {
+            throw ApiError.unsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json"
+                    + (type == null ? " (none was given)." : " (got " + type.strip() + ")."));
         }
     }
 
@@ -229,16 +274,9 @@ public final class CriaServer implements AutoCloseable {
         ctx.result(PrometheusText.render(e == null ? null : e.stats()));
     }
 
-    /** CORS is off unless origins are configured; then allowed origins get the response headers. */
+    /** CORS is off unless origins are configured; then allowed origins get the response headers, see {@link CorsHeaders}. */
     private void cors(Context ctx) {
-        if (options.corsOrigins().isEmpty()) return;
-        String origin = ctx.header("Origin");
-        if (origin == null) return;
-        boolean any = options.corsOrigins().contains("*");
-        if (!any && !options.corsOrigins().contains(origin)) return;
-        ctx.header("Access-Control-Allow-Origin", any ? "*" : origin);
-        if (!any) ctx.header("Vary", "Origin");
-        ctx.header("Access-Control-Expose-Headers", "x-request-id, retry-after");
+        cors.forOrigin(ctx.header("Origin")).forEach(ctx::header);
     }
 
     private void preflight(Context ctx) {

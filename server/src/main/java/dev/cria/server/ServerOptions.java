@@ -17,10 +17,14 @@ import java.util.List;
  * @param corsOrigins     origins allowed to call from a browser ("*" = any); empty = CORS off
  * @param maxBodyBytes    request bodies larger than this get 413
  * @param shutdownTimeout how long {@link CriaServer#stop()} lets in-flight requests finish before cancelling them
+ * @param allowedHosts    without API keys, the Host names (or addresses) requests may carry besides the loopback
+ *                        ones; "*" = any. With keys the Host is not checked
+ * @param idleTimeout     how long a connection may stay silent before it is closed; a request whose body
+ *                        stalls this long gets 408. null = 30 s (Jetty's default)
  */
 public record ServerOptions(String host, int port, List<String> apiKeys, String modelId, List<String> aliases,
                             String providerModelId, List<String> corsOrigins, long maxBodyBytes,
-                            Duration shutdownTimeout) {
+                            Duration shutdownTimeout, List<String> allowedHosts, Duration idleTimeout) {
     public ServerOptions {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
@@ -28,46 +32,61 @@ public record ServerOptions(String host, int port, List<String> apiKeys, String 
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
         if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
         if (shutdownTimeout == null) shutdownTimeout = Duration.ofSeconds(30);
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        if (idleTimeout == null) idleTimeout = Duration.ofSeconds(30);
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+        for (String h : allowedHosts) {
+            if (h == null || h.isBlank()) throw new IllegalArgumentException("an allowed host must not be empty");
+        }
         for (String k : apiKeys) {
             if (k == null || k.isBlank()) throw new IllegalArgumentException("an API key must not be empty");
         }
     }
 
-    /** Loopback, an ephemeral port, no keys, no CORS, 8 MiB bodies, 30 s to drain. */
+    /** Loopback, an ephemeral port, no keys, no CORS, 8 MiB bodies, 30 s to drain, only loopback Host names, 30 s idle. */
     public static ServerOptions defaults() {
-        return new ServerOptions(null, 0, List.of(), null, List.of(), null, List.of(), 8L << 20, Duration.ofSeconds(30));
+        return new ServerOptions(null, 0, List.of(), null, List.of(), null, List.of(), 8L << 20, Duration.ofSeconds(30),
+                List.of(), Duration.ofSeconds(30));
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(h, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(host, p, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withApiKeys(List<String> keys) {
-        return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withModelId(String id, List<String> moreNames) {
-        return new ServerOptions(host, port, apiKeys, id, moreNames, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(host, port, apiKeys, id, moreNames, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withProviderModelId(String id) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, id, corsOrigins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, id, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withCorsOrigins(List<String> origins) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, origins, maxBodyBytes, shutdownTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, origins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, n, shutdownTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, n, shutdownTimeout, allowedHosts, idleTimeout);
     }
 
     public ServerOptions withShutdownTimeout(Duration d) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, d);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, d, allowedHosts, idleTimeout);
+    }
+
+    public ServerOptions withAllowedHosts(List<String> hosts) {
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, hosts, idleTimeout);
+    }
+
+    public ServerOptions withIdleTimeout(Duration d) {
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, d);
     }
 
     /** The address actually bound: explicit host, else loopback without keys, else all interfaces. */
