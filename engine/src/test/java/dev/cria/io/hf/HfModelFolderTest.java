@@ -224,6 +224,32 @@ class HfModelFolderTest {
     }
 
     @Test
+    void aTooDeepConfigIsOneLineNamingIt() {
+        writeString(dir.resolve("config.json"), "{\"architectures\": " + "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/config.json: JSON: Document nesting depth (513) exceeds the maximum allowed (512");
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ""));
+        writeString(dir.resolve("generation_config.json"), "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/generation_config.json: JSON: Document nesting depth (513)");
+    }
+
+    @Test
+    void aTooDeepShardIndexIsOneLineNamingIt() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ""));
+        writeString(dir.resolve("model.safetensors.index.json"), "{\"weight_map\": " + "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/model.safetensors.index.json: JSON: Document nesting depth (513)");
+    }
+
+    @Test
+    void aRepeatedConfigKeyIsAnError() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ", \"hidden_size\": 16"));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/config.json: JSON: Duplicate field 'hidden_size'");
+    }
+
+    @Test
     void llama3RopeScalingNeedsAllFourNumbers() {
         writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama",
                 ", \"rope_scaling\": {\"factor\": 8.0, \"rope_type\": \"llama3\"}"));
