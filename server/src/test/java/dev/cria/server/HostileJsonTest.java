@@ -10,7 +10,8 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * JSON built to break a parser (nesting far past any real request, repeated keys) is the client's error: a 400 in the OpenAI envelope naming the field, never a 500.
+ * JSON built to break a parser (nesting far past any real request, repeated keys, integers past
+ * 64 bits) is the client's error: a 400 in the OpenAI envelope naming the field, never a 500.
  */
 class HostileJsonTest {
     private static TestServers.Running server;
@@ -56,5 +57,26 @@ class HostileJsonTest {
 
         assertThat(e.get("param").asText()).isEqualTo("messages[1].tool_calls[0].function.arguments");
         assertThat(e.get("message").asText()).contains("nesting depth");
+    }
+
+    @Test
+    void detokenizeOfAnIdPast2To64Is400NotAWrappedToken() throws Exception {
+        // 18446744073709561522 = 2^64 + 9906; read as a long it wraps to 9906 ("Hello").
+        JsonNode e = error400(Http.post(server.uri("/detokenize"), "{\"tokens\":[18446744073709561522]}"));
+
+        assertThat(e.get("param").asText()).isEqualTo("tokens");
+        assertThat(e.get("message").asText()).contains("18446744073709561522");
+        error400(Http.post(server.uri("/detokenize"), "{\"tokens\":[9223372036854775808]}"));
+        error400(Http.post(server.uri("/detokenize"), "{\"tokens\":[4294977202]}")); // 2^32 + 9906
+    }
+
+    @Test
+    void aCompletionsPromptIdPast2To64Is400NotAWrappedToken() throws Exception {
+        JsonNode e = error400(Http.post(server.uri("/v1/completions"), "{\"model\":" + Http.quote(server.modelId())
+                + ",\"max_tokens\":1,\"prompt\":[18446744073709561522]}"));
+
+        assertThat(e.get("param").asText()).isEqualTo("prompt");
+        error400(Http.post(server.uri("/v1/completions"), "{\"model\":" + Http.quote(server.modelId())
+                + ",\"max_tokens\":1,\"prompt\":[[9906],[9223372036854785714]]}"));
     }
 }
