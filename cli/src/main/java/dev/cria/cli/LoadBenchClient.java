@@ -2,7 +2,9 @@ package dev.cria.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cria.util.StrictJson;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.SplittableRandom;
  * and the token counts from the final usage chunk ({@code stream_options.include_usage}).
  */
 final class LoadBenchClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads what a server (maybe not Cria) streams back, under the same limits as Cria's own JSON reading. */
+    static final ObjectMapper JSON = JsonMapper.builder(StrictJson.newFactory()).build();
 
     /** Ordinary English words, each one Llama 3 token with its leading space: N words ≈ N prompt tokens. */
     private static final String[] WORDS = ("the of and to in is was for on that with as by at from his her this which have are had not "

@@ -2,7 +2,7 @@ package dev.cria.cli;
 
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.io.gguf.GgufWriter;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class CliTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> golden(String prompt) throws Exception {
-        Map<String, Object> root = Json.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
+        Map<String, Object> root = StrictJson.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
         return (Map<String, Object>) ((Map<String, Object>) root.get("results")).get(prompt);
     }
 
@@ -128,7 +128,7 @@ class CliTest {
     void benchPrintsJsonFigures() {
         int code = Main.run("bench", TINY, "-p", "16", "-n", "4", "-r", "1", "-t", "1", "--json", "--no-bandwidth");
         assertThat(code).isZero();
-        List<Object> results = (List<Object>) Json.parse(stdout());
+        List<Object> results = (List<Object>) StrictJson.parse(stdout());
         assertThat(results).hasSize(2);
         Map<String, Object> pp = (Map<String, Object>) results.get(0);
         Map<String, Object> tg = (Map<String, Object>) results.get(1);
@@ -147,7 +147,7 @@ class CliTest {
     void benchGeneratesSeveralSequencesInOneBatch() {
         int code = Main.run("bench", TINY, "-p", "0", "-n", "3", "-s", "4", "-r", "1", "-t", "1", "--json", "--no-bandwidth");
         assertThat(code).isZero();
-        List<Object> results = (List<Object>) Json.parse(stdout());
+        List<Object> results = (List<Object>) StrictJson.parse(stdout());
         assertThat(results).hasSize(1);
         Map<String, Object> tg = (Map<String, Object>) results.get(0);
         assertThat(tg.get("test")).isEqualTo("tg3 x4");

@@ -1,6 +1,6 @@
 package dev.cria.cli;
 
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -16,7 +16,7 @@ class LoadBenchCommandTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> json() {
-        return (Map<String, Object>) Json.parse(console.stdout());
+        return (Map<String, Object>) StrictJson.parse(console.stdout());
     }
 
     private static double number(Map<String, Object> m, String field) {

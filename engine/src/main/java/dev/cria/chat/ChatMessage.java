@@ -6,7 +6,7 @@ import java.util.List;
  * One message of a conversation as the chat template sees it.
  *
  * @param role       system, developer, user, assistant, tool or ipython
- * @param content    a String, or a JSON value (Map/List/Number/Boolean as {@link dev.cria.util.Json} yields)
+ * @param content    a String, or a JSON value (Map/List/Number/Boolean as {@link dev.cria.util.StrictJson} yields)
  *                   where the API allows one (tool results); null when absent
  * @param toolCalls  the assistant's tool calls, empty when none
  */

@@ -15,8 +15,9 @@ import java.util.Map;
  * without indent the separators are {@code ", "} and {@code ": "} (Python's json.dumps default);
  * with indent every element goes on its own line, and empty containers print as {@code {}} / {@code []}.
  *
- * <p>Accepts the values {@link dev.cria.util.Json} yields (Map, List, String, Long, Double, Boolean,
- * null) and, for callers holding other JSON trees, any {@link Number} and arrays of objects.
+ * <p>Accepts the values {@link dev.cria.util.StrictJson} yields (Map, List, String, Long, BigInteger,
+ * Double, Boolean, null) and any other {@link Number} and arrays of objects. A BigInteger prints as
+ * the double nearest to it, as JavaScript's numbers hold it.
  */
 public final class JinjaJson {
     private JinjaJson() {

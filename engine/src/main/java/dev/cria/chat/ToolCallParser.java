@@ -1,6 +1,6 @@
 package dev.cria.chat;
 
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +50,7 @@ public final class ToolCallParser {
                 if (i < s.length() && s.charAt(i) == '{') return jsonArray(s);
                 return new Pythonic(s).callList();
             }
-        } catch (RuntimeException e) { // Malformed, or Json's IllegalArgumentException
+        } catch (RuntimeException e) { // Malformed, or StrictJson's IllegalArgumentException
             return List.of();
         }
         return List.of();
@@ -73,7 +73,7 @@ public final class ToolCallParser {
         while (i < s.length()) {
             if (s.charAt(i) != '{') throw new Malformed();
             int end = endOfJsonValue(s, i);
-            calls.add(callFromJson(Json.parse(s.substring(i, end))));
+            calls.add(callFromJson(StrictJson.parse(s.substring(i, end))));
             i = end;
             boolean separator = false;
             while (i < s.length() && (Character.isWhitespace(s.charAt(i)) || (s.charAt(i) == ';' && !separator))) {
@@ -86,7 +86,7 @@ public final class ToolCallParser {
 
     private static List<ToolCall> jsonArray(String s) {
         if (endOfJsonValue(s, 0) != s.length()) throw new Malformed();
-        if (!(Json.parse(s) instanceof List<?> items) || items.isEmpty()) throw new Malformed();
+        if (!(StrictJson.parse(s) instanceof List<?> items) || items.isEmpty()) throw new Malformed();
         List<ToolCall> calls = new ArrayList<>();
         for (Object item : items) calls.add(callFromJson(item));
         return List.copyOf(calls);
@@ -94,8 +94,8 @@ public final class ToolCallParser {
 
     /**
      * Index just after the object or array starting at {@code start}, skipping brackets inside
-     * strings; rejects nesting deeper than {@link #MAX_NESTING} so that the recursive
-     * {@link Json} reader never sees it.
+     * strings, so that several calls separated by ';' can be cut apart; nesting deeper than
+     * {@link #MAX_NESTING} is no tool call (the same bound as the pythonic form's).
      */
     private static int endOfJsonValue(String s, int start) {
         int depth = 0;
@@ -131,7 +131,7 @@ public final class ToolCallParser {
         if (args instanceof String json) {
             json = json.strip();
             if (json.isEmpty() || endOfJsonValue(json, 0) != json.length()) throw new Malformed();
-            args = Json.parse(json);
+            args = StrictJson.parse(json);
         }
         if (args == null) args = new LinkedHashMap<String, Object>();
         if (!(args instanceof Map<?, ?>)) throw new Malformed();

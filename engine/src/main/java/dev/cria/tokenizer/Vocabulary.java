@@ -1,12 +1,10 @@
 package dev.cria.tokenizer;
 
 import dev.cria.io.gguf.GgufFile;
-import dev.cria.util.Json;
 import dev.cria.util.ModelFormatException;
+import dev.cria.util.StrictJson;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -97,95 +95,134 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
      * pre-tokenizer). Added tokens flagged {@code special} become {@link #CONTROL}, the others
      * {@link #USER_DEFINED}. BOS comes from the TemplateProcessing post-processor (which also
      * means {@code addBos}); eos ids from a sibling {@code generation_config.json}, else the
-     * {@code eos_token} of a sibling {@code tokenizer_config.json}.
+     * {@code eos_token} of a sibling {@code tokenizer_config.json}. Every problem is a
+     * {@link ModelFormatException} whose one line names the file that has it, and the key.
      */
     public static Vocabulary fromHfTokenizerJson(Path path) {
+        if (!Files.exists(path)) throw new ModelFormatException(path + ": no such file");
         String name = path.getFileName().toString();
-        Map<String, Object> root;
-        try {
-            root = Json.parseObject(Files.readString(path));
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(path + ": no such file");
-        } catch (IOException e) {
-            throw new ModelFormatException(path + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(name + ": " + e.getMessage());
-        }
-        try {
-            return fromHfJson(root, path);
-        } catch (ClassCastException | NullPointerException e) {
-            throw new ModelFormatException(name + ": unexpected structure (" + e.getMessage() + ")");
-        } catch (ModelFormatException e) {
-            throw new ModelFormatException(name + ": " + e.getMessage());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Vocabulary fromHfJson(Map<String, Object> root, Path path) {
-        Map<String, Object> model = (Map<String, Object>) root.get("model");
-        if (model == null || !"BPE".equals(model.get("type"))) {
-            throw new ModelFormatException("model.type is " + (model == null ? "missing" : "'" + model.get("type") + "'") + "; only 'BPE' is supported");
-        }
-        String regex = findSplitRegex(root.get("pre_tokenizer"));
-        if (!Llama3PreTokenizer.REGEX.equals(regex)) {
-            throw new ModelFormatException("pre_tokenizer is not the Llama 3 Split regex + ByteLevel (found regex "
-                    + (regex == null ? "none" : "'" + regex + "'") + ")");
-        }
-        Map<String, Object> vocab = (Map<String, Object>) model.get("vocab");
-        List<Object> added = root.get("added_tokens") instanceof List<?> l ? (List<Object>) l : List.of();
-        int size = 0;
-        for (Object id : vocab.values()) size = Math.max(size, ((Long) id).intValue() + 1);
-        for (Object a : added) size = Math.max(size, ((Long) ((Map<String, Object>) a).get("id")).intValue() + 1);
-        String[] tokens = new String[size];
-        int[] types = new int[size];
-        for (Map.Entry<String, Object> e : vocab.entrySet()) {
-            int id = ((Long) e.getValue()).intValue();
-            if (id < 0) throw new ModelFormatException("negative id for token '" + e.getKey() + "'");
-            tokens[id] = e.getKey();
-            types[id] = NORMAL;
-        }
-        for (Object o : added) {
-            Map<String, Object> a = (Map<String, Object>) o;
-            int id = ((Long) a.get("id")).intValue();
-            tokens[id] = (String) a.get("content");
-            types[id] = Boolean.TRUE.equals(a.get("special")) ? CONTROL : USER_DEFINED;
-        }
-        for (int i = 0; i < size; i++) {
-            if (tokens[i] == null) { tokens[i] = ""; types[i] = UNUSED; }
-        }
-        List<Object> mergeList = (List<Object>) model.get("merges");
-        String[] merges = new String[mergeList.size()];
-        for (int i = 0; i < merges.length; i++) {
-            Object m = mergeList.get(i);
-            merges[i] = m instanceof String s ? s : ((List<Object>) m).get(0) + " " + ((List<Object>) m).get(1);
-        }
-        boolean ignoreMerges = Boolean.TRUE.equals(model.get("ignore_merges"));
+        HfTokens hf = HfTokens.of(StrictJson.readObjectFile(path, name), name);
 
         int bos = -1;
         boolean addBos = false;
-        String bosText = templateBos(root.get("post_processor"));
-        if (bosText != null) {
-            bos = idOf(tokens, bosText);
+        if (hf.bosText() != null) {
+            bos = idOf(hf.tokens(), hf.bosText());
             addBos = bos >= 0;
         }
         Path dir = path.toAbsolutePath().getParent();
         Map<String, Object> tokConfig = readSibling(dir.resolve("tokenizer_config.json"));
         if (bos < 0 && tokConfig != null) {
-            bos = idOf(tokens, tokenContent(tokConfig.get("bos_token")));
+            bos = idOf(hf.tokens(), tokenContent(tokConfig.get("bos_token")));
             addBos = bos >= 0 && !Boolean.FALSE.equals(tokConfig.get("add_bos_token"));
         }
         Set<Integer> eos = new LinkedHashSet<>();
         Map<String, Object> gen = readSibling(dir.resolve("generation_config.json"));
-        if (gen != null) {
-            Object e = gen.get("eos_token_id");
-            if (e instanceof Long id) eos.add(id.intValue());
-            if (e instanceof List<?> ids) for (Object id : ids) eos.add(((Long) id).intValue());
-        }
+        if (gen != null) eos.addAll(generationEosIds(gen.get("eos_token_id"), hf.tokens().length));
         if (eos.isEmpty() && tokConfig != null) {
-            int id = idOf(tokens, tokenContent(tokConfig.get("eos_token")));
+            int id = idOf(hf.tokens(), tokenContent(tokConfig.get("eos_token")));
             if (id >= 0) eos.add(id);
         }
-        return new Vocabulary(tokens, types, merges, bos, eos.stream().mapToInt(Integer::intValue).toArray(), addBos, ignoreMerges);
+        try {
+            return new Vocabulary(hf.tokens(), hf.types(), hf.merges(), bos, eos.stream().mapToInt(Integer::intValue).toArray(),
+                    addBos, hf.ignoreMerges());
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(name + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code eos_token_id} of generation_config.json: an id or a list of ids (transformers allows both). */
+    private static List<Integer> generationEosIds(Object value, int vocabSize) {
+        if (value == null) return List.of();
+        List<Integer> out = new java.util.ArrayList<>();
+        for (Object id : value instanceof List<?> list ? list : List.of(value)) {
+            if (!(id instanceof Long l) || l < 0 || l >= vocabSize) {
+                throw new ModelFormatException("generation_config.json: key 'eos_token_id' must be a token id or a list of token ids "
+                        + "in 0.." + (vocabSize - 1) + ", got " + StrictJson.brief(value, 80));
+            }
+            out.add((int) (long) l);
+        }
+        return out;
+    }
+
+    /** What tokenizer.json itself says: tokens and types by id, merges, the post-processor's BOS text. */
+    private record HfTokens(String[] tokens, int[] types, String[] merges, boolean ignoreMerges, String bosText) {
+        static HfTokens of(Map<String, Object> root, String file) {
+            if (!(root.get("model") instanceof Map<?, ?> model) || !"BPE".equals(model.get("type"))) {
+                Object type = root.get("model") instanceof Map<?, ?> m ? m.get("type") : null;
+                throw fail(file, "model.type is " + (type == null ? "missing" : StrictJson.brief(type, 40)) + "; only 'BPE' is supported");
+            }
+            String regex = findSplitRegex(root.get("pre_tokenizer"));
+            if (!Llama3PreTokenizer.REGEX.equals(regex)) {
+                throw fail(file, "pre_tokenizer is not the Llama 3 Split regex + ByteLevel (found regex "
+                        + (regex == null ? "none" : "'" + regex + "'") + ")");
+            }
+            if (!(model.get("vocab") instanceof Map<?, ?> vocab)) {
+                throw fail(file, "model.vocab must be an object of token → id, got " + StrictJson.brief(model.get("vocab"), 40));
+            }
+            Object addedValue = root.get("added_tokens");
+            if (addedValue != null && !(addedValue instanceof List<?>)) {
+                throw fail(file, "added_tokens must be an array, got " + StrictJson.brief(addedValue, 40));
+            }
+            List<?> added = addedValue == null ? List.of() : (List<?>) addedValue;
+            // Ids are dense in practice; holes become UNUSED tokens. Bounding ids by the number of
+            // entries keeps the arrays the size of what the file holds: an id of 10^9 is an error,
+            // not a 10^9-entry allocation.
+            long bound = (long) vocab.size() + added.size();
+            String[] tokens = new String[(int) Math.min(bound, Integer.MAX_VALUE)];
+            int[] types = new int[tokens.length];
+            int size = 0;
+            for (var e : vocab.entrySet()) {
+                int id = id(e.getValue(), bound, file, "model.vocab[" + StrictJson.brief(e.getKey(), 40) + "]");
+                tokens[id] = (String) e.getKey();
+                types[id] = NORMAL;
+                size = Math.max(size, id + 1);
+            }
+            for (int i = 0; i < added.size(); i++) {
+                String key = "added_tokens[" + i + "]";
+                if (!(added.get(i) instanceof Map<?, ?> a)) throw fail(file, key + " must be an object, got " + StrictJson.brief(added.get(i), 40));
+                int id = id(a.get("id"), bound, file, key + ".id");
+                if (!(a.get("content") instanceof String content)) {
+                    throw fail(file, key + ".content must be a string, got " + StrictJson.brief(a.get("content"), 40));
+                }
+                tokens[id] = content;
+                types[id] = Boolean.TRUE.equals(a.get("special")) ? CONTROL : USER_DEFINED;
+                size = Math.max(size, id + 1);
+            }
+            tokens = Arrays.copyOf(tokens, size);
+            types = Arrays.copyOf(types, size);
+            for (int i = 0; i < size; i++) {
+                if (tokens[i] == null) { tokens[i] = ""; types[i] = UNUSED; }
+            }
+            if (!(model.get("merges") instanceof List<?> mergeList)) {
+                throw fail(file, "model.merges must be an array, got " + StrictJson.brief(model.get("merges"), 40));
+            }
+            String[] merges = new String[mergeList.size()];
+            for (int i = 0; i < merges.length; i++) {
+                // tokenizers 0.20+ writes a merge as ["left", "right"], older versions as "left right".
+                Object m = mergeList.get(i);
+                if (m instanceof String str) {
+                    merges[i] = str;
+                } else if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String left
+                        && pair.get(1) instanceof String right) {
+                    merges[i] = left + " " + right;
+                } else {
+                    throw fail(file, "model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
+                            + StrictJson.brief(m, 40));
+                }
+            }
+            return new HfTokens(tokens, types, merges, Boolean.TRUE.equals(model.get("ignore_merges")),
+                    templateBos(root.get("post_processor")));
+        }
+
+        private static int id(Object value, long bound, String file, String key) {
+            if (value instanceof Long id && id >= 0 && id < bound) return (int) (long) id;
+            throw fail(file, key + " must be a token id in 0.." + (bound - 1) + " (the file lists " + bound
+                    + " tokens), got " + StrictJson.brief(value, 40));
+        }
+
+        private static ModelFormatException fail(String file, String what) {
+            return new ModelFormatException(file + ": " + what);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -210,7 +247,7 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
         if (!(post instanceof Map<?, ?> m)) return null;
         if ("TemplateProcessing".equals(m.get("type")) && m.get("single") instanceof List<?> single && !single.isEmpty()
                 && single.getFirst() instanceof Map<?, ?> first && first.get("SpecialToken") instanceof Map<?, ?> st) {
-            return (String) st.get("id");
+            return st.get("id") instanceof String id ? id : null;
         }
         if ("Sequence".equals(m.get("type")) && m.get("processors") instanceof List<?> list) {
             for (Object o : list) {
@@ -235,10 +272,6 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
 
     private static Map<String, Object> readSibling(Path p) {
         if (!Files.isRegularFile(p)) return null;
-        try {
-            return Json.parseObject(Files.readString(p));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException(p.getFileName() + ": " + e.getMessage());
-        }
+        return StrictJson.readObjectFile(p, p.getFileName().toString());
     }
 }

@@ -3,7 +3,7 @@ package dev.cria.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class ChatTemplateGoldenTest {
         List<Arguments> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             if (line.isBlank()) continue;
-            Map<String, Object> c = Json.parseObject(line);
+            Map<String, Object> c = StrictJson.parseObject(line);
             out.add(Arguments.of(c.get("name"), c));
         }
         return out.stream();

@@ -153,6 +153,8 @@ class ToolCallParserTest {
                 "[get_weather(city=\"Paris\")",                      // missing ]
                 "[get_weather(city=\"Paris\")] and more",            // trailing text
                 "[f(a=1, a=2)]",                                     // repeated keyword
+                "{\"name\": \"f\", \"name\": \"g\", \"parameters\": {}}",  // repeated JSON key
+                "{\"name\": \"f\", \"parameters\": {\"n\": 01}}",        // leading zero
                 "[f(a={1: 2})]",                                     // non-string dict key
                 "[3f(a=1)]",
                 "[f(a=1e999)]")) {

@@ -1,7 +1,7 @@
 package dev.cria.engine;
 
 import dev.cria.sampling.SamplingParams;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class LlamaEngineTest {
 
     @SuppressWarnings("unchecked")
     static int[][] referenceGreedy(String prompt) throws Exception {
-        Map<String, Object> root = Json.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
+        Map<String, Object> root = StrictJson.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
         Map<String, Object> r = (Map<String, Object>) ((Map<String, Object>) root.get("results")).get(prompt);
         List<Object> ids = (List<Object>) r.get("ids");
         List<Object> greedy = (List<Object>) ((Map<String, Object>) r.get("reference")).get("greedy");

@@ -2,7 +2,7 @@ package dev.cria.kernels;
 
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.tensor.GgmlType;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -40,7 +40,7 @@ class DequantGoldenTest {
 
     @SuppressWarnings("unchecked")
     private static List<DynamicNode> filesOf(Path golden, Path models, int shippedFiles) throws IOException {
-        Map<String, Object> files = (Map<String, Object>) Json.parseObject(Files.readString(golden)).get("files");
+        Map<String, Object> files = (Map<String, Object>) StrictJson.parseObject(Files.readString(golden)).get("files");
         List<DynamicNode> nodes = new ArrayList<>();
         for (var file : files.entrySet()) {
             Path path = models.resolve(file.getKey());

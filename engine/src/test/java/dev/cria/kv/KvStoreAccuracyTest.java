@@ -3,7 +3,7 @@ package dev.cria.kv;
 import dev.cria.kernels.ComputePool;
 import dev.cria.loader.ModelLoader;
 import dev.cria.model.LlamaModel;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,7 +28,7 @@ class KvStoreAccuracyTest {
     @CsvSource({"F16, 0.03, 0.03", "Q8_0, 0.10, 0.20"})
     @SuppressWarnings("unchecked")
     void argmaxAgreesWhereTheMarginIsClear(KvType type, double marginShare, double maxShift) throws Exception {
-        Map<String, Object> root = Json.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
+        Map<String, Object> root = StrictJson.parseObject(Files.readString(DATA.resolve("golden/logits/tiny-llama3-F16.json")));
         try (ComputePool pool = new ComputePool(2);
              ModelLoader.Weights w = ModelLoader.loadWeights(DATA.resolve("models/tiny-llama3-F16.gguf"))) {
             LlamaModel m = new LlamaModel(w.config(), w.weights(), pool, 64);

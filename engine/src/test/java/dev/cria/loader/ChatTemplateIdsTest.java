@@ -5,7 +5,7 @@ import dev.cria.chat.ChatTemplate;
 import dev.cria.chat.TemplateTokens;
 import dev.cria.chat.ToolCall;
 import dev.cria.tokenizer.Tokenizer;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +43,7 @@ class ChatTemplateIdsTest {
         List<Arguments> out = new ArrayList<>();
         for (String line : Files.readAllLines(Golden.DATA.resolve("golden/chat_template.jsonl"))) {
             if (line.isBlank()) continue;
-            Map<String, Object> c = Json.parseObject(line);
+            Map<String, Object> c = StrictJson.parseObject(line);
             if (c.containsKey("error")) continue; // error cases are covered by ChatTemplateGoldenTest
             out.add(Arguments.of(c.get("name"), c));
         }

@@ -1,6 +1,6 @@
 package dev.cria.loader;
 
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ final class Golden {
     static List<Case> cases(String goldenRelative) {
         Map<String, Object> root;
         try {
-            root = Json.parseObject(Files.readString(DATA.resolve("golden").resolve(goldenRelative)));
+            root = StrictJson.parseObject(Files.readString(DATA.resolve("golden").resolve(goldenRelative)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

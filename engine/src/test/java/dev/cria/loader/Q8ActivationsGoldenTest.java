@@ -4,7 +4,7 @@ import dev.cria.kernels.ComputePool;
 import dev.cria.kv.KvSequence;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LlamaModel;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -45,7 +45,7 @@ class Q8ActivationsGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Q4_K", "Q6_K"})
     void oneTokenStepsAgreeWithTheReferenceWithinGgmlsQ8Tolerance(String type) throws Exception {
-        Map<String, Object> root = Json.parseObject(Files.readString(Golden.DATA.resolve("golden/zoo/zoo-" + type + ".json")));
+        Map<String, Object> root = StrictJson.parseObject(Files.readString(Golden.DATA.resolve("golden/zoo/zoo-" + type + ".json")));
         Map<String, Object> results = (Map<String, Object>) root.get("results");
         try (ModelLoader.Weights w = ModelLoader.loadWeights(Golden.model("zoo/zoo-" + type + ".gguf"))) {
             LlamaModel q8 = new LlamaModel(w.config(), w.weights(), pool, 1, ActivationType.Q8);

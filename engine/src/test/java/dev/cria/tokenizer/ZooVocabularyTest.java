@@ -1,6 +1,6 @@
 package dev.cria.tokenizer;
 
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +23,7 @@ class ZooVocabularyTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> prompt(String name) throws IOException {
-        Map<String, Object> root = Json.parseObject(Files.readString(TESTDATA.resolve("golden/zoo/prompts.json")));
+        Map<String, Object> root = StrictJson.parseObject(Files.readString(TESTDATA.resolve("golden/zoo/prompts.json")));
         return (Map<String, Object>) ((Map<String, Object>) root.get("prompts")).get(name);
     }
 

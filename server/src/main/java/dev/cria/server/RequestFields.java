@@ -83,6 +83,25 @@ public record RequestFields(ObjectNode node, String prefix) {
         return n;
     }
 
+    /**
+     * The token ids of the JSON array {@code ids} (field {@code name}, inside {@code whole} for the
+     * type error): each an integer in {@code 0..vocabSize-1}. The range is checked on the number as
+     * sent, never on a narrowed copy: 18446744073709561522 is 2^64 + 9906, out of range, not token 9906.
+     */
+    public int[] tokenIds(String name, JsonNode ids, JsonNode whole, int vocabSize) {
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode t = ids.get(i);
+            if (!t.isIntegralNumber()) throw wrongType(name, "an array of token ids", whole);
+            if (!t.canConvertToInt() || t.intValue() < 0 || t.intValue() >= vocabSize) {
+                throw ApiError.badRequest("Invalid '" + param(name) + "': token id " + t.asText() + " is outside the vocabulary (0.."
+                        + (vocabSize - 1) + ").", param(name));
+            }
+            out[i] = t.intValue();
+        }
+        return out;
+    }
+
     public ApiError wrongType(String name, String expected, JsonNode got) {
         return ApiError.badRequest("Invalid type for '" + param(name) + "': expected " + expected + ", but got "
                 + describe(got) + " instead.", param(name), "invalid_type");

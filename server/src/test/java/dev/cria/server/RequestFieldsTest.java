@@ -33,6 +33,29 @@ class RequestFieldsTest {
     }
 
     @Test
+    void tokenIdsInsideTheVocabularyAreRead() {
+        RequestFields f = fields("{\"tokens\": [0, 9906, 128255]}");
+
+        assertThat(f.tokenIds("tokens", f.get("tokens"), f.get("tokens"), 128256)).containsExactly(0, 9906, 128255);
+    }
+
+    @Test
+    void tokenIdsAreCheckedAsSentNotAsAWrappedLongOrInt() {
+        // 2^64 + 9906, 2^63 + 9906 and 2^32 + 9906: each narrows to 9906 (or a negative) if read lossily.
+        for (String id : new String[] {"18446744073709561522", "9223372036854785714", "4294977202", "-1", "128256"}) {
+            RequestFields f = fields("{\"tokens\": [9906, " + id + "]}");
+
+            assertThatThrownBy(() -> f.tokenIds("tokens", f.get("tokens"), f.get("tokens"), 128256)).as(id)
+                    .isInstanceOfSatisfying(ApiError.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.param()).isEqualTo("tokens");
+                        assertThat(e.getMessage()).isEqualTo("Invalid 'tokens': token id " + id
+                                + " is outside the vocabulary (0..128255).");
+                    });
+        }
+    }
+
+    @Test
     void outOfRangeIs400NamingThePrefixedField() {
         RequestFields f = new RequestFields(ApiJson.parseObject("{\"top_p\": 2}".getBytes()), "input_data.parameters.");
 

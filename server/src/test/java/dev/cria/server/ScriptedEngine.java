@@ -11,7 +11,7 @@ import dev.cria.engine.GenerationRequest;
 import dev.cria.engine.ModelInfo;
 import dev.cria.engine.TokenLogprob;
 import dev.cria.engine.Usage;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +189,7 @@ public class ScriptedEngine implements Engine {
     @Override
     public List<ToolCall> parseToolCalls(String text) {
         try {
-            Object v = Json.parse(text.strip());
+            Object v = StrictJson.parse(text.strip());
             if (v instanceof Map<?, ?> m && m.get("name") instanceof String name) {
                 return List.of(new ToolCall(null, name, m.get("parameters")));
             }

@@ -1,6 +1,7 @@
 package dev.cria.io.hf;
 
 import dev.cria.util.ModelFormatException;
+import dev.cria.util.StrictJson;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +37,12 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
                               int originalMaxPositionEmbeddings, String ropeType) {
     }
 
-    /** Architectures (config.json {@code architectures}) this reader accepts. */
+    /** The architecture (config.json {@code architectures}) this reader accepts. */
     static final String ARCHITECTURE = "LlamaForCausalLM";
+    /** The {@code model_type} this reader accepts. */
+    static final String MODEL_TYPE = "llama";
+    /** {@code torch_dtype} values whose safetensors dtypes (F32, F16, BF16) {@link SafetensorsFile} maps. */
+    static final Set<String> DTYPES = Set.of("float32", "float16", "bfloat16");
 
     /**
      * Reads the parsed config.json (and generation_config.json, or null); {@code where} prefixes errors
@@ -45,14 +50,7 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
      */
     static HfLlamaConfig of(Map<String, Object> config, Map<String, Object> generation, String where) {
         Fields f = new Fields(config, where);
-        Object arch = config.get("architectures");
-        Object modelType = config.get("model_type");
-        boolean llama = arch instanceof List<?> l && l.contains(ARCHITECTURE) || "llama".equals(modelType);
-        if (!llama) {
-            throw new ModelFormatException(where + ": architecture " + (arch == null ? "(none)" : arch) + " with model_type "
-                    + (modelType == null ? "(none)" : "'" + modelType + "'") + " is not supported (supported: "
-                    + ARCHITECTURE + ", model_type 'llama')");
-        }
+        checkLlama(f);
         int hidden = f.positiveInt("hidden_size");
         int heads = f.positiveInt("num_attention_heads");
         int kvHeads = f.has("num_key_value_heads") ? f.positiveInt("num_key_value_heads") : heads;
@@ -77,12 +75,43 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
             g.addIds("eos_token_id", eos);
             if (bos < 0 && g.has("bos_token_id")) bos = g.positiveOrZeroInt("bos_token_id");
         }
-        Object dtype = config.containsKey("torch_dtype") ? config.get("torch_dtype") : config.get("dtype");
+        String dtype = dtype(f);
         return new HfLlamaConfig(hidden, f.positiveInt("intermediate_size"), f.positiveInt("num_hidden_layers"), heads,
                 kvHeads, headDim, f.positiveInt("vocab_size"), f.number("rms_norm_eps", 1e-6), f.number("rope_theta", 10000),
                 ropeScaling(f), f.has("max_position_embeddings") ? f.positiveInt("max_position_embeddings") : 2048,
                 f.bool("tie_word_embeddings", false), bos, eos.stream().mapToInt(Integer::intValue).toArray(),
-                dtype instanceof String s ? s : null);
+                dtype);
+    }
+
+    /**
+     * A config that names another architecture or model type is another model: its weights would load
+     * under Llama's names and generate garbage, so it is refused. Both keys are checked when present
+     * (transformers writes both); one of them must be.
+     */
+    private static void checkLlama(Fields f) {
+        Object arch = f.map.get("architectures");
+        Object modelType = f.map.get("model_type");
+        if (arch == null && modelType == null) {
+            throw f.fail("neither 'architectures' nor 'model_type' is given (supported: " + ARCHITECTURE + ", model_type '"
+                    + MODEL_TYPE + "')");
+        }
+        if (arch != null && !(arch instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(ARCHITECTURE::equals))) {
+            throw f.fail("key 'architectures' is " + StrictJson.brief(arch, 80) + "; only [\"" + ARCHITECTURE + "\"] is supported");
+        }
+        if (modelType != null && !MODEL_TYPE.equals(modelType)) {
+            throw f.fail("key 'model_type' is " + StrictJson.brief(modelType, 80) + "; only \"" + MODEL_TYPE + "\" is supported");
+        }
+    }
+
+    /** {@code torch_dtype} (newer transformers: {@code dtype}), or null; only dtypes the loader reads. */
+    private static String dtype(Fields f) {
+        String key = f.has("torch_dtype") ? "torch_dtype" : "dtype";
+        Object v = f.map.get(key);
+        if (v == null) return null;
+        if (!(v instanceof String s) || !DTYPES.contains(s)) {
+            throw f.fail("key '" + key + "' is " + StrictJson.brief(v, 80) + "; supported: float32, float16, bfloat16");
+        }
+        return s;
     }
 
     private static RopeScaling ropeScaling(Fields config) {
@@ -122,18 +151,18 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
         int positiveInt(String key) {
             Object v = require(key);
             if (v instanceof Long l && l > 0 && l <= Integer.MAX_VALUE) return (int) (long) l;
-            throw fail("key '" + key + "' must be a positive integer, got " + v);
+            throw fail("key '" + key + "' must be a positive integer, got " + StrictJson.brief(v, 80));
         }
 
         int positiveOrZeroInt(String key) {
             Object v = require(key);
             if (v instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE) return (int) (long) l;
-            throw fail("key '" + key + "' must be a token id, got " + v);
+            throw fail("key '" + key + "' must be a token id, got " + StrictJson.brief(v, 80));
         }
 
         double number(String key) {
             if (require(key) instanceof Number n) return n.doubleValue();
-            throw fail("key '" + key + "' must be a number, got " + map.get(key));
+            throw fail("key '" + key + "' must be a number, got " + StrictJson.brief(map.get(key), 80));
         }
 
         double number(String key, double fallback) {
@@ -144,7 +173,7 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
             Object v = map.get(key);
             if (v == null) return fallback;
             if (v instanceof Boolean b) return b;
-            throw fail("key '" + key + "' must be true or false, got " + v);
+            throw fail("key '" + key + "' must be true or false, got " + StrictJson.brief(v, 80));
         }
 
         /** Adds an id or a list of ids (transformers allows both for eos_token_id). */
@@ -152,7 +181,7 @@ public record HfLlamaConfig(int hiddenSize, int intermediateSize, int numHiddenL
             Object v = map.get(key);
             if (v == null) return;
             for (Object id : v instanceof List<?> list ? list : List.of(v)) {
-                if (!(id instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) throw fail("key '" + key + "' must be token ids, got " + v);
+                if (!(id instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) throw fail("key '" + key + "' must be token ids, got " + StrictJson.brief(v, 80));
                 out.add((int) (long) l);
             }
         }

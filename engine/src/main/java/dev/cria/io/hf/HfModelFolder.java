@@ -1,10 +1,9 @@
 package dev.cria.io.hf;
 
 import dev.cria.tensor.TensorData;
-import dev.cria.util.Json;
 import dev.cria.util.ModelFormatException;
+import dev.cria.util.StrictJson;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,14 +114,7 @@ public final class HfModelFolder implements AutoCloseable {
     }
 
     private static Map<String, Object> readJson(Path file, String folder) {
-        String where = folder + "/" + file.getFileName();
-        try {
-            return Json.parseObject(Files.readString(file));
-        } catch (IOException e) {
-            throw new ModelFormatException(where + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(where + ": " + e.getMessage());
-        }
+        return StrictJson.readObjectFile(file, folder + "/" + file.getFileName());
     }
 
     /**

@@ -2,15 +2,14 @@ package dev.cria.io.hf;
 
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.TensorData;
-import dev.cria.util.Json;
 import dev.cria.util.FileMapping;
 import dev.cria.util.ModelFormatException;
+import dev.cria.util.StrictJson;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,10 +68,9 @@ public final class SafetensorsFile implements AutoCloseable {
                 throw fail(name, "not a safetensors file (header length " + Long.toUnsignedString(n) + " does not fit in "
                         + size + " bytes)");
             }
-            String json = new String(seg.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             Map<String, Object> header;
             try {
-                header = Json.parseObject(json);
+                header = StrictJson.parseObject(seg.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE));
             } catch (IllegalArgumentException e) {
                 throw fail(name, "bad header (" + e.getMessage() + ")");
             }

@@ -1,7 +1,7 @@
 package dev.cria.io.gguf;
 
 import dev.cria.tensor.GgmlType;
-import dev.cria.util.Json;
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +19,7 @@ class GgufRealFilesTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> manifestEntry(String manifest, String file) throws IOException {
-        Map<String, Object> m = Json.parseObject(Files.readString(MODELS.resolve(manifest)));
+        Map<String, Object> m = StrictJson.parseObject(Files.readString(MODELS.resolve(manifest)));
         return (Map<String, Object>) ((Map<String, Object>) m.get("files")).get(file);
     }
 

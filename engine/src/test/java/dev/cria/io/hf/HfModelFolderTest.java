@@ -219,8 +219,67 @@ class HfModelFolderTest {
     void nonLlamaArchitectureIsNotSupported() {
         writeString(dir.resolve("config.json"), config("MistralForCausalLM", "mistral", ""));
         assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
-                .hasMessage(dir.getFileName() + "/config.json: architecture [MistralForCausalLM] with model_type 'mistral' is not supported"
-                        + " (supported: LlamaForCausalLM, model_type 'llama')");
+                .hasMessage(dir.getFileName() + "/config.json: key 'architectures' is [\"MistralForCausalLM\"]; only"
+                        + " [\"LlamaForCausalLM\"] is supported");
+    }
+
+    @Test
+    void anotherArchitectureIsRefusedEvenWithModelTypeLlama() {
+        writeString(dir.resolve("config.json"), config("GemmaForCausalLM", "llama", ""));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir.getFileName() + "/config.json: key 'architectures' is [\"GemmaForCausalLM\"]; only"
+                        + " [\"LlamaForCausalLM\"] is supported");
+    }
+
+    @Test
+    void anotherModelTypeIsRefusedEvenWithTheLlamaArchitecture() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "gpt2", ""));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir.getFileName() + "/config.json: key 'model_type' is \"gpt2\"; only \"llama\" is supported");
+    }
+
+    @Test
+    void aTorchDtypeTheLoaderCannotReadIsRefused() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ", \"torch_dtype\": \"int4\""));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir.getFileName() + "/config.json: key 'torch_dtype' is \"int4\"; supported: float32, float16, bfloat16");
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ", \"dtype\": \"float8_e4m3fn\""));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir.getFileName() + "/config.json: key 'dtype' is \"float8_e4m3fn\"; supported: float32, float16, bfloat16");
+    }
+
+    @Test
+    void aGenerationConfigEosOfTheWrongTypeIsNamed() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ""));
+        writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [\"a\"]}");
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir.getFileName() + "/generation_config.json: key 'eos_token_id' must be token ids, got [\"a\"]");
+    }
+
+    @Test
+    void aTooDeepConfigIsOneLineNamingIt() {
+        writeString(dir.resolve("config.json"), "{\"architectures\": " + "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/config.json: JSON: Document nesting depth (513) exceeds the maximum allowed (512");
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ""));
+        writeString(dir.resolve("generation_config.json"), "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/generation_config.json: JSON: Document nesting depth (513)");
+    }
+
+    @Test
+    void aTooDeepShardIndexIsOneLineNamingIt() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ""));
+        writeString(dir.resolve("model.safetensors.index.json"), "{\"weight_map\": " + "[".repeat(1_000_000));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/model.safetensors.index.json: JSON: Document nesting depth (513)");
+    }
+
+    @Test
+    void aRepeatedConfigKeyIsAnError() {
+        writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", ", \"hidden_size\": 16"));
+        assertThatThrownBy(() -> HfModelFolder.open(dir)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith(dir.getFileName() + "/config.json: JSON: Duplicate field 'hidden_size'");
     }
 
     @Test
@@ -266,7 +325,7 @@ class HfModelFolderTest {
     void badConfigValuesAreNamed() {
         writeString(dir.resolve("config.json"), config("LlamaForCausalLM", "llama", "").replace("\"hidden_size\": 8", "\"hidden_size\": \"8\""));
         assertThatThrownBy(() -> HfModelFolder.open(dir))
-                .hasMessage(dir.getFileName() + "/config.json: key 'hidden_size' must be a positive integer, got 8");
+                .hasMessage(dir.getFileName() + "/config.json: key 'hidden_size' must be a positive integer, got \"8\"");
         writeString(dir.resolve("config.json"), "{\"model_type\": \"llama\",");
         assertThatThrownBy(() -> HfModelFolder.open(dir)).hasMessageStartingWith(dir.getFileName() + "/config.json: JSON: ");
     }

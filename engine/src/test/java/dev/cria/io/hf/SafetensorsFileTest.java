@@ -88,6 +88,21 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void aHeaderNestedAMillionDeepIsOneLineNamingTheFile() {
+        Path p = SafetensorsTestFiles.writeRaw(dir.resolve("m.safetensors"), "[".repeat(1_000_000), new byte[0]);
+        assertThatThrownBy(() -> SafetensorsFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("m.safetensors: bad header (JSON: Document nesting depth (513) exceeds the maximum allowed (512");
+    }
+
+    @Test
+    void aHeaderWithATensorListedTwiceIsRejected() {
+        String entry = "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}";
+        Path p = SafetensorsTestFiles.writeRaw(dir.resolve("m.safetensors"), "{\"w\":" + entry + ",\"w\":" + entry + "}", new byte[4]);
+        assertThatThrownBy(() -> SafetensorsFile.open(p)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("m.safetensors: bad header (JSON: Duplicate field 'w'");
+    }
+
+    @Test
     void missingTensorIsNamed() {
         Path p = SafetensorsTestFiles.write(dir.resolve("m.safetensors"), List.of(Tensor.f32("w", new long[]{1}, 1)));
         try (SafetensorsFile f = SafetensorsFile.open(p)) {

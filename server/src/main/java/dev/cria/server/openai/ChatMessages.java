@@ -1,12 +1,13 @@
 package dev.cria.server.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ToolCall;
 import dev.cria.server.ApiError;
 import dev.cria.server.ApiJson;
 import dev.cria.server.RequestFields;
-import dev.cria.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class ChatMessages {
                 arguments = java.util.Map.of();
             } else if (args.isTextual()) {
                 // OpenAI sends arguments as a JSON document in a string; keep the string when it is not JSON.
-                arguments = parseOrKeep(args.textValue());
+                arguments = parseOrKeep(args.textValue(), pp + ".function.arguments");
             } else if (args.isObject()) {
                 arguments = ApiJson.toPlain(args); // vLLM and llama.cpp accept the object itself too
             } else {
@@ -144,12 +145,24 @@ public final class ChatMessages {
         return out;
     }
 
-    private static Object parseOrKeep(String s) {
+    /**
+     * The arguments string as a JSON value, or the string itself when it is not JSON (the template
+     * then prints it as given). JSON beyond the API's limits (nested too deep, a number or string
+     * too long) is the client's error, a 400, as it would be in the body itself.
+     */
+    private static Object parseOrKeep(String s, String param) {
+        JsonNode node;
         try {
-            return Json.parse(s);
-        } catch (IllegalArgumentException e) {
+            node = ApiJson.MAPPER.readTree(s);
+        } catch (JsonProcessingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StreamConstraintsException limit) {
+                    throw ApiError.badRequest("Invalid '" + param + "': " + limit.getOriginalMessage(), param, "invalid_value");
+                }
+            }
             return s;
         }
+        return node == null || node.isMissingNode() ? s : ApiJson.toPlain(node);
     }
 
     /**

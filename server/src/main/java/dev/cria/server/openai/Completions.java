@@ -148,18 +148,7 @@ public final class Completions {
     /** Token ids are used as given: the client chose them, BOS included or not. */
     private static Prompt idPrompt(Engine engine, RequestFields f, JsonNode ids, JsonNode whole) {
         if (!ids.isArray() || ids.isEmpty()) throw f.wrongType("prompt", "a non-empty array of token ids", whole);
-        int vocab = engine.info().vocabSize();
-        int[] out = new int[ids.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode t = ids.get(i);
-            if (!t.isIntegralNumber()) throw f.wrongType("prompt", "an array of token ids", whole);
-            long id = t.longValue();
-            if (id < 0 || id >= vocab) {
-                throw ApiError.badRequest("Invalid 'prompt': token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ").",
-                        "prompt");
-            }
-            out[i] = (int) id;
-        }
+        int[] out = f.tokenIds("prompt", ids, whole, engine.info().vocabSize());
         return new Prompt(out, engine.detokenize(out));
     }
 

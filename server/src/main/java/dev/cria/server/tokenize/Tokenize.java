@@ -75,18 +75,7 @@ public final class Tokenize {
         JsonNode v = f.get("tokens");
         if (v == null) throw ApiError.badRequest("Missing required parameter: 'tokens'.", "tokens");
         if (!v.isArray()) throw f.wrongType("tokens", "an array of token ids", v);
-        int vocab = engine.info().vocabSize();
-        int[] ids = new int[v.size()];
-        for (int i = 0; i < ids.length; i++) {
-            JsonNode t = v.get(i);
-            if (!t.isIntegralNumber()) throw f.wrongType("tokens", "an array of token ids", v);
-            long id = t.longValue();
-            if (id < 0 || id >= vocab) {
-                throw ApiError.badRequest("Invalid 'tokens': token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ").",
-                        "tokens");
-            }
-            ids[i] = (int) id;
-        }
+        int[] ids = f.tokenIds("tokens", v, v, engine.info().vocabSize());
         ctx.contentType("application/json");
         ctx.result(ApiJson.bytes(Map.of("content", engine.detokenize(ids))));
     }
