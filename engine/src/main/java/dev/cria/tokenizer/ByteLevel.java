@@ -47,7 +47,10 @@ final class ByteLevel {
                 int cp = token.codePointAt(i);
                 if (Character.isSupplementaryCodePoint(cp)) i++;
                 byte[] u = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                if (n + u.length > out.length) out = java.util.Arrays.copyOf(out, n + u.length + token.length());
+                // Room for these bytes and one byte for each character still to come: the buffer
+                // started at one byte per character, and a multi-byte one may have used the rest.
+                int needed = n + u.length + (token.length() - 1 - i);
+                if (needed > out.length) out = java.util.Arrays.copyOf(out, needed);
                 System.arraycopy(u, 0, out, n, u.length);
                 n += u.length;
             }
