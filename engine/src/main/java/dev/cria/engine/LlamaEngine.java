@@ -73,7 +73,7 @@ public final class LlamaEngine implements Engine {
         for (int id : endOfGenerationIds(tokenizer)) {
             if (id >= 0 && id < eog.length) eog[id] = true;
         }
-        this.scheduler = new Scheduler(model, tokenizer, kv, contextSize, parallel, TOKEN_BUDGET, eog);
+        this.scheduler = new Scheduler(model, tokenizer, kv, parallel, TOKEN_BUDGET, eog);
         this.templateTokens = new TemplateTokens() {
             @Override
             public int[] encodePlain(String text) {
