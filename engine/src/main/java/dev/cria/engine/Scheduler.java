@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * When KV blocks run out, the youngest sequence is preempted: its blocks are freed and it later
  * recomputes its tokens (without re-emitting them).
  *
- * <p>Engine loop thread only; every change of a sequence's state is one of {@link Sequence}'s
- * transitions, made here.
+ * <p>Threads and ownership: the engine loop alone calls this class, except {@link #runningCount()}
+ * and {@link #stats}, which any thread may call (they read counters). The scheduler owns the
+ * waiting and running sequences, the KV pool and the batch: sequences enter through
+ * {@link #enqueue} and leave only by ending (their last event emitted); every change of a
+ * sequence's state is one of {@link Sequence}'s transitions, made here.
  */
 final class Scheduler {
     private final LlamaModel model;
@@ -31,9 +34,9 @@ final class Scheduler {
     private final int parallel;
     private final boolean[] endOfGeneration;
     /** Not yet admitted, or preempted (those first), in admission order. */
-    final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     /** Admitted and holding KV, at most {@code parallel}; done ones are removed at the end of the step that ended them. */
-    final List<Sequence> running = new ArrayList<>();
+    private final List<Sequence> running = new ArrayList<>();
     private long admissions;
 
     // Step buffers (no allocation per step).
@@ -41,17 +44,17 @@ final class Scheduler {
     private final float[] logits;
     private final Logprobs logprobs;
 
-    // Monitoring (read by other threads).
-    final AtomicLong promptTokens = new AtomicLong();
-    final AtomicLong generatedTokens = new AtomicLong();
-    final AtomicLong prefixHitTokens = new AtomicLong();
-    final AtomicLong finished = new AtomicLong();
-    final AtomicLong cancelledCount = new AtomicLong();
-    final AtomicLong preemptions = new AtomicLong();
+    // Monitoring (read by other threads through stats() and runningCount()).
+    private final AtomicLong promptTokens = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
+    private final AtomicLong prefixHitTokens = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong cancelledCount = new AtomicLong();
+    private final AtomicLong preemptions = new AtomicLong();
     /** Sequences holding KV (admitted, not finished or preempted); updated before their events are emitted. */
-    final AtomicInteger runningCount = new AtomicInteger();
-    final LatencyHistogram timeToFirstToken = new LatencyHistogram();
-    final LatencyHistogram interTokenLatency = new LatencyHistogram();
+    private final AtomicInteger runningCount = new AtomicInteger();
+    private final LatencyHistogram timeToFirstToken = new LatencyHistogram();
+    private final LatencyHistogram interTokenLatency = new LatencyHistogram();
 
     Scheduler(LlamaModel model, Tokenizer tokenizer, KvBlockPool pool, int parallel, int budget,
               boolean[] endOfGeneration) {
@@ -65,13 +68,47 @@ final class Scheduler {
         logprobs = new Logprobs(model.config().vocabSize());
     }
 
-    KvBlockPool pool() {
-        return pool;
+    // ---- Any thread ----
+
+    /** Sequences holding KV now; a sequence is counted before it leaves the wait queue and uncounted before its last event. */
+    int runningCount() {
+        return runningCount.get();
+    }
+
+    /** A snapshot of the counters and the KV pool, with the engine's own queue figures. */
+    EngineStats stats(int waitingRequests, long queueRejections) {
+        return new EngineStats(runningCount.get(), waitingRequests, pool.usedBlocks(), pool.totalBlocks(),
+                pool.cachedIdleBlocks(), pool.blockSize(), promptTokens.get(), generatedTokens.get(),
+                prefixHitTokens.get(), finished.get(), cancelledCount.get(), queueRejections,
+                preemptions.get(), timeToFirstToken.snapshot(), interTokenLatency.snapshot());
+    }
+
+    // ---- Engine loop only ----
+
+    /** Puts a submitted sequence last in line; {@link #step} admits it when a slot and KV memory allow. */
+    void enqueue(Sequence s) {
+        waiting.addLast(s);
     }
 
     /** Nothing waiting and nothing running. */
     boolean idle() {
         return running.isEmpty() && waiting.isEmpty();
+    }
+
+    /** Ends every running, then every waiting sequence with {@link FinishReason#CANCELLED} (shutdown). */
+    void cancelAll() {
+        for (Sequence s : running) finish(s, FinishReason.CANCELLED);
+        for (Sequence s : waiting) finish(s, FinishReason.CANCELLED);
+        running.clear();
+        waiting.clear();
+    }
+
+    /** Ends every running, then every waiting sequence with a {@link GenerationEvent.Failed} event (the loop broke). */
+    void failAll(String message) {
+        for (Sequence s : running) fail(s, message);
+        for (Sequence s : waiting) fail(s, message);
+        running.clear();
+        waiting.clear();
     }
 
     /** One scheduling step: admit, batch, forward, sample. */
@@ -257,7 +294,7 @@ final class Scheduler {
     }
 
     /** Ends a sequence (no-op if it has ended): emits any held-back text and frees its KV blocks. */
-    void finish(Sequence s, FinishReason reason) {
+    private void finish(Sequence s, FinishReason reason) {
         if (s.done()) return;
         String tail = s.heldBackText();
         // Count the outcome before the running count drops: a reader of stats() that sees the
@@ -271,7 +308,7 @@ final class Scheduler {
     }
 
     /** Ends a sequence (no-op if it has ended) with a {@link GenerationEvent.Failed} event and frees its KV blocks. */
-    void fail(Sequence s, String message) {
+    private void fail(Sequence s, String message) {
         if (s.done()) return;
         finished.incrementAndGet();
         boolean heldKv = s.holdsKv();
