@@ -14,11 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine facade over one model: requests arrive through a queue; one platform thread (the
  * engine loop) owns the model, the KV pool and every sequence and runs the {@link Scheduler}.
+ *
+ * <p>Threads: any thread may call the {@link Engine} methods. {@link #submitAll} builds the
+ * sequences on the caller's thread and hands them over through {@code incoming}; from then on only
+ * the loop changes them, and the caller holds them as {@link GenerationHandle}s (read events,
+ * cancel). Other threads ask the scheduler only {@link Scheduler#runningCount()} and
+ * {@link Scheduler#stats}; the loop alone enqueues, steps, and at shutdown ends what is left.
  */
 public final class LlamaEngine implements Engine {
     /**
@@ -42,7 +49,7 @@ public final class LlamaEngine implements Engine {
     private final int maxQueue;
     private final int parallel;
     /** Requests submitted with a sequence not yet admitted (nor ended while waiting); a request's sequences count once. */
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
     private final Scheduler scheduler;
     private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong rejections = new AtomicLong();
@@ -73,7 +80,7 @@ public final class LlamaEngine implements Engine {
         for (int id : endOfGenerationIds(tokenizer)) {
             if (id >= 0 && id < eog.length) eog[id] = true;
         }
-        this.scheduler = new Scheduler(model, tokenizer, kv, contextSize, parallel, TOKEN_BUDGET, eog);
+        this.scheduler = new Scheduler(model, tokenizer, kv, parallel, TOKEN_BUDGET, eog);
         this.templateTokens = new TemplateTokens() {
             @Override
             public int[] encodePlain(String text) {
@@ -194,7 +201,7 @@ public final class LlamaEngine implements Engine {
         if (requests.isEmpty()) throw new IllegalArgumentException("no generation requested");
         for (GenerationRequest r : requests) check(r);
         // Free slots take requests at once; beyond them, at most maxQueue wait.
-        int capacity = maxQueue + Math.max(0, parallel - scheduler.runningCount.get());
+        int capacity = maxQueue + Math.max(0, parallel - scheduler.runningCount());
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             rejections.incrementAndGet();
@@ -221,12 +228,7 @@ public final class LlamaEngine implements Engine {
 
     @Override
     public EngineStats stats() {
-        Scheduler sc = scheduler;
-        KvBlockPool kv = sc.pool();
-        return new EngineStats(sc.runningCount.get(), queued.get(), kv.usedBlocks(), kv.totalBlocks(),
-                kv.cachedIdleBlocks(), kv.blockSize(), sc.promptTokens.get(), sc.generatedTokens.get(),
-                sc.prefixHitTokens.get(), sc.finished.get(), sc.cancelledCount.get(), rejections.get(),
-                sc.preemptions.get(), sc.timeToFirstToken.snapshot(), sc.interTokenLatency.snapshot());
+        return scheduler.stats(queued.get(), rejections.get());
     }
 
     @Override
@@ -261,9 +263,9 @@ public final class LlamaEngine implements Engine {
                 if (scheduler.idle()) {
                     Sequence s = incoming.poll(100, TimeUnit.MILLISECONDS);
                     if (s == null) continue;
-                    scheduler.waiting.add(s);
+                    scheduler.enqueue(s);
                 }
-                for (Sequence s; (s = incoming.poll()) != null; ) scheduler.waiting.add(s);
+                for (Sequence s; (s = incoming.poll()) != null; ) scheduler.enqueue(s);
                 scheduler.step();
             }
         } catch (InterruptedException e) {
@@ -271,17 +273,11 @@ public final class LlamaEngine implements Engine {
         } catch (RuntimeException | Error e) {
             String msg = "engine failure: " + e;
             System.err.println("cria: " + msg);
-            for (Sequence s : scheduler.running) scheduler.fail(s, msg);
-            for (Sequence s : scheduler.waiting) scheduler.fail(s, msg);
-            scheduler.running.clear();
-            scheduler.waiting.clear();
+            scheduler.failAll(msg);
             closed = true;
         }
-        // Shutdown: everything still queued or running ends as cancelled.
-        for (Sequence s : scheduler.running) scheduler.finish(s, FinishReason.CANCELLED);
-        for (Sequence s : scheduler.waiting) scheduler.finish(s, FinishReason.CANCELLED);
-        for (Sequence s; (s = incoming.poll()) != null; ) scheduler.finish(s, FinishReason.CANCELLED);
-        scheduler.running.clear();
-        scheduler.waiting.clear();
+        // Shutdown: everything still running, queued or not yet handed over ends as cancelled.
+        for (Sequence s; (s = incoming.poll()) != null; ) scheduler.enqueue(s);
+        scheduler.cancelAll();
     }
 }

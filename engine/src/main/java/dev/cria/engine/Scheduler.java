@@ -9,78 +9,106 @@ import dev.cria.tokenizer.Tokenizer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Continuous batching (the engine loop thread only). Each {@link #step} admits waiting requests
- * while KV blocks allow, fills one batch under a token budget with the next token of every
- * generating sequence plus chunks of prompts being read (chunked prefill: no separate phases),
- * runs one forward pass, samples and emits. When KV blocks run out, the youngest sequence is
- * preempted: its blocks are freed and it later recomputes its tokens (without re-emitting them).
+ * Continuous batching. Each {@link #step} admits waiting requests while KV blocks allow, fills one
+ * {@link Batch} under a token budget with the next token of every generating sequence plus chunks of
+ * prompts being read (chunked prefill: no separate phases), runs one forward pass, samples and emits.
+ * When KV blocks run out, the youngest sequence is preempted: its blocks are freed and it later
+ * recomputes its tokens (without re-emitting them).
+ *
+ * <p>Threads and ownership: the engine loop alone calls this class, except {@link #runningCount()}
+ * and {@link #stats}, which any thread may call (they read counters). The scheduler owns the
+ * waiting and running sequences, the KV pool and the batch: sequences enter through
+ * {@link #enqueue} and leave only by ending (their last event emitted); every change of a
+ * sequence's state is one of {@link Sequence}'s transitions, made here.
  */
 final class Scheduler {
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final KvBlockPool pool;
-    private final int contextSize;
     private final int parallel;
-    private final int budget;
     private final boolean[] endOfGeneration;
-    final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
-    final List<Sequence> running = new ArrayList<>();
+    /** Not yet admitted, or preempted (those first), in admission order. */
+    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    /** Admitted and holding KV, at most {@code parallel}; done ones are removed at the end of the step that ended them. */
+    private final List<Sequence> running = new ArrayList<>();
     private long admissions;
 
     // Step buffers (no allocation per step).
-    private final int[] batchTokens;
-    private final int[] batchPositions;
-    private final KvSequence[] batchKv;
-    private final boolean[] batchLogits;
-    private final Sequence[] logitOwners;
-    private final int[] chunkOf;
+    private final Batch batch;
     private final float[] logits;
     private final Logprobs logprobs;
 
-    // Monitoring (read by other threads).
-    final AtomicLong promptTokens = new AtomicLong();
-    final AtomicLong generatedTokens = new AtomicLong();
-    final AtomicLong prefixHitTokens = new AtomicLong();
-    final AtomicLong finished = new AtomicLong();
-    final AtomicLong cancelledCount = new AtomicLong();
-    final AtomicLong preemptions = new AtomicLong();
+    // Monitoring (read by other threads through stats() and runningCount()).
+    private final AtomicLong promptTokens = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
+    private final AtomicLong prefixHitTokens = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong cancelledCount = new AtomicLong();
+    private final AtomicLong preemptions = new AtomicLong();
     /** Sequences holding KV (admitted, not finished or preempted); updated before their events are emitted. */
-    final AtomicInteger runningCount = new AtomicInteger();
-    final LatencyHistogram timeToFirstToken = new LatencyHistogram();
-    final LatencyHistogram interTokenLatency = new LatencyHistogram();
+    private final AtomicInteger runningCount = new AtomicInteger();
+    private final LatencyHistogram timeToFirstToken = new LatencyHistogram();
+    private final LatencyHistogram interTokenLatency = new LatencyHistogram();
 
-    Scheduler(LlamaModel model, Tokenizer tokenizer, KvBlockPool pool, int contextSize, int parallel, int budget,
+    Scheduler(LlamaModel model, Tokenizer tokenizer, KvBlockPool pool, int parallel, int budget,
               boolean[] endOfGeneration) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.pool = pool;
-        this.contextSize = contextSize;
         this.parallel = parallel;
-        this.budget = Math.min(budget, model.maxBatch());
         this.endOfGeneration = endOfGeneration;
-        batchTokens = new int[this.budget];
-        batchPositions = new int[this.budget];
-        batchKv = new KvSequence[this.budget];
-        batchLogits = new boolean[this.budget];
-        logitOwners = new Sequence[parallel];
-        chunkOf = new int[parallel];
+        batch = new Batch(Math.min(budget, model.maxBatch()), parallel);
         logits = new float[parallel * model.config().vocabSize()];
         logprobs = new Logprobs(model.config().vocabSize());
     }
 
-    KvBlockPool pool() {
-        return pool;
+    // ---- Any thread ----
+
+    /** Sequences holding KV now; a sequence is counted before it leaves the wait queue and uncounted before its last event. */
+    int runningCount() {
+        return runningCount.get();
     }
 
+    /** A snapshot of the counters and the KV pool, with the engine's own queue figures. */
+    EngineStats stats(int waitingRequests, long queueRejections) {
+        return new EngineStats(runningCount.get(), waitingRequests, pool.usedBlocks(), pool.totalBlocks(),
+                pool.cachedIdleBlocks(), pool.blockSize(), promptTokens.get(), generatedTokens.get(),
+                prefixHitTokens.get(), finished.get(), cancelledCount.get(), queueRejections,
+                preemptions.get(), timeToFirstToken.snapshot(), interTokenLatency.snapshot());
+    }
+
+    // ---- Engine loop only ----
+
+    /** Puts a submitted sequence last in line; {@link #step} admits it when a slot and KV memory allow. */
+    void enqueue(Sequence s) {
+        waiting.addLast(s);
+    }
+
+    /** Nothing waiting and nothing running. */
     boolean idle() {
         return running.isEmpty() && waiting.isEmpty();
+    }
+
+    /** Ends every running, then every waiting sequence with {@link FinishReason#CANCELLED} (shutdown). */
+    void cancelAll() {
+        for (Sequence s : running) finish(s, FinishReason.CANCELLED);
+        for (Sequence s : waiting) finish(s, FinishReason.CANCELLED);
+        running.clear();
+        waiting.clear();
+    }
+
+    /** Ends every running, then every waiting sequence with a {@link GenerationEvent.Failed} event (the loop broke). */
+    void failAll(String message) {
+        for (Sequence s : running) fail(s, message);
+        for (Sequence s : waiting) fail(s, message);
+        running.clear();
+        waiting.clear();
     }
 
     /** One scheduling step: admit, batch, forward, sample. */
@@ -89,31 +117,18 @@ final class Scheduler {
         admit();
         if (running.isEmpty()) return;
 
-        int n = 0;
-        int owners = 0;
         // Generating sequences first (one token each keeps their latency low), then prompt chunks.
         for (int pass = 0; pass < 2; pass++) {
-            for (int si = 0; si < running.size() && n < budget; si++) {
+            for (int si = 0; si < running.size() && batch.room() > 0; si++) {
                 Sequence s = running.get(si);
-                if (s.prefilling() != (pass == 1) || s.done) continue;
-                int chunk = Math.min(s.length - s.computed, budget - n);
+                if (s.prefilling() != (pass == 1) || s.done()) continue;
+                int chunk = Math.min(s.length() - s.computed(), batch.room());
                 chunk = reserve(s, chunk);
                 if (chunk == 0) continue;
-                for (int t = 0; t < chunk; t++) {
-                    int pos = s.computed + t;
-                    batchTokens[n] = s.tokens[pos];
-                    batchPositions[n] = pos;
-                    batchKv[n] = s.kv;
-                    batchLogits[n] = pos == s.length - 1;
-                    n++;
-                }
-                s.scheduled = true;
-                logitOwners[owners] = s;
-                chunkOf[owners] = chunk;
-                owners++;
+                batch.add(s, chunk);
             }
         }
-        if (n == 0) {
+        if (batch.size() == 0) {
             // Every running sequence waits for KV memory: free some by preempting the youngest.
             Sequence victim = youngest();
             if (running.size() > 1) {
@@ -124,23 +139,20 @@ final class Scheduler {
             }
             return;
         }
-        model.forward(n, batchTokens, batchPositions, batchKv, batchLogits, logits);
-        Arrays.fill(batchKv, 0, n, null);
+        model.forward(batch.size(), batch.tokens, batch.positions, batch.kv, batch.wantsLogits, logits);
 
         int vocab = model.config().vocabSize();
         int row = 0;
-        for (int o = 0; o < owners; o++) {
-            Sequence s = logitOwners[o];
-            logitOwners[o] = null;
-            s.scheduled = false;
-            s.computed += chunkOf[o];
-            s.kv.filled(s.computed, s.tokens);
-            if (s.computed == s.length) {
+        for (int m = 0; m < batch.memberCount(); m++) {
+            Sequence s = batch.member(m);
+            s.batchComputed(batch.chunkOf(m));
+            if (s.computed() == s.length()) {
                 onLogits(s, row * vocab);
                 row++;
             }
         }
-        running.removeIf(s -> s.done);
+        batch.clear();
+        running.removeIf(Sequence::done);
     }
 
     /**
@@ -151,10 +163,10 @@ final class Scheduler {
     private int reserve(Sequence s, int chunk) {
         int b = pool.blockSize();
         while (true) {
-            int room = (s.kv.blockCount() + pool.availableBlocks()) * b - s.computed;
+            int room = (s.kv().blockCount() + pool.availableBlocks()) * b - s.computed();
             int take = Math.min(chunk, room);
             if (take == chunk || (take > 0 && s.prefilling())) {
-                s.kv.reserve(s.computed + take);
+                s.reserveKv(take);
                 return take;
             }
             // A prompt waits for memory; a generating sequence takes it from younger ones.
@@ -165,7 +177,7 @@ final class Scheduler {
     /** Preempts the most recently admitted sequence admitted after {@code s}; false if none. */
     private boolean preemptYoungerThan(Sequence s) {
         Sequence victim = youngest();
-        if (victim == null || victim == s || victim.scheduled || victim.admittedOrder < s.admittedOrder) return false;
+        if (victim == null || victim == s || victim.inBatch() || victim.admittedOrder() < s.admittedOrder()) return false;
         preempt(victim);
         return true;
     }
@@ -173,7 +185,7 @@ final class Scheduler {
     private Sequence youngest() {
         Sequence victim = null;
         for (Sequence r : running) {
-            if (!r.done && (victim == null || r.admittedOrder > victim.admittedOrder)) victim = r;
+            if (!r.done() && (victim == null || r.admittedOrder() > victim.admittedOrder())) victim = r;
         }
         return victim;
     }
@@ -181,9 +193,7 @@ final class Scheduler {
     /** Frees a running sequence's KV and puts it first in line; it recomputes its tokens when readmitted. */
     private void preempt(Sequence victim) {
         runningCount.decrementAndGet();
-        victim.kv.release();
-        victim.kv = null;
-        victim.computed = 0;
+        victim.preempt();
         running.remove(victim);
         waiting.addFirst(victim);
         preemptions.incrementAndGet();
@@ -192,14 +202,14 @@ final class Scheduler {
     private void dropCancelled() {
         for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
-            if (s.cancelled) {
+            if (s.cancelled()) {
                 finish(s, FinishReason.CANCELLED);
                 it.remove();
             }
         }
         for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
-            if (s.cancelled) {
+            if (s.cancelled()) {
                 finish(s, FinishReason.CANCELLED);
                 it.remove();
             }
@@ -218,11 +228,10 @@ final class Scheduler {
             // A prompt whose first block another sequence is still reading waits a step, so it
             // reuses those blocks instead of computing them twice (n > 1, same system prompt).
             if (prefixInFlight(s)) continue;
-            KvSequence kv = new KvSequence(pool);
-            int reused = kv.reusePrefix(s.tokens, s.length - 1);
-            if (kv.blocksNeeded(s.length) > pool.availableBlocks()) {
+            KvSequence kv = s.kvWithCachedPrefix(pool);
+            if (kv.blocksNeeded(s.length()) > pool.availableBlocks()) {
                 kv.release();
-                if (running.isEmpty() && pool.availableBlocks() + kv.blockCount() < (s.length + pool.blockSize() - 1) / pool.blockSize()) {
+                if (running.isEmpty() && pool.availableBlocks() + kv.blockCount() < (s.length() + pool.blockSize() - 1) / pool.blockSize()) {
                     it.remove();
                     fail(s, "the prompt needs more KV memory than the pool has (" + pool.totalBlocks() * pool.blockSize() + " tokens)");
                     continue;
@@ -230,19 +239,14 @@ final class Scheduler {
                 break; // first come, first served: later requests do not overtake
             }
             it.remove();
-            s.kv = kv;
-            s.computed = reused;
-            s.admittedOrder = ++admissions;
-            if (s.cachedTokens < 0) {
-                s.cachedTokens = reused;
+            if (s.admit(kv, ++admissions)) {
                 promptTokens.addAndGet(s.promptLength);
-                prefixHitTokens.addAndGet(reused);
-                s.sampler = new Sampler(model.config().vocabSize(), s.request.sampling());
-                s.sampler.acceptPrompt(s.request.prompt());
-                s.decoder = tokenizer.streamingDecoder();
-                s.stops = new StopMatcher(s.request.stop());
+                prefixHitTokens.addAndGet(s.computed());
+                s.startOutput(new Sampler(model.config().vocabSize(), s.request.sampling()),
+                        tokenizer.streamingDecoder(), new StopMatcher(s.request.stop()));
             }
             running.add(s);
+            // Counted as running before it leaves the queue: submit() never sees its slot and its queue place both free.
             runningCount.incrementAndGet();
             s.leftQueue();
         }
@@ -250,32 +254,29 @@ final class Scheduler {
 
     private boolean prefixInFlight(Sequence s) {
         int b = pool.blockSize();
-        if (s.length <= b) return false;
         for (Sequence r : running) {
-            if (r.prefilling() && r.length > b && Arrays.equals(r.tokens, 0, b, s.tokens, 0, b)) return true;
+            if (r.prefilling() && r.startsLike(s, b)) return true;
         }
         return false;
     }
 
     private void onLogits(Sequence s, int off) {
-        int id = s.sampler.sample(logits, off);
-        s.sampler.accept(id);
+        int id = s.sampleNext(logits, off);
         TokenLogprob lp = s.request.topLogprobs() >= 0 ? logprob(off, id, s.request.topLogprobs()) : null;
         if (endOfGeneration[id] && !s.request.ignoreEos()) {
             finish(s, FinishReason.STOP);
             return;
         }
-        s.tokens[s.length++] = id;
-        generatedTokens.incrementAndGet();
+        long previous = s.lastTokenNanos();
         long now = System.nanoTime();
-        if (s.lastTokenNanos == 0) timeToFirstToken.observeNanos(now - s.submittedNanos);
-        else interTokenLatency.observeNanos(now - s.lastTokenNanos);
-        s.lastTokenNanos = now;
+        s.appendToken(id, now);
+        generatedTokens.incrementAndGet();
+        if (previous == 0) timeToFirstToken.observeNanos(now - s.submittedNanos);
+        else interTokenLatency.observeNanos(now - previous);
         // Special tokens are not part of the text (llama-server and vLLM skip them by default).
-        String text = tokenizer.isSpecial(id) ? "" : s.decoder.accept(id);
-        String safe = s.stops.accept(text);
+        String safe = s.decode(id, tokenizer.isSpecial(id));
         s.emit(new GenerationEvent.Token(id, safe, lp));
-        if (s.stops.stopped()) {
+        if (s.stopStringSeen()) {
             finish(s, FinishReason.STOP);
         } else if (s.generated() >= s.maxGenerated) {
             finish(s, FinishReason.LENGTH);
@@ -292,38 +293,27 @@ final class Scheduler {
         return new TokenLogprob(id, tokenizer.tokenBytes(id), logprobs.logprob(id), alts);
     }
 
-    /** Ends a sequence: emits any held-back text and frees its KV blocks. */
-    void finish(Sequence s, FinishReason reason) {
-        if (s.done) return;
-        s.done = true;
-        s.leftQueue();
-        String tail = "";
-        if (s.decoder != null && s.stops != null && !s.stops.stopped()) {
-            tail = s.stops.accept(s.decoder.flush());
-            if (!s.stops.stopped()) tail += s.stops.flush();
-        }
+    /** Ends a sequence (no-op if it has ended): emits any held-back text and frees its KV blocks. */
+    private void finish(Sequence s, FinishReason reason) {
+        if (s.done()) return;
+        String tail = s.heldBackText();
         // Count the outcome before the running count drops: a reader of stats() that sees the
         // sequence gone from the running count must also see it in the totals.
         finished.incrementAndGet();
         if (reason == FinishReason.CANCELLED) cancelledCount.incrementAndGet();
-        if (s.kv != null) {
-            s.kv.release();
-            s.kv = null;
-            runningCount.decrementAndGet();
-        }
-        s.emit(new GenerationEvent.Finished(reason, tail, new Usage(s.promptLength, s.generated(), Math.max(0, s.cachedTokens))));
+        boolean heldKv = s.holdsKv();
+        s.end();
+        if (heldKv) runningCount.decrementAndGet();
+        s.emit(new GenerationEvent.Finished(reason, tail, s.usage()));
     }
 
-    void fail(Sequence s, String message) {
-        if (s.done) return;
-        s.done = true;
-        s.leftQueue();
+    /** Ends a sequence (no-op if it has ended) with a {@link GenerationEvent.Failed} event and frees its KV blocks. */
+    private void fail(Sequence s, String message) {
+        if (s.done()) return;
         finished.incrementAndGet();
-        if (s.kv != null) {
-            s.kv.release();
-            s.kv = null;
-            runningCount.decrementAndGet();
-        }
+        boolean heldKv = s.holdsKv();
+        s.end();
+        if (heldKv) runningCount.decrementAndGet();
         s.emit(new GenerationEvent.Failed(message));
     }
 }

@@ -171,6 +171,20 @@ class SchedulerTest {
     }
 
     @Test
+    void closingTheEngineCancelsTheRunningAndTheWaitingRequests() throws Exception {
+        Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 1));
+        GenerationHandle running = engine.submit(greedy("en_40", 900));
+        running.next(); // admitted: the one slot is taken
+        GenerationHandle waiting = engine.submit(greedy("en_40", 5));
+
+        engine.close();
+
+        assertThat(run(running).end().reason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(run(waiting).end().reason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(run(waiting).tokens()).isEmpty();
+    }
+
+    @Test
     void q8KvCacheRunsEndToEnd() throws Exception {
         try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 1, 0, KvType.Q8_0))) {
             Finished f = run(engine.submit(greedy("en_40", 8)));
