@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LlamaEngine implements Engine {
     /**
      * Tokens per forward pass (prompt chunks + next tokens). Every sequence already generating waits
-     * for the whole step, so a prompt chunk delays their next token by its compute time: on a CPU
-     * (a 1B model reads prompts at ~40 tokens/s on 2 cores) 64 keeps that stall near 1.5 s, while the
-     * batched matmul is already as efficient per token at 64 as at 256.
+     * for the whole step, so a prompt chunk delays their next token by its compute time: the budget
+     * trades that stall against the batched matmul's efficiency per token, which stops growing well
+     * below 256 (docs/benchmarks.md, "The scheduler's token budget").
      */
     static final int TOKEN_BUDGET = 64;
     /** Tokens per KV block (vLLM's default). */
