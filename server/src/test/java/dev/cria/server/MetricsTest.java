@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code GET /metrics}: the engine's stats as Prometheus text 0.0.4 or OpenMetrics by the Accept header, open without a key. */
+/** {@code GET /metrics}: the engine's stats and the JVM's, Prometheus text 0.0.4 or OpenMetrics by the Accept header, open without a key. */
 class MetricsTest {
     private static TestServers.Running server;
 
@@ -114,6 +114,17 @@ class MetricsTest {
             release.countDown();
             loading.stop();
         }
+    }
+
+    @Test
+    void jvmAndProcessFamiliesAreThere() throws Exception {
+        MetricsScrape s = scrape(server);
+
+        assertThat(s.get("jvm_memory_used_bytes{area=heap}")).isPositive();
+        assertThat(s.get("jvm_threads_current")).isPositive();
+        assertThat(s.types()).containsEntry("jvm_gc_collection_seconds", "summary")
+                .containsEntry("jvm_classes_loaded_total", "counter")
+                .containsEntry("process_cpu_seconds_total", "counter");
     }
 
     @Test

@@ -4,7 +4,9 @@ import dev.cria.engine.EngineStats;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.io.ByteArrayOutputStream;
@@ -14,7 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * What {@code GET /metrics} serves: one server's engine families from a registry this server
- * owns (a JVM can run several servers, tests do, each over its own engine).
+ * owns (a JVM can run several servers, tests do, each over its own engine), plus the
+ * process-wide JVM families (memory, GC, threads, classes, buffer pools, process CPU and file
+ * descriptors).
  */
 public final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -35,11 +39,13 @@ public final class ServerMetrics {
      * (prometheus.io/docs/instrumenting/exposition_formats), which any scraper reads.
      */
     public Exposition scrape(String acceptHeader) {
-        MetricSnapshots all = registry.scrape();
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        for (MetricSnapshot s : registry.scrape()) all.metricSnapshot(s);
+        for (MetricSnapshot s : JvmRegistry.REGISTRY.scrape()) all.metricSnapshot(s);
         ExpositionFormatWriter writer = writerFor(acceptHeader);
         ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
         try {
-            writer.write(body, all, EscapingScheme.fromAcceptHeader(acceptHeader));
+            writer.write(body, all.build(), EscapingScheme.fromAcceptHeader(acceptHeader));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
@@ -57,5 +63,19 @@ public final class ServerMetrics {
         if (writer.isAvailable()) return writer;
         ExpositionFormatWriter openMetrics = formats.getOpenMetricsTextFormatWriter();
         return openMetrics.accepts(acceptHeader) ? openMetrics : formats.getPrometheusTextFormatWriter();
+    }
+
+    /**
+     * The JVM families describe the process, not a server, so they live in one registry per JVM.
+     * Registering them per server would also leak: JvmMetrics remembers every registry it was
+     * registered with in a static set (and adds GC notification listeners each time), which would
+     * keep each stopped server's registry, and through it its engine, reachable.
+     */
+    private static final class JvmRegistry {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
     }
 }
