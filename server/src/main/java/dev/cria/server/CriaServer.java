@@ -81,8 +81,11 @@ public final class CriaServer implements AutoCloseable {
             });
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(),
-                    Math.round(ms), ctx.res().getHeader("x-request-id")));
+            cfg.events.handlerAdded(metrics.http()::routeAdded);
+            cfg.requestLogger.http((ctx, ms) -> {
+                metrics.http().observe(ctx, ms);
+                LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.res().getHeader("x-request-id"));
+            });
         });
         routes();
     }
@@ -272,7 +275,7 @@ public final class CriaServer implements AutoCloseable {
         }
     }
 
-    /** The engine's metrics, as Prometheus text or OpenMetrics by the Accept header; see {@link ServerMetrics}. */
+    /** Engine, HTTP and JVM metrics, as Prometheus text or OpenMetrics by the Accept header; see {@link ServerMetrics}. */
     private void metrics(Context ctx) {
         ServerMetrics.Exposition scrape = metrics.scrape(ctx.header("Accept"));
         ctx.contentType(scrape.contentType());

@@ -15,18 +15,24 @@ import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
 /**
- * What {@code GET /metrics} serves: one server's engine families from a registry this server
- * owns (a JVM can run several servers, tests do, each over its own engine), plus the
- * process-wide JVM families (memory, GC, threads, classes, buffer pools, process CPU and file
- * descriptors).
+ * What {@code GET /metrics} serves: one server's engine and HTTP families from a registry this
+ * server owns (a JVM can run several servers, tests do, and each must count only its own
+ * requests), plus the process-wide JVM families (memory, GC, threads, classes, buffer pools,
+ * process CPU and file descriptors).
  */
 public final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
+    private final HttpServerMetrics http;
 
     /** @param engineStats the engine's snapshot now, or null while the model is not loaded */
     public ServerMetrics(Supplier<EngineStats> engineStats) {
         registry.register(new EngineCollector(engineStats));
+        http = new HttpServerMetrics(registry);
+    }
+
+    public HttpServerMetrics http() {
+        return http;
     }
 
     /** A scrape's response. */
