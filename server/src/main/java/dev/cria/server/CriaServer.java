@@ -1,7 +1,7 @@
 package dev.cria.server;
 
 import dev.cria.engine.Engine;
-import dev.cria.server.metrics.PrometheusText;
+import dev.cria.server.metrics.ServerMetrics;
 import dev.cria.server.openai.ChatCompletions;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
@@ -41,6 +41,7 @@ public final class CriaServer implements AutoCloseable {
     private final ApiKeys keys;
     private final HostCheck hosts;
     private final CorsHeaders cors;
+    private final ServerMetrics metrics;
     private final Javalin app;
     private final boolean ownsEngine;
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -54,6 +55,10 @@ public final class CriaServer implements AutoCloseable {
         this.hosts = new HostCheck(options.allowedHosts());
         this.cors = new CorsHeaders(options.corsOrigins());
         this.ownsEngine = ownsEngine;
+        this.metrics = new ServerMetrics(() -> {
+            Engine e = state.engineOrNull();
+            return e == null ? null : e.stats();
+        });
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -76,8 +81,11 @@ public final class CriaServer implements AutoCloseable {
             });
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(),
-                    Math.round(ms), ctx.res().getHeader("x-request-id")));
+            cfg.events.handlerAdded(metrics.http()::routeAdded);
+            cfg.requestLogger.http((ctx, ms) -> {
+                metrics.http().observe(ctx, ms);
+                LOG.info("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms), ctx.res().getHeader("x-request-id"));
+            });
         });
         routes();
     }
@@ -267,11 +275,11 @@ public final class CriaServer implements AutoCloseable {
         }
     }
 
-    /** Prometheus text: the engine's gauges, counters and histograms (only cria_model_loaded 0 while loading). */
+    /** Engine, HTTP and JVM metrics, as Prometheus text or OpenMetrics by the Accept header; see {@link ServerMetrics}. */
     private void metrics(Context ctx) {
-        Engine e = state.engineOrNull();
-        ctx.contentType(PrometheusText.CONTENT_TYPE);
-        ctx.result(PrometheusText.render(e == null ? null : e.stats()));
+        ServerMetrics.Exposition scrape = metrics.scrape(ctx.header("Accept"));
+        ctx.contentType(scrape.contentType());
+        ctx.result(scrape.body());
     }
 
     /** CORS is off unless origins are configured; then allowed origins get the response headers, see {@link CorsHeaders}. */

@@ -5,24 +5,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code GET /metrics}: Prometheus text exposition 0.0.4 over the engine's stats, open without a key. */
+/** {@code GET /metrics}: the engine's stats and the JVM's, Prometheus text 0.0.4 or OpenMetrics by the Accept header, open without a key. */
 class MetricsTest {
-    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{le=\"([^\"]+)\"})? (\\S+)");
-    private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)");
-
     private static TestServers.Running server;
 
     @BeforeAll
@@ -35,42 +29,13 @@ class MetricsTest {
         server.close();
     }
 
-    /** One scrape: family name → type, and sample (name plus le label) → value; fails on any line the format does not allow. */
-    record Scrape(Map<String, String> types, Map<String, Double> samples) {
-        double get(String sample) {
-            assertThat(samples).containsKey(sample);
-            return samples.get(sample);
-        }
-    }
-
-    private static Scrape scrape(TestServers.Running s) throws Exception {
-        HttpResponse<String> r = Http.get(s.uri("/metrics"));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain; version=0.0.4");
-        Map<String, String> types = new LinkedHashMap<>();
-        Set<String> helped = new HashSet<>();
-        Map<String, Double> samples = new LinkedHashMap<>();
-        for (String line : r.body().split("\n")) {
-            Matcher c = COMMENT.matcher(line);
-            if (c.matches()) {
-                if (c.group(1).equals("HELP")) helped.add(c.group(2));
-                else types.put(c.group(2), c.group(3));
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertThat(m.matches()).as("a sample line: %s", line).isTrue();
-            String family = m.group(1).replaceAll("_(bucket|sum|count)$", "");
-            assertThat(types).as("TYPE before the samples of %s", m.group(1)).containsKey(types.containsKey(m.group(1)) ? m.group(1) : family);
-            samples.put(m.group(3) == null ? m.group(1) : m.group(1) + "{le=" + m.group(3) + "}", Double.parseDouble(m.group(4)));
-        }
-        assertThat(helped).isEqualTo(types.keySet());
-        assertThat(r.body()).endsWith("\n");
-        return new Scrape(types, samples);
+    private static MetricsScrape scrape(TestServers.Running s) throws Exception {
+        return MetricsScrape.of(s.uri("/metrics"));
     }
 
     @Test
     void everyDocumentedFamilyIsThereWithItsType() throws Exception {
-        Scrape s = scrape(server);
+        MetricsScrape s = scrape(server);
 
         for (String gauge : List.of("cria_requests_running", "cria_requests_waiting", "cria_kv_blocks_used", "cria_kv_blocks_total",
                 "cria_kv_blocks_cached")) {
@@ -87,10 +52,10 @@ class MetricsTest {
 
     @Test
     void countersMoveByWhatARequestUsed() throws Exception {
-        Scrape before = scrape(server);
+        MetricsScrape before = scrape(server);
         JsonNode c = Http.json(Http.post(server.uri("/v1/chat/completions"), "{\"model\":" + Http.quote(server.modelId())
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Count the metrics.\"}],\"max_tokens\":5,\"ignore_eos\":true}"));
-        Scrape after = scrape(server);
+        MetricsScrape after = scrape(server);
 
         assertThat(after.get("cria_prompt_tokens_total") - before.get("cria_prompt_tokens_total"))
                 .isEqualTo(c.at("/usage/prompt_tokens").asDouble());
@@ -104,7 +69,7 @@ class MetricsTest {
     @Test
     void histogramBucketsAreCumulativeAndEndAtTheCount() throws Exception {
         Http.post(server.uri("/v1/completions"), "{\"model\":" + Http.quote(server.modelId()) + ",\"prompt\":\"Buckets\",\"max_tokens\":4}");
-        Scrape s = scrape(server);
+        MetricsScrape s = scrape(server);
 
         for (String h : List.of("cria_time_to_first_token_seconds", "cria_inter_token_latency_seconds")) {
             List<Double> buckets = new ArrayList<>();
@@ -129,5 +94,61 @@ class MetricsTest {
             assertThat(Http.get(keyed.uri("/v1/models")).statusCode()).isEqualTo(401);
             assertThat(scrape(keyed).get("cria_model_loaded")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void whileTheModelLoadsOnlyModelLoadedZeroIsThereOfTheEngineFamilies() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        // The loader never yields an engine: a loading server owns (and on stop closes) what it loads.
+        CriaServer loading = CriaServer.startLoading(() -> {
+            release.await();
+            throw new IllegalStateException("this test never finishes loading");
+        }, ServerOptions.defaults());
+        try {
+            MetricsScrape s = MetricsScrape.of(URI.create("http://127.0.0.1:" + loading.port() + "/metrics"));
+
+            assertThat(s.get("cria_model_loaded")).isZero();
+            assertThat(s.types().keySet().stream().filter(f -> f.startsWith("cria_") && !f.startsWith("cria_http_")))
+                    .containsExactly("cria_model_loaded");
+        } finally {
+            release.countDown();
+            loading.stop();
+        }
+    }
+
+    @Test
+    void jvmAndProcessFamiliesAreThere() throws Exception {
+        MetricsScrape s = scrape(server);
+
+        assertThat(s.get("jvm_memory_used_bytes{area=heap}")).isPositive();
+        assertThat(s.get("jvm_threads_current")).isPositive();
+        assertThat(s.types()).containsEntry("jvm_gc_collection_seconds", "summary")
+                .containsEntry("jvm_classes_loaded_total", "counter")
+                .containsEntry("process_cpu_seconds_total", "counter");
+    }
+
+    @Test
+    void aScraperThatAsksForOpenMetricsGetsIt() throws Exception {
+        HttpResponse<String> r = Http.get(server.uri("/metrics"), "Accept",
+                "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("application/openmetrics-text; version=1.0.0");
+        // OpenMetrics 1.0: a counter family is named without _total, its sample with it; the exposition ends with # EOF.
+        assertThat(r.body()).contains("# TYPE cria_prompt_tokens counter\n")
+                .containsPattern("(?m)^cria_prompt_tokens_total \\S+$")
+                .endsWith("# EOF\n");
+    }
+
+    @Test
+    void aScraperThatOffersProtobufFirstGetsItsNextChoice() throws Exception {
+        // What Prometheus sends with native histograms on (scrape_protocols PrometheusProto first).
+        HttpResponse<String> r = Http.get(server.uri("/metrics"), "Accept",
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.8,"
+                        + "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("application/openmetrics-text; version=1.0.0");
+        assertThat(r.body()).contains("cria_model_loaded 1").endsWith("# EOF\n");
     }
 }
