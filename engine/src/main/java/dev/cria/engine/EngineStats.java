@@ -1,7 +1,7 @@
 package dev.cria.engine;
 
 /**
- * A snapshot of the engine for monitoring (the server renders it as Prometheus text at /metrics).
+ * A snapshot of the engine for monitoring (the server exposes it as Prometheus metrics at /metrics).
  * Totals count since start; histograms are cumulative like Prometheus histograms.
  */
 public record EngineStats(int requestsRunning, int requestsWaiting, int kvBlocksUsed, int kvBlocksTotal,
