@@ -1,4 +1,7 @@
-package dev.cria.server;
+package dev.cria.server.generation;
+
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
 
 import java.io.IOException;
 import java.io.OutputStream;

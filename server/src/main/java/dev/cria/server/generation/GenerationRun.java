@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.generation;
 
 import dev.cria.engine.ContextLengthExceededException;
 import dev.cria.engine.Engine;
@@ -9,6 +9,8 @@ import dev.cria.engine.GenerationHandle;
 import dev.cria.engine.GenerationRequest;
 import dev.cria.engine.TokenLogprob;
 import dev.cria.engine.Usage;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.serving.ServerState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +59,7 @@ public final class GenerationRun implements AutoCloseable {
             throw ApiError.badRequest(e.getMessage(), null);
         }
         GenerationRun run = new GenerationRun(handles, state);
-        state.register(run);
+        state.register(handles);
         return run;
     }
 
@@ -150,6 +152,6 @@ public final class GenerationRun implements AutoCloseable {
     @Override
     public void close() {
         if (open > 0) cancel();
-        state.unregister(this);
+        state.unregister(handles);
     }
 }
