@@ -1,11 +1,16 @@
 package dev.cria.server;
 
 import dev.cria.engine.Engine;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.ServedModels;
 import dev.cria.server.metrics.ServerMetrics;
 import dev.cria.server.openai.ChatCompletions;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
 import dev.cria.server.score.Score;
+import dev.cria.server.serving.ServerState;
 import dev.cria.server.tokenize.Tokenize;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -50,7 +55,7 @@ public final class CriaServer implements AutoCloseable {
 
     private CriaServer(ServerOptions options, boolean ownsEngine) {
         this.options = options;
-        this.state = new ServerState(options);
+        this.state = new ServerState();
         this.keys = new ApiKeys(options.apiKeys());
         this.hosts = new HostCheck(options.allowedHosts());
         this.cors = new CorsHeaders(options.corsOrigins());
@@ -93,7 +98,7 @@ public final class CriaServer implements AutoCloseable {
     /** Serves a loaded engine; the caller keeps ownership of it (stop() does not close it). */
     public static CriaServer start(Engine engine, ServerOptions options) {
         CriaServer s = new CriaServer(options, false);
-        s.state.ready(engine, System.currentTimeMillis() / 1000);
+        s.state.ready(engine, s.served(engine));
         s.loaded.countDown();
         s.app.start(options.bindHost(), options.port());
         return s;
@@ -113,7 +118,7 @@ public final class CriaServer implements AutoCloseable {
                     e.close();
                     return;
                 }
-                s.state.ready(e, System.currentTimeMillis() / 1000);
+                s.state.ready(e, s.served(e));
                 LOG.info("model loaded: {}", e.info().name());
             } catch (Throwable t) {
                 s.loadFailure = t;
@@ -124,6 +129,11 @@ public final class CriaServer implements AutoCloseable {
             }
         });
         return s;
+    }
+
+    private ServedModels served(Engine e) {
+        return ServedModels.of(e.info(), options.modelId(), options.aliases(), options.providerModelId(),
+                System.currentTimeMillis() / 1000);
     }
 
     /** Blocks until the model is loaded; rethrows the loader's failure. */

@@ -1,5 +1,8 @@
 package dev.cria.server;
 
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.ApiStyle;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,5 +1,6 @@
 package dev.cria.server;
 
+import dev.cria.server.api.ApiError;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;

@@ -4,17 +4,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cria.chat.ChatMessage;
 import dev.cria.engine.Engine;
 import dev.cria.engine.FinishReason;
-import dev.cria.engine.GenerationEvent;
 import dev.cria.engine.GenerationRequest;
 import dev.cria.engine.TokenLogprob;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.ApiStyle;
-import dev.cria.server.CpuWork;
-import dev.cria.server.GenerationRun;
-import dev.cria.server.RequestFields;
-import dev.cria.server.ServerState;
-import dev.cria.server.SseWriter;
+import dev.cria.engine.Usage;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.RequestFields;
+import dev.cria.server.generation.CollectedChoices;
+import dev.cria.server.generation.CollectedChoices.ChoiceOutput;
+import dev.cria.server.generation.FrameSink;
+import dev.cria.server.generation.GenerationDriver;
+import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.JsonBodyFraming;
+import dev.cria.server.generation.SseFraming;
+import dev.cria.server.serving.CpuWork;
+import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -76,22 +82,21 @@ public final class ChatCompletions {
         long created = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             if (p.settings().stream()) {
-                stream(ctx, engine, p, run, id, created);
+                GenerationDriver.drive(run, new ChatStream(engine, p, run.size(), id, created), SseFraming.openAi(ctx));
             } else {
-                ctx.contentType("application/json");
-                ctx.result(ApiJson.bytes(complete(engine, p, run, id, created)));
+                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(engine, p, outs, id, created)),
+                        new JsonBodyFraming(ctx));
             }
         }
     }
 
-    private OpenAiShapes.ChatCompletion complete(Engine engine, Prepared p, GenerationRun run, String id, long created)
-            throws InterruptedException {
-        List<GenerationRun.ChoiceOutput> outs = run.collect();
+    private OpenAiShapes.ChatCompletion completion(Engine engine, Prepared p, List<ChoiceOutput> outs, String id,
+                                                   long created) {
         List<OpenAiShapes.ChatChoice> choices = new ArrayList<>(outs.size());
         int completionTokens = 0;
         int cached = 0;
         for (int i = 0; i < outs.size(); i++) {
-            GenerationRun.ChoiceOutput o = outs.get(i);
+            ChoiceOutput o = outs.get(i);
             completionTokens += o.usage().completionTokens();
             cached = Math.max(cached, o.usage().cachedTokens());
             List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, o.text(), o.reason(), false);
@@ -121,100 +126,106 @@ public final class ChatCompletions {
         return out;
     }
 
+    /**
+     * One streamed chat completion, as OpenAI streams it (API reference, "The chat completion chunk
+     * object"): per choice a first chunk with the role, then content deltas, then a chunk with the
+     * finish_reason; with {@code stream_options.include_usage} a last chunk with no choices and the
+     * usage (every other chunk carries {@code "usage": null}).
+     */
+    private final class ChatStream implements GenerationFrames {
+        private final Engine engine;
+        private final Prepared p;
+        private final String id;
+        private final long created;
+        private final Object usageField;
+        private final StreamChoice[] choices;
+        private int completionTokens;
+        private int cached;
+
+        ChatStream(Engine engine, Prepared p, int n, String id, long created) {
+            this.engine = engine;
+            this.p = p;
+            this.id = id;
+            this.created = created;
+            this.usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
+            this.choices = new StreamChoice[n];
+            for (int i = 0; i < n; i++) {
+                choices[i] = new StreamChoice();
+                choices[i].holding = !p.tools().isEmpty();
+            }
+        }
+
+        @Override
+        public void start(FrameSink out) throws IOException {
+            for (int i = 0; i < choices.length; i++) {
+                out.send(chunk(i, new OpenAiShapes.Delta("assistant", "", null), null, null));
+            }
+        }
+
+        @Override
+        public void text(int index, String text, TokenLogprob logprob, FrameSink out) throws IOException {
+            StreamChoice c = choices[index];
+            if (logprob != null) c.pendingLogprobs.add(logprob);
+            release(out, index, c, text);
+        }
+
+        @Override
+        public void finish(int index, String text, FinishReason reason, Usage usage, FrameSink out) throws IOException {
+            StreamChoice c = choices[index];
+            completionTokens += usage.completionTokens();
+            cached = Math.max(cached, usage.cachedTokens());
+            release(out, index, c, text);
+            String finish = reason.apiName;
+            List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, c.held.toString(), reason, true);
+            if (!calls.isEmpty()) {
+                finish = FinishReason.TOOL_CALLS.apiName;
+                out.send(chunk(index, new OpenAiShapes.Delta(null, null, calls), logprobs(c), null));
+            } else if (!c.held.isEmpty()) {
+                out.send(chunk(index, new OpenAiShapes.Delta(null, c.held.toString(), null), logprobs(c), null));
+            }
+            out.send(chunk(index, new OpenAiShapes.Delta(null, null, null),
+                    c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish));
+        }
+
+        @Override
+        public void end(FrameSink out) throws IOException {
+            if (p.settings().includeUsage()) {
+                out.send(new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
+                        List.of(), OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached)));
+            }
+        }
+
+        /** New text of a choice: sent at once, or held while it may be the start of a tool call. */
+        private void release(FrameSink out, int index, StreamChoice c, String text) throws IOException {
+            if (text.isEmpty()) return;
+            if (c.holding) {
+                c.held.append(text);
+                if (ChatMessages.mayBeToolCall(c.held)) return;
+                c.holding = false;
+                text = c.held.toString();
+                c.held.setLength(0);
+            }
+            out.send(chunk(index, new OpenAiShapes.Delta(null, text, null), logprobs(c), null));
+        }
+
+        private OpenAiShapes.ChatLogprobs logprobs(StreamChoice c) {
+            if (!p.logprobs()) return null;
+            OpenAiShapes.ChatLogprobs lps = new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(c.pendingLogprobs), null);
+            c.pendingLogprobs.clear();
+            return lps;
+        }
+
+        private OpenAiShapes.ChatChunk chunk(int index, OpenAiShapes.Delta delta, OpenAiShapes.ChatLogprobs logprobs,
+                                             String finish) {
+            return new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
+                    List.of(new OpenAiShapes.ChunkChoice(index, delta, logprobs, finish)), usageField);
+        }
+    }
+
     /** One choice's stream state: text held back while it may still turn out to be a tool call, and logprobs not yet sent. */
     private static final class StreamChoice {
         final StringBuilder held = new StringBuilder();
         final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
         boolean holding;
-    }
-
-    private void stream(Context ctx, Engine engine, Prepared p, GenerationRun run, String id, long created)
-            throws IOException, InterruptedException {
-        SseWriter sse = SseWriter.open(ctx);
-        Object usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
-        int n = run.size();
-        StreamChoice[] choices = new StreamChoice[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                choices[i] = new StreamChoice();
-                choices[i].holding = !p.tools().isEmpty();
-                sse.send(chunk(id, created, p.model(), i, new OpenAiShapes.Delta("assistant", "", null), null, null, usageField));
-            }
-            int completionTokens = 0;
-            int cached = 0;
-            for (GenerationRun.Indexed e = run.next(); e != null; e = run.next()) {
-                StreamChoice c = choices[e.index()];
-                switch (e.event()) {
-                    case GenerationEvent.Token t -> {
-                        if (t.logprob() != null) c.pendingLogprobs.add(t.logprob());
-                        text(sse, id, created, p, e.index(), c, t.text(), usageField);
-                    }
-                    case GenerationEvent.Finished f -> {
-                        if (f.reason() == FinishReason.CANCELLED) {
-                            run.cancel();
-                            sse.error(ApiError.unavailable("The server is shutting down; the generation was cancelled."));
-                            return;
-                        }
-                        completionTokens += f.usage().completionTokens();
-                        cached = Math.max(cached, f.usage().cachedTokens());
-                        text(sse, id, created, p, e.index(), c, f.text(), usageField);
-                        String finish = f.reason().apiName;
-                        List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, c.held.toString(), f.reason(), true);
-                        if (!calls.isEmpty()) {
-                            finish = FinishReason.TOOL_CALLS.apiName;
-                            sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, null, calls),
-                                    logprobs(p, c), null, usageField));
-                        } else if (!c.held.isEmpty()) {
-                            sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, c.held.toString(), null),
-                                    logprobs(p, c), null, usageField));
-                        }
-                        sse.send(chunk(id, created, p.model(), e.index(), new OpenAiShapes.Delta(null, null, null),
-                                c.pendingLogprobs.isEmpty() ? null : logprobs(p, c), finish, usageField));
-                    }
-                    case GenerationEvent.Failed f -> {
-                        run.cancel();
-                        sse.error(ApiError.internal("The generation failed: " + f.message()));
-                        return;
-                    }
-                }
-            }
-            if (p.settings().includeUsage()) {
-                sse.send(new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
-                        List.of(), OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached)));
-            }
-            sse.done();
-        } catch (IOException clientGone) {
-            run.cancel(); // the client disconnected: stop generating at the engine's next step
-        } catch (RuntimeException e) {
-            run.cancel();
-            sse.failSafely(e);
-        }
-    }
-
-    /** New text of a choice: sent at once, or held while it may be the start of a tool call. */
-    private void text(SseWriter sse, String id, long created, Prepared p, int index, StreamChoice c, String text,
-                      Object usageField) throws IOException {
-        if (text.isEmpty()) return;
-        if (c.holding) {
-            c.held.append(text);
-            if (ChatMessages.mayBeToolCall(c.held)) return;
-            c.holding = false;
-            text = c.held.toString();
-            c.held.setLength(0);
-        }
-        sse.send(chunk(id, created, p.model(), index, new OpenAiShapes.Delta(null, text, null), logprobs(p, c), null, usageField));
-    }
-
-    private static OpenAiShapes.ChatLogprobs logprobs(Prepared p, StreamChoice c) {
-        if (!p.logprobs()) return null;
-        OpenAiShapes.ChatLogprobs lps = new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(c.pendingLogprobs), null);
-        c.pendingLogprobs.clear();
-        return lps;
-    }
-
-    private OpenAiShapes.ChatChunk chunk(String id, long created, String model, int index, OpenAiShapes.Delta delta,
-                                         OpenAiShapes.ChatLogprobs logprobs, String finish, Object usage) {
-        return new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, model, style.systemFingerprint,
-                List.of(new OpenAiShapes.ChunkChoice(index, delta, logprobs, finish)), usage);
     }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ToolCall;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.RequestFields;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.RequestFields;
 
 import java.util.ArrayList;
 import java.util.List;

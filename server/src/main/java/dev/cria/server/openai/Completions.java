@@ -3,17 +3,23 @@ package dev.cria.server.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.engine.Engine;
 import dev.cria.engine.FinishReason;
-import dev.cria.engine.GenerationEvent;
 import dev.cria.engine.GenerationRequest;
 import dev.cria.engine.TokenLogprob;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.ApiStyle;
-import dev.cria.server.CpuWork;
-import dev.cria.server.GenerationRun;
-import dev.cria.server.RequestFields;
-import dev.cria.server.ServerState;
-import dev.cria.server.SseWriter;
+import dev.cria.engine.Usage;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.RequestFields;
+import dev.cria.server.generation.CollectedChoices;
+import dev.cria.server.generation.CollectedChoices.ChoiceOutput;
+import dev.cria.server.generation.FrameSink;
+import dev.cria.server.generation.GenerationDriver;
+import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.JsonBodyFraming;
+import dev.cria.server.generation.SseFraming;
+import dev.cria.server.serving.CpuWork;
+import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -54,11 +60,10 @@ public final class Completions {
         long created = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             if (p.settings().stream()) {
-                stream(ctx, run, id, created, p.model(), p.prompts(), p.settings(), p.echo(), p.logprobs(), p.promptTokens());
+                GenerationDriver.drive(run, new CompletionStream(p, run.size(), id, created), SseFraming.openAi(ctx));
             } else {
-                ctx.contentType("application/json");
-                ctx.result(ApiJson.bytes(complete(run, id, created, p.model(), p.prompts(), p.settings().n(), p.echo(),
-                        p.logprobs(), p.promptTokens())));
+                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(p, outs, id, created)),
+                        new JsonBodyFraming(ctx));
             }
         }
     }
@@ -152,94 +157,91 @@ public final class Completions {
         return new Prompt(out, engine.detokenize(out));
     }
 
-    private OpenAiShapes.Completion complete(GenerationRun run, String id, long created, String model, List<Prompt> prompts,
-                                             int n, boolean echo, boolean logprobs, int promptTokens) throws InterruptedException {
-        List<GenerationRun.ChoiceOutput> outs = run.collect();
+    private OpenAiShapes.Completion completion(Prepared p, List<ChoiceOutput> outs, String id, long created) {
+        int n = p.settings().n();
         List<OpenAiShapes.CompletionChoice> choices = new ArrayList<>(outs.size());
         int completionTokens = 0;
         int cached = 0;
         for (int i = 0; i < outs.size(); i++) {
-            GenerationRun.ChoiceOutput o = outs.get(i);
+            ChoiceOutput o = outs.get(i);
             completionTokens += o.usage().completionTokens();
             cached += i % n == 0 ? o.usage().cachedTokens() : 0;
-            String prefix = echo ? prompts.get(i / n).text() : "";
-            OpenAiShapes.CompletionLogprobs lps = logprobs ? OpenAiShapes.completionLogprobs(o.logprobs(), prefix.length()) : null;
+            String prefix = p.echo() ? p.prompts().get(i / n).text() : "";
+            OpenAiShapes.CompletionLogprobs lps = p.logprobs() ? OpenAiShapes.completionLogprobs(o.logprobs(), prefix.length()) : null;
             choices.add(new OpenAiShapes.CompletionChoice(prefix + o.text(), i, lps, o.reason().apiName));
         }
-        return new OpenAiShapes.Completion(id, "text_completion", created, model, choices,
-                OpenAiShapes.usage(style, promptTokens, completionTokens, cached), style.systemFingerprint);
+        return new OpenAiShapes.Completion(id, "text_completion", created, p.model(), choices,
+                OpenAiShapes.usage(style, p.promptTokens(), completionTokens, cached), style.systemFingerprint);
     }
 
-    private void stream(Context ctx, GenerationRun run, String id, long created, String model, List<Prompt> prompts,
-                        GenerationSettings s, boolean echo, boolean logprobs, int promptTokens)
-            throws IOException, InterruptedException {
-        SseWriter sse = SseWriter.open(ctx);
-        Object usageField = s.includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
-        int n = s.n();
-        int[] offsets = new int[run.size()];
-        List<List<TokenLogprob>> pending = new ArrayList<>();
-        for (int i = 0; i < run.size(); i++) pending.add(new ArrayList<>());
-        try {
-            if (echo) {
-                for (int i = 0; i < run.size(); i++) {
-                    String text = prompts.get(i / n).text();
-                    offsets[i] = text.length();
-                    sse.send(chunk(id, created, model, i, text, null, null, usageField));
-                }
-            }
-            int completionTokens = 0;
-            int cached = 0;
-            for (GenerationRun.Indexed e = run.next(); e != null; e = run.next()) {
-                int i = e.index();
-                switch (e.event()) {
-                    case GenerationEvent.Token t -> {
-                        if (t.logprob() != null) pending.get(i).add(t.logprob());
-                        if (!t.text().isEmpty()) {
-                            sse.send(chunk(id, created, model, i, t.text(), logprobs(logprobs, pending.get(i), offsets, i), null, usageField));
-                            offsets[i] += t.text().length();
-                        }
-                    }
-                    case GenerationEvent.Finished f -> {
-                        if (f.reason() == FinishReason.CANCELLED) {
-                            run.cancel();
-                            sse.error(ApiError.unavailable("The server is shutting down; the generation was cancelled."));
-                            return;
-                        }
-                        completionTokens += f.usage().completionTokens();
-                        cached += i % n == 0 ? f.usage().cachedTokens() : 0;
-                        sse.send(chunk(id, created, model, i, f.text(), logprobs(logprobs, pending.get(i), offsets, i),
-                                f.reason().apiName, usageField));
-                    }
-                    case GenerationEvent.Failed f -> {
-                        run.cancel();
-                        sse.error(ApiError.internal("The generation failed: " + f.message()));
-                        return;
-                    }
-                }
-            }
-            if (s.includeUsage()) {
-                sse.send(new OpenAiShapes.Completion(id, "text_completion", created, model, List.of(),
-                        OpenAiShapes.usage(style, promptTokens, completionTokens, cached), style.systemFingerprint));
-            }
-            sse.done();
-        } catch (IOException clientGone) {
-            run.cancel(); // the client disconnected: stop generating at the engine's next step
-        } catch (RuntimeException e) {
-            run.cancel();
-            sse.failSafely(e);
+    /**
+     * One streamed completion, as OpenAI streams it: per choice the echoed prompt (with {@code echo}),
+     * then text chunks, the last one with the finish_reason; with {@code stream_options.include_usage}
+     * a last chunk with no choices and the usage. Logprob text offsets count from the choice's start,
+     * echoed prompt included.
+     */
+    private final class CompletionStream implements GenerationFrames {
+        private final Prepared p;
+        private final String id;
+        private final long created;
+        private final Object usageField;
+        private final int[] offsets;
+        private final List<List<TokenLogprob>> pending = new ArrayList<>();
+        private int completionTokens;
+        private int cached;
+
+        CompletionStream(Prepared p, int size, String id, long created) {
+            this.p = p;
+            this.id = id;
+            this.created = created;
+            this.usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
+            this.offsets = new int[size];
+            for (int i = 0; i < size; i++) pending.add(new ArrayList<>());
         }
-    }
 
-    private static OpenAiShapes.CompletionLogprobs logprobs(boolean wanted, List<TokenLogprob> pending, int[] offsets, int i) {
-        if (!wanted) return null;
-        OpenAiShapes.CompletionLogprobs lps = OpenAiShapes.completionLogprobs(pending, offsets[i]);
-        pending.clear();
-        return lps;
-    }
+        @Override
+        public void start(FrameSink out) throws IOException {
+            if (!p.echo()) return;
+            for (int i = 0; i < offsets.length; i++) {
+                String text = p.prompts().get(i / p.settings().n()).text();
+                offsets[i] = text.length();
+                out.send(chunk(i, text, null, null));
+            }
+        }
 
-    private OpenAiShapes.Completion chunk(String id, long created, String model, int index, String text,
-                                          OpenAiShapes.CompletionLogprobs logprobs, String finish, Object usage) {
-        return new OpenAiShapes.Completion(id, "text_completion", created, model,
-                List.of(new OpenAiShapes.CompletionChoice(text, index, logprobs, finish)), usage, style.systemFingerprint);
+        @Override
+        public void text(int i, String text, TokenLogprob logprob, FrameSink out) throws IOException {
+            if (logprob != null) pending.get(i).add(logprob);
+            if (text.isEmpty()) return;
+            out.send(chunk(i, text, logprobs(i), null));
+            offsets[i] += text.length();
+        }
+
+        @Override
+        public void finish(int i, String text, FinishReason reason, Usage usage, FrameSink out) throws IOException {
+            completionTokens += usage.completionTokens();
+            cached += i % p.settings().n() == 0 ? usage.cachedTokens() : 0;
+            out.send(chunk(i, text, logprobs(i), reason.apiName));
+        }
+
+        @Override
+        public void end(FrameSink out) throws IOException {
+            if (p.settings().includeUsage()) {
+                out.send(new OpenAiShapes.Completion(id, "text_completion", created, p.model(), List.of(),
+                        OpenAiShapes.usage(style, p.promptTokens(), completionTokens, cached), style.systemFingerprint));
+            }
+        }
+
+        private OpenAiShapes.CompletionLogprobs logprobs(int i) {
+            if (!p.logprobs()) return null;
+            OpenAiShapes.CompletionLogprobs lps = OpenAiShapes.completionLogprobs(pending.get(i), offsets[i]);
+            pending.get(i).clear();
+            return lps;
+        }
+
+        private OpenAiShapes.Completion chunk(int index, String text, OpenAiShapes.CompletionLogprobs logprobs, String finish) {
+            return new OpenAiShapes.Completion(id, "text_completion", created, p.model(),
+                    List.of(new OpenAiShapes.CompletionChoice(text, index, logprobs, finish)), usageField, style.systemFingerprint);
+        }
     }
 }

@@ -3,8 +3,8 @@ package dev.cria.server.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.engine.GenerationRequest;
 import dev.cria.sampling.SamplingParams;
-import dev.cria.server.ApiError;
-import dev.cria.server.RequestFields;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.RequestFields;
 
 import java.util.ArrayList;
 import java.util.HashMap;

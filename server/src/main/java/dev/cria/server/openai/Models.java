@@ -1,9 +1,9 @@
 package dev.cria.server.openai;
 
-import dev.cria.server.ApiJson;
-import dev.cria.server.ApiStyle;
-import dev.cria.server.ServedModels;
-import dev.cria.server.ServerState;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.ServedModels;
+import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.cria.server.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.cria.engine.TokenLogprob;
-import dev.cria.server.ApiStyle;
+import dev.cria.server.api.ApiStyle;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

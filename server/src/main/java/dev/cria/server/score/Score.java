@@ -6,15 +6,19 @@ import dev.cria.chat.ChatMessage;
 import dev.cria.engine.Engine;
 import dev.cria.engine.GenerationRequest;
 import dev.cria.sampling.SamplingParams;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.CpuWork;
-import dev.cria.server.GenerationRun;
-import dev.cria.server.RequestFields;
-import dev.cria.server.ServerState;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.RequestFields;
+import dev.cria.server.generation.CollectedChoices;
+import dev.cria.server.generation.CollectedChoices.ChoiceOutput;
+import dev.cria.server.generation.GenerationDriver;
+import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.GenerationSettings;
 import dev.cria.server.openai.PromptBound;
+import dev.cria.server.serving.CpuWork;
+import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -55,16 +59,20 @@ public final class Score {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         Plan plan = CpuWork.call(() -> plan(engine, ApiJson.parseObject(body)));
-        List<String> outs = generate(engine, plan.requests());
-        if (plan.texts() == null) {
-            respond(ctx, Map.of("output", outs.getFirst()));
-            return;
+        try (GenerationRun run = GenerationRun.submit(engine, plan.requests(), state)) {
+            GenerationDriver.drive(run, new CollectedChoices(outs -> body(plan, outs)), new JsonBodyFraming(ctx));
         }
+    }
+
+    /** A conversation's one answer, or one row per input string. */
+    private static Object body(Plan plan, List<ChoiceOutput> outs) {
+        if (plan.texts() == null) return Map.of("output", outs.getFirst().text());
         List<Map<String, String>> rows = new ArrayList<>();
         for (int i = 0; i < outs.size(); i++) {
-            rows.add(Map.of("0", plan.returnFullText() ? plan.texts().get(i) + outs.get(i) : outs.get(i)));
+            String text = outs.get(i).text();
+            rows.add(Map.of("0", plan.returnFullText() ? plan.texts().get(i) + text : text));
         }
-        respond(ctx, rows);
+        return rows;
     }
 
     private static Plan plan(Engine engine, ObjectNode body) {
@@ -170,16 +178,5 @@ public final class Score {
         }
         int max = Math.min(p.maxNewTokens(), contextLength - prompt.length);
         return new GenerationRequest(prompt, p.sampling(), max, List.of(), p.ignoreEos(), -1);
-    }
-
-    private List<String> generate(Engine engine, List<GenerationRequest> requests) throws InterruptedException {
-        try (GenerationRun run = GenerationRun.submit(engine, requests, state)) {
-            return run.collect().stream().map(GenerationRun.ChoiceOutput::text).toList();
-        }
-    }
-
-    private static void respond(Context ctx, Object value) {
-        ctx.contentType("application/json");
-        ctx.result(ApiJson.bytes(value));
     }
 }

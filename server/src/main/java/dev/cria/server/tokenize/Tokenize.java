@@ -2,17 +2,17 @@ package dev.cria.server.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.engine.Engine;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.CpuWork;
-import dev.cria.server.RequestFields;
-import dev.cria.server.ServerState;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.RequestFields;
+import dev.cria.server.serving.CpuWork;
+import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

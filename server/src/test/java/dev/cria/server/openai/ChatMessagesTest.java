@@ -1,9 +1,9 @@
 package dev.cria.server.openai;
 
 import dev.cria.chat.ChatMessage;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.RequestFields;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.RequestFields;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;

@@ -3,9 +3,9 @@ package dev.cria.server.openai;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ChatTemplate;
-import dev.cria.server.ApiError;
-import dev.cria.server.ApiJson;
-import dev.cria.server.RequestFields;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.RequestFields;
 
 import java.util.List;
 

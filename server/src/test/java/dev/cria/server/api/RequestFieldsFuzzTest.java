@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.api;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;

@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * An error the API answers with, in the OpenAI envelope
  * {@code {"error": {"message", "type", "param", "code"}}} (see the OpenAI API reference, "Error codes").
- * Thrown anywhere in a handler; {@link CriaServer} turns it into the response.
+ * Thrown anywhere in a handler; the server (its exception handler) turns it into the response.
  */
 public final class ApiError extends RuntimeException {
     private final int status;

@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.api;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.serving;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

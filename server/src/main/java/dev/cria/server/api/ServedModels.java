@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.api;
 
 import dev.cria.engine.ModelInfo;
 
@@ -17,10 +17,15 @@ public record ServedModels(String id, List<String> aliases, String providerId, l
         aliases = List.copyOf(aliases);
     }
 
-    public static ServedModels of(ModelInfo info, ServerOptions options, long createdEpochSeconds) {
-        String id = options.modelId() != null && !options.modelId().isBlank() ? options.modelId() : info.name();
-        String provider = options.providerModelId() != null ? options.providerModelId() : providerIdFor(info);
-        return new ServedModels(id, options.aliases(), provider, createdEpochSeconds);
+    /**
+     * The names of a loaded model: {@code modelId} (else general.name), the aliases, and
+     * {@code providerModelId} (else derived from the parameter count); nulls mean "not configured".
+     */
+    public static ServedModels of(ModelInfo info, String modelId, List<String> aliases, String providerModelId,
+                                  long createdEpochSeconds) {
+        String id = modelId != null && !modelId.isBlank() ? modelId : info.name();
+        String provider = providerModelId != null ? providerModelId : providerIdFor(info);
+        return new ServedModels(id, aliases, provider, createdEpochSeconds);
     }
 
     /** The provider's naming: Llama 3.2 comes as 1B and 3B; below 2 billion parameters it is the 1B. */

@@ -1,4 +1,4 @@
-package dev.cria.server;
+package dev.cria.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
