@@ -58,7 +58,7 @@ public final class TestServers {
             return URI.create(baseUrl() + path);
         }
 
-        /** The served model id (general.name unless the options set one). */
+        /** A name the model is served under: general.name, an alias of every model served without --model-id. */
         public String modelId() {
             return engine.info().name();
         }
