@@ -1,10 +1,8 @@
 package dev.cria.cli;
 
 import dev.cria.kernels.ComputePool;
-import dev.cria.kernels.FmaThroughput;
 import dev.cria.kernels.Kernels;
 import dev.cria.kernels.Q8MatVec;
-import dev.cria.kernels.ReadBandwidth;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
 import dev.cria.loader.ModelLoader;

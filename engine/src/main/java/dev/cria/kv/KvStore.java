@@ -1,8 +1,7 @@
 package dev.cria.kv;
 
+import dev.cria.kernels.KvBlockKernels;
 import dev.cria.tensor.PaddedArrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import static dev.cria.tensor.PaddedArrays.PAD;
 
@@ -70,14 +69,14 @@ public abstract sealed class KvStore {
     abstract float value(int layer, int row, int head, int j);
 
     /** Query heads that {@link #scoreKeys} and {@link #addValues} take at once. */
-    public static final int TILE_HEADS = 4;
+    public static final int TILE_HEADS = KvBlockKernels.TILE_HEADS;
 
     /**
      * Whether {@link #scoreKeys} and {@link #addValues} work for this store: the block size and
-     * the head width must be multiples of the vector length ({@link BlockTiles#L} floats).
+     * the head width must be multiples of the vector length ({@link KvBlockKernels#LANES} floats).
      */
     public boolean blockKernels() {
-        return blockSize % BlockTiles.L == 0 && headDim % BlockTiles.L == 0;
+        return blockSize % KvBlockKernels.LANES == 0 && headDim % KvBlockKernels.LANES == 0;
     }
 
     /**
@@ -140,12 +139,12 @@ public abstract sealed class KvStore {
 
         @Override
         public void scoreKeys(int layer, int block, int head, float[] q, int qOff, int heads, float[] dst, int dstOff, float[] scratch) {
-            BlockTiles.scoreFloat(keys[layer], keyIndex(block * blockSize, head, 0), blockSize, headDim, q, qOff, heads, dst, dstOff);
+            KvBlockKernels.scoreFloat(keys[layer], keyIndex(block * blockSize, head, 0), blockSize, headDim, q, qOff, heads, dst, dstOff);
         }
 
         @Override
         public void addValues(int layer, int block, int head, int count, float[] w, int wOff, int heads, float[] out, int outOff, float[] scratch) {
-            BlockTiles.addFloat(values[layer], valueIndex(block * blockSize, head, 0), count, headDim, w, wOff, blockSize, heads, out, outOff);
+            KvBlockKernels.addFloat(values[layer], valueIndex(block * blockSize, head, 0), count, headDim, w, wOff, blockSize, heads, out, outOff);
         }
     }
 
@@ -183,13 +182,13 @@ public abstract sealed class KvStore {
         @Override
         public void scoreKeys(int layer, int block, int head, float[] q, int qOff, int heads, float[] dst, int dstOff, float[] scratch) {
             keysTransposed(layer, block, head, scratch, PAD);
-            BlockTiles.scoreFloat(scratch, PAD, blockSize, headDim, q, qOff, heads, dst, dstOff);
+            KvBlockKernels.scoreFloat(scratch, PAD, blockSize, headDim, q, qOff, heads, dst, dstOff);
         }
 
         @Override
         public void addValues(int layer, int block, int head, int count, float[] w, int wOff, int heads, float[] out, int outOff, float[] scratch) {
             values(layer, block, head, count, scratch, PAD);
-            BlockTiles.addFloat(scratch, PAD, count, headDim, w, wOff, blockSize, heads, out, outOff);
+            KvBlockKernels.addFloat(scratch, PAD, count, headDim, w, wOff, blockSize, heads, out, outOff);
         }
 
         /** {@code dst[dstOff + j * blockSize + t] = key(block * blockSize + t)[head * headDim + j]}. */
@@ -215,8 +214,6 @@ public abstract sealed class KvStore {
      * vector load gives a quantization block's scales for all positions of a block.
      */
     static final class Q8 extends KvStore {
-        private static final VectorSpecies<Float> F = BlockTiles.F;
-
         private final int qb;
         private final int scalesPerHead;
         private final byte[][] keys;
@@ -285,7 +282,7 @@ public abstract sealed class KvStore {
         @Override
         public void scoreKeys(int layer, int block, int head, float[] q, int qOff, int heads, float[] dst, int dstOff, float[] scratch) {
             int row0 = block * blockSize;
-            BlockTiles.scoreQ8(keys[layer], keyIndex(row0, head, 0), keyScales[layer], scaleIndex(row0, head, 0),
+            KvBlockKernels.scoreQ8(keys[layer], keyIndex(row0, head, 0), keyScales[layer], scaleIndex(row0, head, 0),
                     blockSize, headDim, qb, q, qOff, heads, dst, dstOff);
         }
 
@@ -298,17 +295,8 @@ public abstract sealed class KvStore {
         @Override
         public void addValues(int layer, int block, int head, int count, float[] w, int wOff, int heads, float[] out, int outOff, float[] scratch) {
             int row0 = block * blockSize;
-            float[] sc = valueScales[layer];
-            int s = scaleIndex(row0, head, 0);
-            for (int sb = 0; sb < scalesPerHead; sb++) {
-                for (int i = 0; i < TILE_HEADS; i++) {
-                    int src = wOff + Math.min(i, heads - 1) * blockSize, dst = PAD + (sb * TILE_HEADS + i) * blockSize;
-                    for (int c = 0; c < blockSize; c += F.length()) {
-                        FloatVector.fromArray(F, w, src + c).mul(FloatVector.fromArray(F, sc, s + sb * blockSize + c)).intoArray(scratch, dst + c);
-                    }
-                }
-            }
-            BlockTiles.addQ8(values[layer], valueIndex(row0, head, 0), count, headDim, qb, scratch, PAD, blockSize, heads, out, outOff);
+            KvBlockKernels.scaleWeightsQ8(w, wOff, heads, valueScales[layer], scaleIndex(row0, head, 0), scalesPerHead, blockSize, scratch, PAD);
+            KvBlockKernels.addQ8(values[layer], valueIndex(row0, head, 0), count, headDim, qb, scratch, PAD, blockSize, heads, out, outOff);
         }
     }
 }

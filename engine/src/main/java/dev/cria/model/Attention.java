@@ -1,12 +1,11 @@
 package dev.cria.model;
 
+import dev.cria.kernels.AttentionKernels;
+import dev.cria.kernels.ElementwiseKernels;
 import dev.cria.kernels.SoftmaxExp;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvStore;
 import dev.cria.tensor.PaddedArrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import static dev.cria.tensor.PaddedArrays.PAD;
 
@@ -15,21 +14,19 @@ import static dev.cria.tensor.PaddedArrays.PAD;
  * as FlashAttention's online softmax: per block, the keys of the group's kv head are scored against
  * all query heads of the group (heads g*group .. g*group+group-1, llama.cpp's GQA mapping h / group)
  * with each key decoded once ({@link KvStore#scoreKeys}); each head's block maximum updates its
- * running maximum (output and sum are rescaled once per block, and only when the maximum grows);
- * the block's scores are exponentiated a vector at a time ({@link SoftmaxExp}); and the block's
+ * running maximum (output and sum are rescaled once per block, and only when the maximum grows)
+ * and the block's scores are exponentiated a vector at a time ({@link AttentionKernels#softmaxStep}); and the block's
  * values, decoded once, are added to every head's output with its weights ({@link KvStore#addValues}).
  *
  * <p>Scratch is a few KB per thread (one block of one head decoded, the group's scores of one
  * block, the group's output), whatever the context length, allocated on a thread's first call and
  * never again. Each array is padded ({@link PaddedArrays}), and the output is accumulated there and
  * copied to the caller's array once: the two threads work on neighbouring kv heads at once, and
- * neighbouring heads' outputs share a cache line in the caller's array. The
- * vector kernels are small methods with one call site each: C2 keeps vectors in registers only
- * when every Vector API call inlines (see docs/benchmarks.md).
+ * neighbouring heads' outputs share a cache line in the caller's array. The vector arithmetic is
+ * in the kernels package ({@link AttentionKernels}, the KV store's block kernels).
  */
 final class Attention {
-    private static final VectorSpecies<Float> S = SoftmaxExp.SPECIES;
-    private static final int L = S.length();
+    private static final int L = AttentionKernels.LANES;
 
     private final int headDim;
     private final int group;
@@ -89,7 +86,7 @@ final class Attention {
             }
             for (int h = 0; h < group; h++) {
                 for (int t = count; t < bs; t++) s.scores[PAD + h * bs + t] = Float.NEGATIVE_INFINITY;
-                softmaxStep(s, h, s.out, PAD + h * headDim);
+                AttentionKernels.softmaxStep(s.scores, PAD + h * bs, bs, scale, s.max, PAD + h, s.sums, PAD + h * L, s.out, PAD + h * headDim, headDim);
             }
             for (int h = 0; h < group; h += KvStore.TILE_HEADS) {
                 store.addValues(layer, block, kvHead, count, s.scores, PAD + h * bs, Math.min(KvStore.TILE_HEADS, group - h), s.out, PAD + h * headDim, s.decoded);
@@ -101,39 +98,6 @@ final class Attention {
             float r = 1f / sum;
             for (int j = 0, a = PAD + h * headDim, o = off + h * headDim; j < headDim; j++) out[o + j] = s.out[a + j] * r;
         }
-    }
-
-    /**
-     * Head {@code h}'s online-softmax step for one block: raises its running maximum to the block's
-     * if a score exceeds it (a lane compare; the rare raise is {@link #raiseMax}), then turns its
-     * scores into weights exp(score - max) and adds them to its lane-wise sums.
-     */
-    private void softmaxStep(Scratch s, int h, float[] out, int outOff) {
-        int bs = s.blockSize;
-        int o = PAD + h * bs;
-        float old = s.max[PAD + h];
-        boolean grew = false;
-        for (int c = 0; c < bs; c += L) grew |= FloatVector.fromArray(S, s.scores, o + c).mul(scale).compare(VectorOperators.GT, old).anyTrue();
-        if (grew) raiseMax(s, h, out, outOff);
-        FloatVector max = FloatVector.broadcast(S, s.max[PAD + h]);
-        FloatVector sum = FloatVector.fromArray(S, s.sums, PAD + h * L);
-        for (int c = 0; c < bs; c += L) {
-            FloatVector w = SoftmaxExp.vector(FloatVector.fromArray(S, s.scores, o + c).mul(scale).sub(max));
-            w.intoArray(s.scores, o + c);
-            sum = sum.add(w);
-        }
-        sum.intoArray(s.sums, PAD + h * L);
-    }
-
-    /** Sets head {@code h}'s running maximum to its block's largest scaled score, rescaling its output and sums by exp(old - new). */
-    private void raiseMax(Scratch s, int h, float[] out, int outOff) {
-        int bs = s.blockSize;
-        float m = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < bs; c += L) m = Math.max(m, FloatVector.fromArray(S, s.scores, PAD + h * bs + c).mul(scale).reduceLanes(VectorOperators.MAX));
-        float r = SoftmaxExp.scalar(s.max[PAD + h] - m);
-        Ops.scale(out, outOff, headDim, r);
-        FloatVector.fromArray(S, s.sums, PAD + h * L).mul(r).intoArray(s.sums, PAD + h * L);
-        s.max[PAD + h] = m;
     }
 
     /**
@@ -151,14 +115,14 @@ final class Attention {
                 if (sc > max) {
                     float r = SoftmaxExp.scalar(max - sc);
                     sum *= r;
-                    Ops.scale(out, o, headDim, r);
+                    ElementwiseKernels.scale(out, o, headDim, r);
                     max = sc;
                 }
                 float e = SoftmaxExp.scalar(sc - max);
                 sum += e;
                 store.addValue(layer, row, kvHead, e, out, o);
             }
-            Ops.scale(out, o, headDim, 1f / sum);
+            ElementwiseKernels.scale(out, o, headDim, 1f / sum);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.cria.model;
 
 import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.ElementwiseKernels;
 import dev.cria.kernels.Kernels;
 import dev.cria.kernels.MatMul;
+import dev.cria.kernels.NormKernels;
 import dev.cria.kernels.Q8Activations;
 import dev.cria.kernels.Q8MatVec;
 import dev.cria.kv.KvBlockPool;
@@ -157,7 +159,7 @@ public final class LlamaModel {
 
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights lw = w.layers().get(l);
-            for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.attnNorm(), dim, c.rmsEpsilon());
+            for (int i = 0; i < n; i++) NormKernels.rmsNorm(xb, i * dim, x, i * dim, lw.attnNorm(), dim, c.rmsEpsilon());
             Q8Activations xbIn = bind(xbQ, xb, dim);
             project(lw.wq(), xb, xbIn, n, q);
             project(lw.wk(), xb, xbIn, n, k);
@@ -172,15 +174,15 @@ public final class LlamaModel {
             attnKv = kv;
             pool.parallelFor(n * c.headCountKv(), attentionTask);
             project(lw.wo(), att, bind(attQ, att, c.qDim()), n, proj);
-            Ops.addInPlace(x, proj, n * dim);
+            ElementwiseKernels.addInPlace(x, proj, n * dim);
 
-            for (int i = 0; i < n; i++) Ops.rmsNorm(xb, i * dim, x, i * dim, lw.ffnNorm(), dim, c.rmsEpsilon());
+            for (int i = 0; i < n; i++) NormKernels.rmsNorm(xb, i * dim, x, i * dim, lw.ffnNorm(), dim, c.rmsEpsilon());
             xbIn = bind(xbQ, xb, dim);
             project(lw.wGate(), xb, xbIn, n, gate);
             project(lw.wUp(), xb, xbIn, n, up);
-            Ops.swiGlu(gate, up, n * c.feedForwardLength());
+            ElementwiseKernels.swiGlu(gate, up, n * c.feedForwardLength());
             project(lw.wDown(), gate, bind(gateQ, gate, c.feedForwardLength()), n, proj);
-            Ops.addInPlace(x, proj, n * dim);
+            ElementwiseKernels.addInPlace(x, proj, n * dim);
         }
 
         int rows = 0;
@@ -188,7 +190,7 @@ public final class LlamaModel {
         attnKv = null;
         for (int i = 0; i < n; i++) {
             if (wantLogits != null && wantLogits[i]) {
-                Ops.rmsNorm(normed, rows * dim, x, i * dim, w.outputNorm(), dim, c.rmsEpsilon());
+                NormKernels.rmsNorm(normed, rows * dim, x, i * dim, w.outputNorm(), dim, c.rmsEpsilon());
                 rows++;
             }
         }

@@ -1,5 +1,7 @@
 package dev.cria.sampling;
 
+import dev.cria.kernels.ExpWeights;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;

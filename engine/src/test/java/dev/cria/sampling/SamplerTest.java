@@ -1,5 +1,6 @@
 package dev.cria.sampling;
 
+import dev.cria.kernels.ExpWeights;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,6 +1,5 @@
-package dev.cria.sampling;
+package dev.cria.kernels;
 
-import dev.cria.kernels.SoftmaxExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,27 +10,28 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The exp is {@link SoftmaxExp}: IEEE-exact operations, so the interpreter, C1 and C2 give
  * identical bits (the same seed draws the same before and after the JIT warms up), and
- * {@link #expScalar} is its exact scalar twin. Sums add the lanes one by one for the same reason
+ * {@link SoftmaxExp#scalar} is its exact scalar twin. Sums add the lanes one by one for the same reason
  * ({@code reduceLanes(ADD)} on floats may reorder). Results depend on the vector width, so draws
- * are reproducible for a seed on one kind of machine.
+ * are reproducible for a seed on one kind of machine; {@link ScalarExpWeights} is the plain-loop
+ * twin that adds in the same lane order for a given width and gives the same bits.
  *
  * <p>Sums are taken in float lanes within a block of {@link #BLOCK} values and in double across
  * blocks, so the total does not drift over 128k terms.
  */
-final class ExpWeights {
+public final class ExpWeights {
     private static final VectorSpecies<Float> SPECIES = SoftmaxExp.SPECIES;
     /** Values per block sum; a multiple of every species length. */
-    static final int BLOCK = 256;
+    public static final int BLOCK = 256;
 
     private ExpWeights() {
     }
 
-    static int blocks(int n) {
+    public static int blocks(int n) {
         return (n + BLOCK - 1) / BLOCK;
     }
 
     /** Largest of {@code a[0..n)} (max is exact, so its lane order does not matter). */
-    static float max(float[] a, int n) {
+    public static float max(float[] a, int n) {
         int i = 0;
         float max = Float.NEGATIVE_INFINITY;
         if (n >= SPECIES.length()) {
@@ -48,7 +48,7 @@ final class ExpWeights {
     }
 
     /** {@code Σ exp(a[i] - max)} over {@code a[0..n)}, {@code a} unchanged. */
-    static double sum(float[] a, int n, float max) {
+    public static double sum(float[] a, int n, float max) {
         return exp(a, n, max, 1f, false, null);
     }
 
@@ -57,7 +57,7 @@ final class ExpWeights {
      * of each block of {@link #BLOCK} in {@code blockSums[b]} and returns the total (the
      * blockSums added in order).
      */
-    static double fill(float[] a, int n, float max, float scale, double[] blockSums) {
+    public static double fill(float[] a, int n, float max, float scale, double[] blockSums) {
         return exp(a, n, max, scale, true, blockSums);
     }
 
@@ -68,7 +68,7 @@ final class ExpWeights {
         for (int b = 0; b < fullBlocks; b++) {
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int i = b * BLOCK, end = i + BLOCK; i < end; i += SPECIES.length()) {
-                FloatVector w = expVector(FloatVector.fromArray(SPECIES, a, i).sub(vmax).mul(scale));
+                FloatVector w = SoftmaxExp.vector(FloatVector.fromArray(SPECIES, a, i).sub(vmax).mul(scale));
                 if (store) {
                     w.intoArray(a, i);
                 }
@@ -86,7 +86,7 @@ final class ExpWeights {
         if (fullBlocks * BLOCK < n) {
             float tail = 0;
             for (int i = fullBlocks * BLOCK; i < n; i++) {
-                float w = expScalar((a[i] - max) * scale);
+                float w = SoftmaxExp.scalar((a[i] - max) * scale);
                 if (store) {
                     a[i] = w;
                 }
@@ -98,15 +98,5 @@ final class ExpWeights {
             total += tail;
         }
         return total;
-    }
-
-    /** exp of each lane, for lanes {@code <= 0}: {@link SoftmaxExp#vector} (shared with attention). */
-    static FloatVector expVector(FloatVector x) {
-        return SoftmaxExp.vector(x);
-    }
-
-    /** exp(x) for {@code x <= 0}, the scalar twin of {@link #expVector}. */
-    static float expScalar(float x) {
-        return SoftmaxExp.scalar(x);
     }
 }

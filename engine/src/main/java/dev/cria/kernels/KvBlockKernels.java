@@ -1,4 +1,4 @@
-package dev.cria.kv;
+package dev.cria.kernels;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -7,23 +7,31 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The inner loops of block attention ({@link KvStore#scoreKeys}, {@link KvStore#addValues}) for
- * {@link KvStore#TILE_HEADS} query heads at once, over float32 rows (f32 and decoded f16 stores)
+ * The inner loops of block attention (the KV store's {@code scoreKeys} and {@code addValues}) for
+ * {@link #TILE_HEADS} query heads at once, over float32 rows (f32 and decoded f16 stores)
  * or int8 rows (q8_0, decoded in registers). Each key or value vector is loaded once and used by
  * all four heads; even and odd steps go to separate accumulators so that eight FMA chains run in
  * parallel. Lanes run along positions for keys (stored transposed: no horizontal sums) and along
  * the head dimension for values.
  *
+ * <p>{@link ScalarKvBlockKernels} is the plain-loop twin: every lane is one position (keys) or one
+ * dimension (values) with its own chain of FMAs, so the twin, which runs the same chains in the
+ * same order, gives the same bits.
+ *
  * <p>Each method is small and has one call site: C2 keeps vectors in registers only when every
  * Vector API call inlines, and a method holding several copies of a kernel boxes them.
  */
-final class BlockTiles {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final int L = F.length();
+public final class KvBlockKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector: block sizes and head widths must be multiples of it. */
+    public static final int LANES = F.length();
+    private static final int L = LANES;
+    /** Query heads each kernel takes at once. */
+    public static final int TILE_HEADS = 4;
     /** L int8 lanes, widened to L floats. */
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 8));
 
-    private BlockTiles() {
+    private KvBlockKernels() {
     }
 
     private static FloatVector i8(byte[] a, int off) {
@@ -39,7 +47,7 @@ final class BlockTiles {
      * ({@code q_i = q + i * hd} and {@code d_i = d + i * bs} for i below {@code heads}, the last
      * one repeated after that: same bits into the same slot).
      */
-    static void scoreFloat(float[] keys, int k, int bs, int hd, float[] q, int q0, int heads, float[] dst, int d) {
+    public static void scoreFloat(float[] keys, int k, int bs, int hd, float[] q, int q0, int heads, float[] dst, int d) {
         int q1 = q0 + Math.min(1, heads - 1) * hd, q2 = q0 + Math.min(2, heads - 1) * hd, q3 = q0 + Math.min(3, heads - 1) * hd;
         int d1 = d + Math.min(1, heads - 1) * bs, d2 = d + Math.min(2, heads - 1) * bs, d3 = d + Math.min(3, heads - 1) * bs;
         for (int c = 0; c < bs; c += L) {
@@ -67,7 +75,7 @@ final class BlockTiles {
      * As {@link #scoreFloat} over int8 keys with one scale per (position, quantization block of
      * {@code qb} dimensions): scales at {@code s + block * bs + t}; each block's sums are scaled once.
      */
-    static void scoreQ8(byte[] keys, int k, float[] scales, int s, int bs, int hd, int qb, float[] q, int q0, int heads, float[] dst, int d) {
+    public static void scoreQ8(byte[] keys, int k, float[] scales, int s, int bs, int hd, int qb, float[] q, int q0, int heads, float[] dst, int d) {
         int q1 = q0 + Math.min(1, heads - 1) * hd, q2 = q0 + Math.min(2, heads - 1) * hd, q3 = q0 + Math.min(3, heads - 1) * hd;
         int d1 = d + Math.min(1, heads - 1) * bs, d2 = d + Math.min(2, heads - 1) * bs, d3 = d + Math.min(3, heads - 1) * bs;
         for (int c = 0; c < bs; c += L) {
@@ -105,7 +113,7 @@ final class BlockTiles {
      * Two vectors of a row per pass (eight accumulators, each weight broadcast once for both); an
      * odd last vector is paired with itself (same bits into the same slot).
      */
-    static void addFloat(float[] values, int v, int count, int hd, float[] w, int w0, int bs, int heads, float[] out, int o) {
+    public static void addFloat(float[] values, int v, int count, int hd, float[] w, int w0, int bs, int heads, float[] out, int o) {
         int w1 = w0 + Math.min(1, heads - 1) * bs, w2 = w0 + Math.min(2, heads - 1) * bs, w3 = w0 + Math.min(3, heads - 1) * bs;
         int o1 = o + Math.min(1, heads - 1) * hd, o2 = o + Math.min(2, heads - 1) * hd, o3 = o + Math.min(3, heads - 1) * hd;
         for (int c = 0; c < hd; c += 2 * L) {
@@ -138,10 +146,27 @@ final class BlockTiles {
     }
 
     /**
-     * As {@link #addFloat} over int8 values, with weights already multiplied by each position's
-     * scale: head i's weights for quantization block {@code j / qb} at {@code ws[wsOff + (j / qb * 4 + i) * bs + t]}.
+     * The weights of {@link #addQ8}: each head's weights times the values' scales, one vector per
+     * quantization block and head, {@code ws[wsOff + (sb * 4 + i) * bs + t] = w[w0 + min(i, heads - 1) * bs + t] * scales[s + sb * bs + t]}
+     * for {@code sb < scalesPerHead}, {@code i < 4}, {@code t < bs}.
      */
-    static void addQ8(byte[] values, int v, int count, int hd, int qb, float[] ws, int wsOff, int bs, int heads, float[] out, int o) {
+    public static void scaleWeightsQ8(float[] w, int w0, int heads, float[] scales, int s, int scalesPerHead, int bs, float[] ws, int wsOff) {
+        for (int sb = 0; sb < scalesPerHead; sb++) {
+            for (int i = 0; i < TILE_HEADS; i++) {
+                int src = w0 + Math.min(i, heads - 1) * bs, dst = wsOff + (sb * TILE_HEADS + i) * bs;
+                for (int c = 0; c < bs; c += L) {
+                    FloatVector.fromArray(F, w, src + c).mul(FloatVector.fromArray(F, scales, s + sb * bs + c)).intoArray(ws, dst + c);
+                }
+            }
+        }
+    }
+
+    /**
+     * As {@link #addFloat} over int8 values, with weights already multiplied by each position's
+     * scale: head i's weights for quantization block {@code j / qb} at {@code ws[wsOff + (j / qb * 4 + i) * bs + t]},
+     * for all four i: the slots past {@code heads} hold the last head's weights ({@link #scaleWeightsQ8} writes them so).
+     */
+    public static void addQ8(byte[] values, int v, int count, int hd, int qb, float[] ws, int wsOff, int bs, int heads, float[] out, int o) {
         int o1 = o + Math.min(1, heads - 1) * hd, o2 = o + Math.min(2, heads - 1) * hd, o3 = o + Math.min(3, heads - 1) * hd;
         for (int c = 0; c < hd; c += 2 * L) {
             int e = Math.min(c + L, hd - L);

@@ -1,7 +1,9 @@
-package dev.cria.sampling;
+package dev.cria.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
@@ -27,12 +29,12 @@ class ExpWeightsTest {
         float[] x = arguments(lanes * 2000, 1);
         float[] vector = new float[x.length];
         for (int i = 0; i < x.length; i += lanes) {
-            ExpWeights.expVector(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(vector, i);
+            SoftmaxExp.vector(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(vector, i);
         }
 
         for (int i = 0; i < x.length; i++) {
             assertThat(Float.floatToRawIntBits(vector[i])).as("exp(%s)", x[i])
-                    .isEqualTo(Float.floatToRawIntBits(ExpWeights.expScalar(x[i])));
+                    .isEqualTo(Float.floatToRawIntBits(SoftmaxExp.scalar(x[i])));
         }
     }
 
@@ -41,13 +43,37 @@ class ExpWeightsTest {
         float[] x = arguments(100000, 2);
         for (float v : x) {
             double exact = Math.exp(v);
-            float mine = ExpWeights.expScalar(v);
+            float mine = SoftmaxExp.scalar(v);
             if (v >= -87.3f) {
                 assertThat((double) mine).as("exp(%s)", v).isCloseTo(exact, within(2.0 * Math.ulp((float) exact)));
             } else {
                 assertThat(mine).as("exp(%s)", v).isZero();
             }
         }
+    }
+
+    /** Lengths of whole blocks, a partial last block, and a single partial block. */
+    @ParameterizedTest
+    @ValueSource(ints = {ExpWeights.BLOCK, 3 * ExpWeights.BLOCK + 17, 100})
+    void maxSumAndFillAreBitIdenticalToTheirScalarTwins(int n) {
+        Random random = new Random(n);
+        float[] logits = new float[n];
+        for (int i = 0; i < n; i++) {
+            logits[i] = (float) random.nextGaussian() * 5;
+        }
+        int lanes = SoftmaxExp.SPECIES.length();
+        float max = ExpWeights.max(logits, n);
+        assertThat(max).isEqualTo(ScalarExpWeights.max(logits, n));
+        assertThat(ExpWeights.sum(logits, n, max)).isEqualTo(ScalarExpWeights.sum(logits, n, max, lanes));
+
+        float[] vector = logits.clone(), scalar = logits.clone();
+        double[] vectorSums = new double[ExpWeights.blocks(n)], scalarSums = new double[ExpWeights.blocks(n)];
+        double vectorTotal = ExpWeights.fill(vector, n, max, 0.7f, vectorSums);
+        double scalarTotal = ScalarExpWeights.fill(scalar, n, max, 0.7f, scalarSums, lanes);
+
+        assertThat(RandomWeights.bits(vector)).isEqualTo(RandomWeights.bits(scalar));
+        assertThat(vectorSums).isEqualTo(scalarSums);
+        assertThat(vectorTotal).isEqualTo(scalarTotal);
     }
 
     @Test
@@ -68,7 +94,7 @@ class ExpWeightsTest {
         for (int b = 0; b < blockSums.length; b++) {
             double block = 0;
             for (int i = b * ExpWeights.BLOCK; i < Math.min(n, (b + 1) * ExpWeights.BLOCK); i++) {
-                assertThat(weights[i]).isEqualTo(ExpWeights.expScalar((logits[i] - max) * 0.5f));
+                assertThat(weights[i]).isEqualTo(SoftmaxExp.scalar((logits[i] - max) * 0.5f));
                 block += weights[i];
             }
             assertThat(blockSums[b]).isCloseTo(block, within(block * 1e-6));

@@ -1,4 +1,4 @@
-package dev.cria.kernels;
+package dev.cria.cli;
 
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
@@ -6,8 +6,14 @@ import java.util.concurrent.CyclicBarrier;
 /**
  * The timing harness of the machine ceilings {@link ReadBandwidth} and {@link FmaThroughput}: a task
  * runs on several platform threads at once, several times, and the fastest repetition counts (as
- * STREAM reports its best pass). Each repetition starts and ends with all threads and the timer
- * meeting at a barrier, so it times the slowest thread.
+ * STREAM reports its best pass). Each repetition starts and ends with all threads meeting at a
+ * barrier, so it times the slowest thread.
+ *
+ * <p>The clock is read by the barrier's action, which runs when the last thread arrives and before
+ * any is released: the start is read before any thread begins its share and the end after all have
+ * finished. (A separate timer thread that reads the clock after the barrier releases it may be
+ * descheduled past the whole repetition on a busy machine, and then times nearly nothing: on two
+ * loaded cores that gave 46,000 G multiply-adds/s.)
  */
 final class ParallelRepetitions {
     /** One thread's share of one repetition; its result is kept so that the work is not dead code. */
@@ -23,7 +29,10 @@ final class ParallelRepetitions {
     /** Seconds of the fastest of {@code repetitions} runs of {@code task} on {@code threads} threads named {@code name-i}. */
     static double bestSeconds(String name, int threads, int repetitions, Task task) {
         double[] kept = new double[threads];
-        CyclicBarrier barrier = new CyclicBarrier(threads + 1);
+        // clock[2r] and clock[2r + 1]: start and end of repetition r, written by the barrier's action
+        long[] clock = new long[2 * repetitions];
+        int[] trips = new int[1];
+        CyclicBarrier barrier = new CyclicBarrier(threads, () -> clock[trips[0]++] = System.nanoTime());
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int index = t;
@@ -35,14 +44,6 @@ final class ParallelRepetitions {
                 }
             });
         }
-        double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < repetitions; r++) {
-            await(barrier, name);
-            long start = System.nanoTime();
-            await(barrier, name);
-            best = Math.min(best, Math.max(System.nanoTime() - start, 1) / 1e9);
-        }
-        double total = 0;
         for (Thread w : workers) {
             try {
                 w.join();
@@ -51,6 +52,10 @@ final class ParallelRepetitions {
                 throw new IllegalStateException(name + ": interrupted", e);
             }
         }
+        if (trips[0] != clock.length) throw new IllegalStateException(name + ": a thread failed");
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < repetitions; r++) best = Math.min(best, Math.max(clock[2 * r + 1] - clock[2 * r], 1) / 1e9);
+        double total = 0;
         for (double k : kept) total += k;
         sink = total;
         return best;

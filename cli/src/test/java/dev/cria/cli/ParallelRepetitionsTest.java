@@ -1,4 +1,4 @@
-package dev.cria.kernels;
+package dev.cria.cli;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +15,21 @@ class ParallelRepetitionsTest {
 
         assertThat(seconds).isPositive().isFinite();
         for (int t = 0; t < 3; t++) assertThat(calls.get(t)).as("thread %d", t).isEqualTo(4);
+    }
+
+    /** Sleeps last at least as long as asked: the time of a repetition covers every thread's whole share. */
+    @Test
+    void aRepetitionLastsAsLongAsItsSlowestThread() {
+        double seconds = ParallelRepetitions.bestSeconds("test", 2, 3, t -> {
+            try {
+                Thread.sleep(t == 1 ? 40 : 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        });
+
+        assertThat(seconds).isGreaterThanOrEqualTo(0.040);
     }
 
     @Test

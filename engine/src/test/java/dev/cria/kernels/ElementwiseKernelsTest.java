@@ -1,0 +1,92 @@
+package dev.cria.kernels;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ElementwiseKernelsTest {
+    private static final int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+
+    static float[] gaussian(SplittableRandom rnd, int n, double sd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (sd * rnd.nextGaussian());
+        return x;
+    }
+
+    /** Lengths below one vector, whole vectors, and whole vectors plus a tail. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 16, 64, 67, 1000})
+    void addInPlaceIsBitIdenticalToItsScalarTwinAndLeavesTheRestAlone(int n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        float[] a = gaussian(rnd, n + 5, 10), b = gaussian(rnd, n + 5, 10);
+        float[] expected = a.clone();
+        ScalarElementwiseKernels.addInPlace(expected, b, n);
+
+        ElementwiseKernels.addInPlace(a, b, n);
+
+        assertThat(RandomWeights.bits(a)).isEqualTo(RandomWeights.bits(expected));
+    }
+
+    @Test
+    void addInPlaceAddsEachElementOnce() {
+        float[] a = new float[3 * L + 3], b = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+            b[i] = 1000 * i;
+        }
+
+        ElementwiseKernels.addInPlace(a, b, a.length - 1);
+
+        for (int i = 0; i < a.length - 1; i++) assertThat(a[i]).as("a[%d]", i).isEqualTo(1001f * i);
+        assertThat(a[a.length - 1]).as("past n").isEqualTo(a.length - 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 16, 64, 67, 1000})
+    void scaleIsBitIdenticalToItsScalarTwinFromAnOffset(int n) {
+        SplittableRandom rnd = new SplittableRandom(n + 1);
+        float[] a = gaussian(rnd, n + 8, 10);
+        float[] expected = a.clone();
+        ScalarElementwiseKernels.scale(expected, 3, n, 0.37f);
+
+        ElementwiseKernels.scale(a, 3, n, 0.37f);
+
+        assertThat(RandomWeights.bits(a)).isEqualTo(RandomWeights.bits(expected));
+    }
+
+    /** silu(g) * u = g / (1 + e^-g) * u in double; the kernel rounds the silu to float, then the product: within 2 float ulps. */
+    @Test
+    void swiGluIsSiluOfTheGateTimesTheUp() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int n = 1001;
+        float[] gate = gaussian(rnd, n, 6), up = gaussian(rnd, n, 3);
+        gate[0] = 0;
+        gate[1] = -100;
+        gate[2] = 100;
+        float[] g0 = gate.clone();
+
+        ElementwiseKernels.swiGlu(gate, up, n);
+
+        for (int j = 0; j < n; j++) {
+            double expected = g0[j] / (1 + Math.exp(-(double) g0[j])) * up[j];
+            assertThat((double) gate[j]).as("gate %s, up %s", g0[j], up[j]).isCloseTo(expected, within(2.0 * Math.ulp((float) expected) + 1e-40));
+        }
+        assertThat(gate[0]).as("silu(0) = 0").isZero();
+        assertThat(gate[2]).as("silu(100) = 100").isEqualTo(100 * up[2]);
+    }
+
+    @Test
+    void swiGluLeavesTheUpAndTheGateBeyondNAlone() {
+        float[] gate = {1, 2, 3}, up = {4, 5, 6};
+
+        ElementwiseKernels.swiGlu(gate, up, 2);
+
+        assertThat(up).containsExactly(4, 5, 6);
+        assertThat(gate[2]).isEqualTo(3);
+    }
+}
