@@ -59,12 +59,13 @@ class RequestLogTest {
     }
 
     @Test
-    void aRefusedKeyIsNotLoggedEither() throws Exception {
+    void aRefusedKeyIsNeitherLoggedNorEchoed() throws Exception {
         String wrong = KEY + "-wrong";
         var r = Http.post(server.uri("/v1/chat/completions"), body(), "Authorization", "Bearer " + wrong);
         String text = logged();
 
         assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).doesNotContain(wrong);
         assertThat(text).contains(" 401 ").doesNotContain(wrong).doesNotContain(PROMPT);
     }
 }
