@@ -14,6 +14,7 @@ import dev.cria.server.serving.ServerState;
 import dev.cria.server.tokenize.Tokenize;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +54,8 @@ public final class CriaServer implements AutoCloseable {
     private final boolean ownsEngine;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** The paths of the API's routes, in registration order (CORS preflights are answered on these). */
+    private final Set<String> apiPaths = new LinkedHashSet<>();
     private volatile Throwable loadFailure;
 
     private CriaServer(ServerOptions options, boolean ownsEngine) {
@@ -202,25 +207,27 @@ public final class CriaServer implements AutoCloseable {
         app.after(ctx -> {
             if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) state.activeRequests().decrementAndGet();
         });
-        app.get("/health", this::health);
-        app.get("/metrics", this::metrics);
+        route(HandlerType.GET, "/health", this::health);
+        route(HandlerType.GET, "/metrics", this::metrics);
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
             ChatCompletions chat = new ChatCompletions(state, style);
             Completions completions = new Completions(state, style);
             Models models = new Models(state, style);
-            app.post(base + "/chat/completions", chat::handle);
-            app.post(base + "/completions", completions::handle);
-            app.get(base + "/models", models::list);
+            route(HandlerType.POST, base + "/chat/completions", chat::handle);
+            route(HandlerType.POST, base + "/completions", completions::handle);
+            route(HandlerType.GET, base + "/models", models::list);
             // <id> may contain '/': provider ids look like meta-llama/llama-3.2-3b-instruct.
-            app.get(base + "/models/<id>", models::get);
+            route(HandlerType.GET, base + "/models/<id>", models::get);
         }
         Score score = new Score(state);
-        app.post("/score", score::handle);
+        route(HandlerType.POST, "/score", score::handle);
         Tokenize tokenize = new Tokenize(state);
-        app.post("/tokenize", tokenize::tokenize);
-        app.post("/detokenize", tokenize::detokenize);
-        if (!options.corsOrigins().isEmpty()) app.options("/*", this::preflight);
+        route(HandlerType.POST, "/tokenize", tokenize::tokenize);
+        route(HandlerType.POST, "/detokenize", tokenize::detokenize);
+        // A preflight is answered on the API's own paths only: a catch-all OPTIONS route would make
+        // every unknown path "known" and turn its 404 into a 405 (prefer405over404).
+        if (!options.corsOrigins().isEmpty()) apiPaths.forEach(path -> app.options(path, this::preflight));
 
         app.exception(ApiError.class, (e, ctx) -> writeError(ctx, e));
         app.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, fromJavalin(e.getStatus(), ctx)));
@@ -234,6 +241,11 @@ public final class CriaServer implements AutoCloseable {
         app.error(405, ctx -> {
             if (ctx.attribute(ERROR_WRITTEN) == null) writeError(ctx, fromJavalin(405, ctx));
         });
+    }
+
+    private void route(HandlerType method, String path, Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        apiPaths.add(path);
     }
 
     private void beforeEach(Context ctx) {

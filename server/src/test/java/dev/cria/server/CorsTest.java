@@ -54,6 +54,21 @@ class CorsTest {
     }
 
     @Test
+    void anUnknownPathIs404WithCorsOnNot405() throws Exception {
+        RawExchange r = send("GET", "/v1/nothing", "Authorization: Bearer k1\r\n");
+
+        assertThat(r.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aPreflightToAnApiPathIsAnswered() throws Exception {
+        RawExchange r = send("OPTIONS", "/v1/chat/completions", "Access-Control-Request-Method: POST\r\n");
+
+        assertThat(r.status()).isEqualTo(204);
+        assertThat(r.header("access-control-allow-methods")).contains("POST");
+    }
+
+    @Test
     void aSuccessToAnAllowedOriginCarriesVaryOrigin() throws Exception {
         RawExchange r = send("GET", "/v1/models", "Authorization: Bearer k1\r\n");
 
