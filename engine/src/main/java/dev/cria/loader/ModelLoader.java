@@ -17,7 +17,10 @@ import java.nio.file.Path;
 
 import static dev.cria.util.ModelFormatException.quote;
 
-/** File or folder → a running engine: the one place that knows both the file formats and the model. */
+/**
+ * File or folder → a running engine: the one place that knows both the file formats and the model,
+ * and the entry that builds every engine. It depends on {@code dev.cria.engine}, never the reverse.
+ */
 public final class ModelLoader {
     /** Prompt tokens per forward pass; also the widest batch the engine runs. */
     static final int MAX_BATCH = 256;
@@ -75,6 +78,11 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Loads a model (a GGUF file or a Hugging Face folder) and starts its engine loop: the one way
+     * to an {@link Engine} on real weights. Throws {@link ModelFormatException} with a one-line
+     * message for files it cannot load.
+     */
     public static Engine openEngine(Path model, EngineOptions options) {
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
         if (Files.isDirectory(model)) {
