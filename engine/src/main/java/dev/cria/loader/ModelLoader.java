@@ -74,7 +74,7 @@ public final class ModelLoader {
     public static Tokenizer loadTokenizer(Path model) {
         if (Files.isDirectory(model)) return HfLlama.tokenizer(model);
         try (GgufFile f = GgufFile.open(model)) {
-            return Tokenizer.fromGguf(f);
+            return GgufTokenizerKeys.tokenizer(f);
         }
     }
 
@@ -92,7 +92,7 @@ public final class ModelLoader {
         Weights w = loadWeights(model);
         Tokenizer tokenizer;
         try {
-            tokenizer = Tokenizer.fromGguf((GgufFile) w.source());
+            tokenizer = GgufTokenizerKeys.tokenizer((GgufFile) w.source());
         } catch (RuntimeException e) {
             closeQuietly(w);
             throw e instanceof ModelFormatException m ? m : unexpected(model, e);

@@ -1,6 +1,5 @@
 package dev.cria.tokenizer;
 
-import dev.cria.io.gguf.GgufFile;
 import dev.cria.util.ModelFormatException;
 
 import java.nio.charset.StandardCharsets;
@@ -91,10 +90,6 @@ public final class Tokenizer {
         }
         allSpecials = new SpecialTokenPartition(tokens, splittable);
         userDefinedOnly = new SpecialTokenPartition(tokens, userDefined);
-    }
-
-    public static Tokenizer fromGguf(GgufFile gguf) {
-        return new Tokenizer(Vocabulary.fromGguf(gguf));
     }
 
     public static Tokenizer fromHfTokenizerJson(Path tokenizerJson) {
