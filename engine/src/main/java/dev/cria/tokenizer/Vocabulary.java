@@ -162,7 +162,10 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
                 } else if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String left
                         && pair.get(1) instanceof String right) {
                     merges[i] = left + " " + right;
-                } else {
+                }
+                // Tokenizer splits at the first space after the first character (llama.cpp find(' ', 1)):
+                // a merge without one ("ab", or ["", "b"]) has no left and right.
+                if (merges[i] == null || merges[i].indexOf(' ', 1) < 0) {
                     throw fail(file, "model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
                             + StrictJson.brief(m, 40));
                 }

@@ -121,6 +121,30 @@ class VocabularyTest {
     }
 
     @Test
+    void aStringMergeWithoutASpaceIsNamedWithTheFile() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1, \"ab\": 2}", "[\"a b\", \"ab\"]", "[]");
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.merges[1] must be \"left right\" or [\"left\", \"right\"], got \"ab\"");
+    }
+
+    @Test
+    void aPairMergeWithAnEmptyLeftIsNamedWithTheFile() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1}", "[[\"\", \"b\"]]", "[]");
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.merges[0] must be \"left right\" or [\"left\", \"right\"], got [\"\",\"b\"]");
+    }
+
+    @Test
+    void aVocabularyWithoutByteTokensIsNamedWithTheFile() throws IOException {
+        Path file = validSmallTokenizerJson();
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("tokenizer.json: tokenizer: no token for byte 0x0 ");
+    }
+
+    @Test
     void aGenerationConfigEosOfTheWrongTypeBlamesGenerationConfig() throws IOException {
         Path file = validSmallTokenizerJson();
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [\"a\"]}");
