@@ -53,11 +53,13 @@ final class GgufTokenizerKeys {
         if (!(gguf.require("tokenizer.ggml.merges") instanceof String[] merges)) {
             throw new ModelFormatException(file + ": tokenizer.ggml.merges is not an array of strings");
         }
+        // The ids are u32 keys that llama.cpp stores into a 32-bit llama_token: the int cast wraps as it
+        // does, so 0xFFFFFFFF is -1, LLAMA_TOKEN_NULL (no such token), which some converters write.
         int bos = (int) gguf.getLong("tokenizer.ggml.bos_token_id", -1);
         Set<Integer> eos = new LinkedHashSet<>();
         for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id")) {
-            long id = gguf.getLong(key, -1);
-            if (id >= 0) eos.add((int) id);
+            int id = (int) gguf.getLong(key, -1);
+            if (id >= 0) eos.add(id);
         }
         boolean addBos = gguf.getBool("tokenizer.ggml.add_bos_token", bos >= 0);
         try {

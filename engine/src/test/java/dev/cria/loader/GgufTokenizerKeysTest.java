@@ -138,6 +138,16 @@ class GgufTokenizerKeysTest {
     }
 
     @Test
+    void anIdOf0xFFFFFFFFIsNoTokenAsInLlamaCpp() throws IOException {
+        Map<String, Object> kv = llama3Keys();
+        kv.put("tokenizer.ggml.bos_token_id", 0xFFFFFFFF); // a u32 key: LLAMA_TOKEN_NULL
+        kv.put("tokenizer.ggml.eos_token_id", 0xFFFFFFFF);
+        Vocabulary v = load(kv);
+        assertThat(v.bosId()).isEqualTo(-1);
+        assertThat(v.eosIds()).isEmpty();
+    }
+
+    @Test
     void missingTokensIsAClearError() {
         Map<String, Object> kv = llama3Keys();
         kv.remove("tokenizer.ggml.tokens");
