@@ -1,6 +1,6 @@
 package dev.cria.bench;
 
-import dev.cria.io.gguf.GgufFile;
+import dev.cria.loader.ModelLoader;
 import dev.cria.tokenizer.Tokenizer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,9 +59,7 @@ public class TokenizerBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         Path testdata = Path.of(System.getProperty("cria.testdata", "testdata"));
-        try (GgufFile f = GgufFile.open(testdata.resolve("models/tiny-llama3-F16.gguf"))) {
-            tokenizer = Tokenizer.fromGguf(f);
-        }
+        tokenizer = ModelLoader.loadTokenizer(testdata.resolve("models/tiny-llama3-F16.gguf"));
         text = prose(bytes, 20250101L);
         textBytes = text.getBytes(StandardCharsets.UTF_8).length;
     }

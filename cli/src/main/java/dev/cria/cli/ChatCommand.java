@@ -7,6 +7,7 @@ import dev.cria.engine.FinishReason;
 import dev.cria.engine.GenerationEvent;
 import dev.cria.engine.GenerationHandle;
 import dev.cria.engine.GenerationRequest;
+import dev.cria.loader.ModelLoader;
 import dev.cria.sampling.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ final class ChatCommand implements Callable<Integer> {
         if (temperature < 0) throw new IllegalArgumentException("--temperature must be at least 0");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         SamplingParams sampling = new SamplingParams(temperature, topP, 0, 0, seed, 0, 0, 1, Map.of());
-        try (Engine engine = Engine.open(model, new EngineOptions(ctxSize, threads, 1, 1))) {
+        try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1))) {
             Session session = new Session(engine, sampling, maxTokens, system, out);
             // Ctrl-C stops the answer being written; at the prompt it only reminds how to quit.
             Signal.handle(new Signal("INT"), s -> session.interrupt());

@@ -59,7 +59,7 @@ final class EngineFlags {
 
     /** MODEL's engine, or with --synthetic random real-shape weights behind MODEL's tokenizer. */
     Engine open(Path model, EngineOptions options) {
-        return synthetic != null ? ModelLoader.openSynthetic(synthetic, model, options) : Engine.open(model, options);
+        return synthetic != null ? ModelLoader.openSynthetic(synthetic, model, options) : ModelLoader.openEngine(model, options);
     }
 
     /** Bytes as a plain number or with a binary suffix: 4096, 512K, 512M, 2G, 1T (also 2GB, 2GiB; case-insensitive). */

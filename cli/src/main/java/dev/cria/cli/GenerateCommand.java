@@ -2,6 +2,7 @@ package dev.cria.cli;
 
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
+import dev.cria.loader.ModelLoader;
 import dev.cria.model.ActivationType;
 import dev.cria.engine.GenerationEvent;
 import dev.cria.engine.GenerationHandle;
@@ -50,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams sampling = new SamplingParams(temperature, topP, topK, 0, seed, 0, 0, 1, Map.of());
         sampling.validate();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Engine engine = Engine.open(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
+        try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
             int[] text = engine.tokenize(prompt, false);
             int[] ids = text;
             if (engine.addBos()) {

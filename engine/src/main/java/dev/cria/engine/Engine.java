@@ -8,16 +8,12 @@ import java.util.List;
 /**
  * The public facade of the engine: everything the server and the CLI need, in token ids and
  * text (never JSON or HTTP). Thread-safe; generation runs on the engine's own loop thread.
+ *
+ * <p>{@link dev.cria.loader.ModelLoader#openEngine} builds one from a GGUF file or a Hugging Face
+ * folder, {@link dev.cria.loader.ModelLoader#openSynthetic} one on random weights. The loader
+ * depends on this package, never the reverse: an engine knows no file format.
  */
 public interface Engine extends AutoCloseable {
-    /**
-     * Loads a model (a GGUF file or a Hugging Face folder) and starts its engine loop.
-     * Throws {@link dev.cria.util.ModelFormatException} with a one-line message for files it cannot load.
-     */
-    static Engine open(java.nio.file.Path model, EngineOptions options) {
-        return dev.cria.loader.ModelLoader.openEngine(model, options);
-    }
-
     ModelInfo info();
 
     /** Text → ids; {@code special} lets the text contain control tokens such as {@code <|eot_id|>}. No BOS added. */

@@ -14,10 +14,14 @@ import dev.cria.util.ModelFormatException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import static dev.cria.util.ModelFormatException.quote;
 
-/** File or folder → a running engine: the one place that knows both the file formats and the model. */
+/**
+ * File or folder → a running engine: the one place that knows both the file formats and the model,
+ * and the entry that builds every engine. It depends on {@code dev.cria.engine}, never the reverse.
+ */
 public final class ModelLoader {
     /** Prompt tokens per forward pass; also the widest batch the engine runs. */
     static final int MAX_BATCH = 256;
@@ -36,24 +40,50 @@ public final class ModelLoader {
 
     /** Config and weights only (no tokenizer): for benchmarks and tests of the forward pass. */
     public static Weights loadWeights(Path model) {
-        try {
-            return Files.isDirectory(model) ? HfLlama.load(model) : loadGgufWeights(model);
-        } catch (ModelFormatException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unexpected(model, e);
-        }
+        return reading(model, () -> readWeights(model));
+    }
+
+    /** The tokenizer of a GGUF file (tokenizer.ggml.*) or a Hugging Face folder (tokenizer.json). */
+    public static Tokenizer loadTokenizer(Path model) {
+        return reading(model, () -> {
+            if (Files.isDirectory(model)) return HfLlama.tokenizer(model);
+            try (GgufFile f = GgufFile.open(model)) {
+                return GgufTokenizerKeys.tokenizer(f);
+            }
+        });
     }
 
     /**
-     * A load failure that no check caught, as one line naming the file: the CLI prints messages, and
-     * a bare "Index 0 out of bounds for length 0" would not say which file is at fault.
+     * Loads a model (a GGUF file or a Hugging Face folder) and starts its engine loop: the one way
+     * to an {@link Engine} on real weights. Throws {@link ModelFormatException} with a one-line
+     * message for files it cannot load.
      */
-    private static ModelFormatException unexpected(Path model, RuntimeException e) {
-        return new ModelFormatException(model.getFileName() + ": cannot load (" + quote(String.valueOf(e)) + ")", e);
+    public static Engine openEngine(Path model, EngineOptions options) {
+        if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
+        Model m = reading(model, () -> readModel(model));
+        return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options);
     }
 
-    private static Weights loadGgufWeights(Path model) {
+    /**
+     * Every public entry reads its files through here, so that a load failure no check caught is one
+     * line naming the file: the CLI prints messages, and a bare "Index 0 out of bounds for length 0"
+     * would not say which file is at fault. A {@link ModelFormatException} already is such a line.
+     */
+    static <T> T reading(Path model, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(model.getFileName() + ": cannot load (" + quote(String.valueOf(e)) + ")", e);
+        }
+    }
+
+    private static Weights readWeights(Path model) {
+        return Files.isDirectory(model) ? HfLlama.load(model) : readGgufWeights(model);
+    }
+
+    private static Weights readGgufWeights(Path model) {
         GgufFile f = GgufFile.open(model);
         try {
             GgufLlama src = new GgufLlama(f);
@@ -67,29 +97,20 @@ public final class ModelLoader {
         }
     }
 
-    /** The tokenizer of a GGUF file (tokenizer.ggml.*) or a Hugging Face folder (tokenizer.json). */
-    public static Tokenizer loadTokenizer(Path model) {
-        if (Files.isDirectory(model)) return HfLlama.tokenizer(model);
-        try (GgufFile f = GgufFile.open(model)) {
-            return Tokenizer.fromGguf(f);
-        }
+    /** Weights and tokenizer of one model, before its engine starts. */
+    private record Model(Weights weights, Tokenizer tokenizer) {
     }
 
-    public static Engine openEngine(Path model, EngineOptions options) {
-        if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        if (Files.isDirectory(model)) {
-            return start(model.toAbsolutePath().toString(), HfLlama.load(model), HfLlama.tokenizer(model), options);
-        }
-        // One mapping and one header parse serve both the tokenizer and the weights.
-        Weights w = loadWeights(model);
-        Tokenizer tokenizer;
+    private static Model readModel(Path model) {
+        Weights w = readWeights(model);
         try {
-            tokenizer = Tokenizer.fromGguf((GgufFile) w.source());
+            // A GGUF's one mapping and one header parse serve both the tokenizer and the weights.
+            Tokenizer tokenizer = Files.isDirectory(model) ? HfLlama.tokenizer(model) : GgufTokenizerKeys.tokenizer((GgufFile) w.source());
+            return new Model(w, tokenizer);
         } catch (RuntimeException e) {
             closeQuietly(w);
-            throw e instanceof ModelFormatException m ? m : unexpected(model, e);
+            throw e;
         }
-        return start(model.toAbsolutePath().toString(), w, tokenizer, options);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.cria.tokenizer;
 
-import dev.cria.io.gguf.GgufFile;
 import dev.cria.util.ModelFormatException;
 
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ public final class Tokenizer {
         for (int rank = 0; rank < m.length; rank++) {
             String s = m[rank];
             int sp = s.indexOf(' ', 1);  // llama.cpp: find(' ', 1), so a part may start with a space
-            if (sp < 0) throw new ModelFormatException("tokenizer: merge " + rank + " '" + s + "' is not 'left right'");
+            if (sp < 0) throw new ModelFormatException("tokenizer: merge " + rank + " " + ModelFormatException.quote(s) + " is not 'left right'");
             Integer left = ids.get(s.substring(0, sp));
             Integer right = ids.get(s.substring(sp + 1));
             Integer merged = ids.get(s.substring(0, sp) + s.substring(sp + 1));
@@ -93,12 +92,17 @@ public final class Tokenizer {
         userDefinedOnly = new SpecialTokenPartition(tokens, userDefined);
     }
 
-    public static Tokenizer fromGguf(GgufFile gguf) {
-        return new Tokenizer(Vocabulary.fromGguf(gguf));
-    }
-
+    /**
+     * The tokenizer of a Hugging Face tokenizer.json ({@link Vocabulary#fromHfTokenizerJson}); a vocabulary
+     * this class rejects fails naming the file, as every problem of the file itself does.
+     */
     public static Tokenizer fromHfTokenizerJson(Path tokenizerJson) {
-        return new Tokenizer(Vocabulary.fromHfTokenizerJson(tokenizerJson));
+        Vocabulary vocab = Vocabulary.fromHfTokenizerJson(tokenizerJson);
+        try {
+            return new Tokenizer(vocab);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(tokenizerJson.getFileName() + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isSpecialType(int type) {

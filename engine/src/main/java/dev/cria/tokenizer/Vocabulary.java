@@ -1,6 +1,5 @@
 package dev.cria.tokenizer;
 
-import dev.cria.io.gguf.GgufFile;
 import dev.cria.util.ModelFormatException;
 import dev.cria.util.StrictJson;
 
@@ -13,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A byte-level BPE vocabulary as a model file stores it.
+ * A byte-level BPE vocabulary as a model file stores it, in plain arrays: the loader reads a GGUF's
+ * {@code tokenizer.ggml.*} keys into one ({@code loader.GgufTokenizerKeys}); {@link #fromHfTokenizerJson}
+ * reads a Hugging Face tokenizer.json, JSON that {@code util.StrictJson} parses, so this package
+ * imports no file-format reader.
  *
  * @param tokens       token strings by id, in GPT-2 byte-to-unicode form for ordinary tokens
  *                     ({@code "Ġthe"}), verbatim text for special tokens ({@code "<|eot_id|>"})
@@ -30,9 +32,6 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
                          boolean addBos, boolean ignoreMerges) {
     public static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6;
 
-    /** GGUF {@code tokenizer.ggml.pre} values that name the Llama 3 pre-tokenizer (llama-vocab.cpp). */
-    private static final Set<String> LLAMA3_PRE = Set.of("llama-bpe", "llama3", "llama-v3");
-
     public Vocabulary {
         if (tokens.length == 0) throw new ModelFormatException("tokenizer: empty vocabulary");
         if (tokenTypes.length != tokens.length) {
@@ -46,48 +45,6 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
 
     public int size() {
         return tokens.length;
-    }
-
-    /** Reads the tokenizer of a llama.cpp GGUF ({@code tokenizer.ggml.*} keys, llama-vocab.cpp {@code load}). */
-    public static Vocabulary fromGguf(GgufFile gguf) {
-        String file = gguf.path().getFileName().toString();
-        String model = gguf.requireString("tokenizer.ggml.model");
-        if (!model.equals("gpt2")) {
-            throw new ModelFormatException(file + ": tokenizer.ggml.model is '" + model + "'; only 'gpt2' (Llama 3 byte-level BPE) is supported");
-        }
-        String pre = gguf.getString("tokenizer.ggml.pre", null);
-        if (pre == null || !LLAMA3_PRE.contains(pre)) {
-            throw new ModelFormatException(file + ": tokenizer.ggml.pre is " + (pre == null ? "missing" : "'" + pre + "'")
-                    + "; only the Llama 3 pre-tokenizer ('llama-bpe') is supported");
-        }
-        if (!(gguf.require("tokenizer.ggml.tokens") instanceof String[] tokens)) {
-            throw new ModelFormatException(file + ": tokenizer.ggml.tokens is not an array of strings");
-        }
-        int[] types;
-        Object t = gguf.get("tokenizer.ggml.token_type");
-        if (t == null) {
-            types = new int[tokens.length];
-            Arrays.fill(types, NORMAL);
-        } else if (t instanceof int[] a) {
-            types = a;
-        } else {
-            throw new ModelFormatException(file + ": tokenizer.ggml.token_type is not an array of integers");
-        }
-        if (!(gguf.require("tokenizer.ggml.merges") instanceof String[] merges)) {
-            throw new ModelFormatException(file + ": tokenizer.ggml.merges is not an array of strings");
-        }
-        int bos = (int) gguf.getLong("tokenizer.ggml.bos_token_id", -1);
-        Set<Integer> eos = new LinkedHashSet<>();
-        for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id")) {
-            long id = gguf.getLong(key, -1);
-            if (id >= 0) eos.add((int) id);
-        }
-        boolean addBos = gguf.getBool("tokenizer.ggml.add_bos_token", bos >= 0);
-        try {
-            return new Vocabulary(tokens, types, merges, bos, eos.stream().mapToInt(Integer::intValue).toArray(), addBos, true);
-        } catch (ModelFormatException e) {
-            throw new ModelFormatException(file + ": " + e.getMessage());
-        }
     }
 
     /**
@@ -205,7 +162,10 @@ public record Vocabulary(String[] tokens, int[] tokenTypes, String[] merges, int
                 } else if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String left
                         && pair.get(1) instanceof String right) {
                     merges[i] = left + " " + right;
-                } else {
+                }
+                // Tokenizer splits at the first space after the first character (llama.cpp find(' ', 1)):
+                // a merge without one ("ab", or ["", "b"]) has no left and right.
+                if (merges[i] == null || merges[i].indexOf(' ', 1) < 0) {
                     throw fail(file, "model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
                             + StrictJson.brief(m, 40));
                 }

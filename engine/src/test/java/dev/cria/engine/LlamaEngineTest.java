@@ -1,5 +1,6 @@
 package dev.cria.engine;
 
+import dev.cria.loader.ModelLoader;
 import dev.cria.sampling.SamplingParams;
 import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ class LlamaEngineTest {
 
     @BeforeAll
     void open() {
-        engine = Engine.open(DATA.resolve("models/tiny-llama3-F16.gguf"), new EngineOptions(1024, 2, 16, 4));
+        engine = ModelLoader.openEngine(DATA.resolve("models/tiny-llama3-F16.gguf"), new EngineOptions(1024, 2, 16, 4));
     }
 
     @AfterAll

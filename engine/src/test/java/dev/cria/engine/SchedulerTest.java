@@ -1,6 +1,7 @@
 package dev.cria.engine;
 
 import dev.cria.kv.KvType;
+import dev.cria.loader.ModelLoader;
 import dev.cria.sampling.SamplingParams;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class SchedulerTest {
 
     @Test
     void greedyTokensDoNotDependOnBatchCompositionWith1_2And8Requests() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 8))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 8))) {
             List<List<Integer>> reference = alone(engine, 8, 20);
             for (int together : new int[]{2, 8}) {
                 List<GenerationHandle> handles = new ArrayList<>();
@@ -59,7 +60,7 @@ class SchedulerTest {
 
     @Test
     void aRepeatedPromptReusesCachedBlocksAndGivesTheSameTokens() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4))) {
             Finished first = run(engine.submit(greedy("long_300", 10)));
             Finished second = run(engine.submit(greedy("long_300", 10)));
             assertThat(first.end().usage().cachedTokens()).isZero();
@@ -72,7 +73,7 @@ class SchedulerTest {
 
     @Test
     void choicesOfOnePromptSubmittedTogetherShareItsBlocks() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4))) {
             List<GenerationHandle> handles = new ArrayList<>();
             for (int i = 0; i < 3; i++) handles.add(engine.submit(greedy("long_300", 5)));
             List<Integer> cached = new ArrayList<>();
@@ -84,17 +85,17 @@ class SchedulerTest {
     @Test
     void whenKvMemoryRunsOutSequencesArePreemptedAndStillGiveTheSameTokens() throws Exception {
         List<List<Integer>> reference;
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4))) {
             reference = alone(engine, 4, 40);
         }
         // 2 layers x 32 kv floats x 4 bytes x 2 (k, v) = 512 bytes per token: 48 blocks = 768 tokens for 4 sequences of ~340.
         long kvBytes = 48L * 16 * 512;
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4, kvBytes, KvType.F32))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4, kvBytes, KvType.F32))) {
             assertThat(engine.stats().kvBlocksTotal()).isEqualTo(48);
             List<GenerationHandle> handles = new ArrayList<>();
             List<String> prompts = List.of("long_300", "long_300", "en_40", "code");
             for (String p : prompts) handles.add(engine.submit(greedy(p, 40)));
-            List<List<Integer>> expected = List.of(collect(Engine.open(TINY, new EngineOptions(1024, 2, 16, 1)).submit(greedy("long_300", 40))));
+            List<List<Integer>> expected = List.of(collect(ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 1)).submit(greedy("long_300", 40))));
             for (int i = 0; i < prompts.size(); i++) {
                 Finished f = run(handles.get(i));
                 assertThat(f.end().reason()).isEqualTo(FinishReason.LENGTH);
@@ -107,7 +108,7 @@ class SchedulerTest {
 
     @Test
     void finishedAndCancelledSequencesGiveBackTheirBlocks() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4))) {
             GenerationHandle running = engine.submit(greedy("long_300", 500));
             running.next();
             assertThat(engine.stats().kvBlocksUsed()).isPositive();
@@ -122,7 +123,7 @@ class SchedulerTest {
 
     @Test
     void aFullQueueIsRefusedWithoutLosingQueuedRequests() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 2, 1))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 2, 1))) {
             List<GenerationHandle> accepted = new ArrayList<>();
             int refused = 0;
             for (int i = 0; i < 8; i++) {
@@ -141,7 +142,7 @@ class SchedulerTest {
     @Test
     void aRequestsChoicesTakeOneQueuePlaceHoweverMany() throws Exception {
         // One slot and one queue place: 10 sequences submitted one by one would be refused after the second.
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 1))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 1, 1))) {
             List<GenerationRequest> choices = new ArrayList<>();
             for (int i = 0; i < 10; i++) choices.add(greedy("en_40", 3));
 
@@ -155,7 +156,7 @@ class SchedulerTest {
 
     @Test
     void aFullQueueRefusesAWholeRequestAndQueuesNoneOfIt() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 1))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 1, 1))) {
             GenerationHandle running = engine.submit(greedy("en_40", 500));
             running.next(); // admitted: the one slot is taken
             GenerationHandle waiting = engine.submit(greedy("en_40", 2)); // the one queue place
@@ -172,7 +173,7 @@ class SchedulerTest {
 
     @Test
     void closingTheEngineCancelsTheRunningAndTheWaitingRequests() throws Exception {
-        Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 1));
+        Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 1));
         GenerationHandle running = engine.submit(greedy("en_40", 900));
         running.next(); // admitted: the one slot is taken
         GenerationHandle waiting = engine.submit(greedy("en_40", 5));
@@ -186,7 +187,7 @@ class SchedulerTest {
 
     @Test
     void q8KvCacheRunsEndToEnd() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 1, 0, KvType.Q8_0))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 1, 0, KvType.Q8_0))) {
             Finished f = run(engine.submit(greedy("en_40", 8)));
             // The first token comes from the prompt's last position; accuracy is KvStoreAccuracyTest's.
             assertThat(f.tokens()).hasSize(8);
@@ -197,7 +198,7 @@ class SchedulerTest {
     @Test
     void aKvPoolSmallerThanTheContextBoundsItUpFront() throws Exception {
         // 8 blocks of 16 tokens (512 bytes per token): the context one sequence can use is 128 tokens.
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4, 8L * 16 * 512, KvType.F32))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4, 8L * 16 * 512, KvType.F32))) {
             assertThat(engine.info().contextLength()).isEqualTo(128);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.submit(greedy("long_300", 4)))
                     .isInstanceOf(ContextLengthExceededException.class);
@@ -209,7 +210,7 @@ class SchedulerTest {
 
     @Test
     void freeSlotsTakeRequestsEvenWhenTheWaitQueueIsShort() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 1, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 1, 4))) {
             List<GenerationHandle> handles = new ArrayList<>();
             for (int i = 0; i < 5; i++) handles.add(engine.submit(greedy("en_40", 3))); // 4 slots + 1 waiting
             for (GenerationHandle h : handles) assertThat(run(h).tokens()).hasSize(3);
@@ -218,7 +219,7 @@ class SchedulerTest {
 
     @Test
     void statsCountTokens() throws Exception {
-        try (Engine engine = Engine.open(TINY, new EngineOptions(1024, 2, 16, 4))) {
+        try (Engine engine = ModelLoader.openEngine(TINY, new EngineOptions(1024, 2, 16, 4))) {
             run(engine.submit(greedy("en_40", 7)));
             EngineStats s = engine.stats();
             assertThat(s.promptTokensTotal()).isEqualTo(40);

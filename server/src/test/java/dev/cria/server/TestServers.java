@@ -2,6 +2,7 @@ package dev.cria.server;
 
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
+import dev.cria.loader.ModelLoader;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class TestServers {
 
     /** The engine every model-agnostic integration test runs against. */
     static Engine newEngine() {
-        return Engine.open(model(), EngineOptions.defaults());
+        return ModelLoader.openEngine(model(), EngineOptions.defaults());
     }
 
     /** A server on a loopback ephemeral port over a new {@link #newEngine()}; close() closes both. */
