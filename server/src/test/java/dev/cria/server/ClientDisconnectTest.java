@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import dev.cria.engine.EngineStats;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it cancels, and the engine loop releases the KV blocks at its next step.
  */
 class ClientDisconnectTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     /** Opens a stream that would run for thousands of tokens and reads until {@code frames} chunks arrived. */
     private static Socket streamAndRead(String path, String body, int frames) throws Exception {

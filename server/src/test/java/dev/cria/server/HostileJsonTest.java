@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
@@ -14,17 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 64 bits) is the client's error: a 400 in the OpenAI envelope naming the field, never a 500.
  */
 class HostileJsonTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     private static JsonNode error400(HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

@@ -1,8 +1,7 @@
 package dev.cria.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -10,17 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cria_http_requests_total} and {@code cria_http_request_duration_seconds}: by method, route template, status. */
 class HttpMetricsTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     private static MetricsScrape scrape() throws Exception {
         return MetricsScrape.of(server.uri("/metrics"));
@@ -56,7 +46,7 @@ class HttpMetricsTest {
     @Test
     void aRequestRefusedBeforeRoutingCountsAsUnmatched() throws Exception {
         // The key check runs before the router, so no route handled the 401.
-        try (TestServers.Running keyed = TestServers.alongside(server, ServerOptions.defaults().withApiKeys(List.of("k1")))) {
+        try (TestServers.Running keyed = TestServers.alongside(server.running(), ServerOptions.defaults().withApiKeys(List.of("k1")))) {
             assertThat(Http.get(keyed.uri("/v1/models")).statusCode()).isEqualTo(401);
 
             assertThat(MetricsScrape.of(keyed.uri("/metrics")).get("cria_http_requests_total{method=GET,path=unmatched,status=401}"))
@@ -77,7 +67,7 @@ class HttpMetricsTest {
 
     @Test
     void eachServerCountsOnlyItsOwnRequests() throws Exception {
-        try (TestServers.Running other = TestServers.alongside(server, ServerOptions.defaults())) {
+        try (TestServers.Running other = TestServers.alongside(server.running(), ServerOptions.defaults())) {
             assertThat(Http.get(other.uri("/v1/models")).statusCode()).isEqualTo(200);
             MetricsScrape mine = MetricsScrape.of(other.uri("/metrics"));
 

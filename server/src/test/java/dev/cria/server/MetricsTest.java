@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -17,17 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /metrics}: the engine's stats and the JVM's, Prometheus text 0.0.4 or OpenMetrics by the Accept header, open without a key. */
 class MetricsTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     private static MetricsScrape scrape(TestServers.Running s) throws Exception {
         return MetricsScrape.of(s.uri("/metrics"));
@@ -35,7 +25,7 @@ class MetricsTest {
 
     @Test
     void everyDocumentedFamilyIsThereWithItsType() throws Exception {
-        MetricsScrape s = scrape(server);
+        MetricsScrape s = scrape(server.running());
 
         for (String gauge : List.of("cria_requests_running", "cria_requests_waiting", "cria_kv_blocks_used", "cria_kv_blocks_total",
                 "cria_kv_blocks_cached")) {
@@ -52,10 +42,10 @@ class MetricsTest {
 
     @Test
     void countersMoveByWhatARequestUsed() throws Exception {
-        MetricsScrape before = scrape(server);
+        MetricsScrape before = scrape(server.running());
         JsonNode c = Http.json(Http.post(server.uri("/v1/chat/completions"), "{\"model\":" + Http.quote(server.modelId())
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Count the metrics.\"}],\"max_tokens\":5,\"ignore_eos\":true}"));
-        MetricsScrape after = scrape(server);
+        MetricsScrape after = scrape(server.running());
 
         assertThat(after.get("cria_prompt_tokens_total") - before.get("cria_prompt_tokens_total"))
                 .isEqualTo(c.at("/usage/prompt_tokens").asDouble());
@@ -69,7 +59,7 @@ class MetricsTest {
     @Test
     void histogramBucketsAreCumulativeAndEndAtTheCount() throws Exception {
         Http.post(server.uri("/v1/completions"), "{\"model\":" + Http.quote(server.modelId()) + ",\"prompt\":\"Buckets\",\"max_tokens\":4}");
-        MetricsScrape s = scrape(server);
+        MetricsScrape s = scrape(server.running());
 
         for (String h : List.of("cria_time_to_first_token_seconds", "cria_inter_token_latency_seconds")) {
             List<Double> buckets = new ArrayList<>();
@@ -89,7 +79,7 @@ class MetricsTest {
 
     @Test
     void metricsNeedNoApiKey() throws Exception {
-        try (TestServers.Running keyed = TestServers.alongside(server, ServerOptions.defaults().withHost("127.0.0.1")
+        try (TestServers.Running keyed = TestServers.alongside(server.running(), ServerOptions.defaults().withHost("127.0.0.1")
                 .withApiKeys(List.of("k1")))) {
             assertThat(Http.get(keyed.uri("/v1/models")).statusCode()).isEqualTo(401);
             assertThat(scrape(keyed).get("cria_model_loaded")).isEqualTo(1);
@@ -118,7 +108,7 @@ class MetricsTest {
 
     @Test
     void jvmAndProcessFamiliesAreThere() throws Exception {
-        MetricsScrape s = scrape(server);
+        MetricsScrape s = scrape(server.running());
 
         assertThat(s.get("jvm_memory_used_bytes{area=heap}")).isPositive();
         assertThat(s.get("jvm_threads_current")).isPositive();

@@ -5,9 +5,8 @@ import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ChatTemplate;
 import dev.cria.chat.TemplateTokens;
 import dev.cria.engine.Engine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,17 +26,8 @@ class PromptUsageTest {
             + "{\"role\":\"user\",\"content\":\"Hi there!\"}]";
     private static final String GOLDEN_DATE = "26 Jul 2024";
 
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     private static TemplateTokens tokensOf(Engine e) {
         return new TemplateTokens() {

@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -17,17 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The wire format itself: SSE framing, chunk contents and the streaming/non-streaming agreement. */
 class RawHttpTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = new ClassServer();
 
     private static String chat(String user, String extra) {
         return "{\"model\":" + Http.quote(server.modelId()) + ",\"messages\":[{\"role\":\"user\",\"content\":"
@@ -255,7 +245,7 @@ class RawHttpTest {
 
     @Test
     void corsAllowsTheConfiguredOrigin() throws Exception {
-        try (TestServers.Running cors = TestServers.alongside(server, ServerOptions.defaults().withCorsOrigins(List.of("https://app.example")))) {
+        try (TestServers.Running cors = TestServers.alongside(server.running(), ServerOptions.defaults().withCorsOrigins(List.of("https://app.example")))) {
             HttpResponse<String> allowed = Http.get(cors.uri("/v1/models"), "Origin", "https://app.example");
             HttpResponse<String> other = Http.get(cors.uri("/v1/models"), "Origin", "https://evil.example");
             var preflight = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(cors.uri("/v1/chat/completions"))
