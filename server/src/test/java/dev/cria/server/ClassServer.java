@@ -6,18 +6,33 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
- * One server over {@link TestServers#start()}'s engine for a whole test class, started before its
- * first test and stopped after its last:
- * {@code @RegisterExtension static final ClassServer server = new ClassServer();}
+ * One server for a whole test class, started before its first test and stopped after its last:
+ * {@code @RegisterExtension static final ClassServer server = new ClassServer();} serves the tiny
+ * model ({@link TestServers#start()}), {@link #scripted()} a quick {@link ScriptedEngine}.
  */
 final class ClassServer implements BeforeAllCallback, AfterAllCallback {
+    private final Supplier<TestServers.Running> start;
     private TestServers.Running running;
+
+    ClassServer() {
+        this(TestServers::start);
+    }
+
+    private ClassServer(Supplier<TestServers.Running> start) {
+        this.start = start;
+    }
+
+    /** A server with the default options over {@link ScriptedEngine#quick()}. */
+    static ClassServer scripted() {
+        return new ClassServer(() -> TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults()));
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = TestServers.start();
+        running = start.get();
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.cria.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,17 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bodies declared as JSON, so a cross-site form post is refused with 415.
  */
 class HostAndContentTypeTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = ClassServer.scripted();
 
     private static RawExchange get(TestServers.Running s, String path, String host, String... headers) throws Exception {
         return RawExchange.send(s.server().port(), "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
@@ -48,29 +38,29 @@ class HostAndContentTypeTest {
 
     @Test
     void aKeylessServerRefusesAForeignHostWith421() throws Exception {
-        refused(get(server, "/v1/models", "evil.example"), 421, "host_not_allowed");
+        refused(get(server.running(), "/v1/models", "evil.example"), 421, "host_not_allowed");
     }
 
     @Test
     void aKeylessServerRefusesAForeignHostOnMetricsToo() throws Exception {
-        refused(get(server, "/metrics", "evil.example:" + server.server().port()), 421, "host_not_allowed");
+        refused(get(server.running(), "/metrics", "evil.example:" + server.server().port()), 421, "host_not_allowed");
     }
 
     @Test
     void aNameThatOnlyStartsLikeALoopbackAddressIsRefused() throws Exception {
-        refused(get(server, "/v1/models", "127.0.0.1.nip.io"), 421, "host_not_allowed");
-        refused(get(server, "/v1/models", "localhost.evil.example"), 421, "host_not_allowed");
+        refused(get(server.running(), "/v1/models", "127.0.0.1.nip.io"), 421, "host_not_allowed");
+        refused(get(server.running(), "/v1/models", "localhost.evil.example"), 421, "host_not_allowed");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "LocalHost:8080", "127.0.0.1", "127.0.0.1:8080", "127.1.2.3", "[::1]", "[::1]:8080"})
     void loopbackHostNamesAreServed(String host) throws Exception {
-        assertThat(get(server, "/v1/models", host).status()).isEqualTo(200);
+        assertThat(get(server.running(), "/v1/models", host).status()).isEqualTo(200);
     }
 
     @Test
     void aConfiguredAllowedHostIsServed() throws Exception {
-        try (TestServers.Running s = TestServers.alongside(server, ServerOptions.defaults().withAllowedHosts(List.of("cria.lan")))) {
+        try (TestServers.Running s = TestServers.alongside(server.running(), ServerOptions.defaults().withAllowedHosts(List.of("cria.lan")))) {
             assertThat(get(s, "/v1/models", "CRIA.lan:8080").status()).isEqualTo(200);
             refused(get(s, "/v1/models", "other.lan"), 421, "host_not_allowed");
         }
@@ -78,7 +68,7 @@ class HostAndContentTypeTest {
 
     @Test
     void aServerWithKeysDoesNotCheckTheHost() throws Exception {
-        try (TestServers.Running s = TestServers.alongside(server, ServerOptions.defaults().withHost("127.0.0.1")
+        try (TestServers.Running s = TestServers.alongside(server.running(), ServerOptions.defaults().withHost("127.0.0.1")
                 .withApiKeys(List.of("k1")))) {
             assertThat(get(s, "/v1/models", "cria.example.com", "Authorization: Bearer k1\r\n").status()).isEqualTo(200);
         }

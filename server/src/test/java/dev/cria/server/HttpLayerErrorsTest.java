@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,17 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code x-request-id}, never Jetty's HTML error page.
  */
 class HttpLayerErrorsTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = ClassServer.scripted();
 
     private static JsonNode error(String request, int status) throws Exception {
         RawExchange r = RawExchange.send(server.server().port(), request);

@@ -1,9 +1,8 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * field" — for every documented field, also those that lose to another, and for the body's bytes.
  */
 class RequestValidationTest {
-    private static TestServers.Running server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.scripted(ScriptedEngine.quick(), ServerOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ClassServer server = ClassServer.scripted();
 
     private static HttpResponse<String> chat(String fields) throws Exception {
         return Http.post(server.uri("/v1/chat/completions"), "{\"model\":\"scripted-llama\",\"max_tokens\":2" + fields + "}");
