@@ -41,9 +41,17 @@ class KernelsTest {
         assertThat(Kernels.vectorBitsWarning("384")).startsWith("ignoring -Dcria.vectorBits=384 (it must be 256 or 512)");
     }
 
-    /** Run twice by the build: on this CPU as it is, and with -XX:UseAVX=2 (the "avx2" execution). */
+    /**
+     * Run twice by the build: on this CPU as it is, and with -XX:UseAVX=2 (the "avx2" execution). That
+     * one names the width it is there for in {@code cria.test.vectorBits}: were the flag ignored, it would
+     * repeat the 512-bit run and the 256-bit kernels would go untested without a failure.
+     */
     @Test
     void forTypeGivesThe256BitKernelsExactlyWhereTheJvmHasNo512BitVectors() {
+        String expected = System.getProperty("cria.test.vectorBits");
+        if (expected != null) {
+            assertThat(Kernels.vectorBits()).as("the width this test execution is for (cria.test.vectorBits)").isEqualTo(Integer.parseInt(expected));
+        }
         boolean wide = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
         assertThat(Kernels.vectorBits()).isEqualTo(wide ? 512 : 256);
         for (GgmlType t : GgmlType.values()) {

@@ -2,6 +2,7 @@ package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,15 +12,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What needs the engine observed: disconnects, a full queue, loading, draining. Runs on the scripted engine. */
+/**
+ * What needs the engine observed: disconnects, a full queue, loading, draining. Runs on the scripted engine.
+ * The tests that wait for the server or the engine to get somewhere have a {@link Timeout}: each takes well
+ * under a second here, and 30 s leaves room for a loaded 2-core CI machine, but a server that never gets
+ * there fails the test instead of hanging the build.
+ */
 class ServerLifecycleTest {
     private static final String LONG_STREAM = "{\"model\":\"scripted-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"go\"}],"
             + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
 
+    // SEPARATE_THREAD: the socket read below does not answer an interrupt, so the timeout could not stop it in the test's thread
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aClientThatDisconnectsMidStreamCancelsItsGeneration() throws Exception {
         ScriptedEngine engine = new ScriptedEngine(4096, 8, Duration.ofMillis(10));
         try (TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults())) {
@@ -62,6 +71,7 @@ class ServerLifecycleTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void whileLoadingHealthAndApiAre503ThenReady() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScriptedEngine engine = ScriptedEngine.quick();
@@ -87,6 +97,7 @@ class ServerLifecycleTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void stopLetsAnInFlightStreamFinish() throws Exception {
         ScriptedEngine engine = new ScriptedEngine(512, 8, Duration.ofMillis(10));
         TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults().withShutdownTimeout(Duration.ofSeconds(10)));
@@ -107,6 +118,7 @@ class ServerLifecycleTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void stopCancelsWhatOutlivesTheShutdownTimeout() throws Exception {
         ScriptedEngine engine = new ScriptedEngine(4096, 8, Duration.ofMillis(10));
         TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults().withShutdownTimeout(Duration.ofMillis(200)));
