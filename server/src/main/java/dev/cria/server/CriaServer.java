@@ -6,6 +6,10 @@ import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.ApiStyle;
 import dev.cria.server.api.ServedModels;
 import dev.cria.server.metrics.ServerMetrics;
+import dev.cria.server.ollama.OllamaApi;
+import dev.cria.server.ollama.OllamaChat;
+import dev.cria.server.ollama.OllamaGenerate;
+import dev.cria.server.ollama.OllamaModels;
 import dev.cria.server.openai.ChatCompletions;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
@@ -35,8 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
  * {@code /v3/openai}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and
- * {@code /detokenize}; {@code /health}; Prometheus {@code /metrics}. Requests run on virtual threads; generation runs on the
- * engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
+ * {@code /detokenize}; Ollama's API under {@code /api}; {@code /health}; Prometheus {@code /metrics}.
+ * Requests run on virtual threads; generation runs on the engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
  * 503 until the model is loaded); {@link #stop} drains.
  */
 public final class CriaServer implements AutoCloseable {
@@ -225,6 +229,13 @@ public final class CriaServer implements AutoCloseable {
         Tokenize tokenize = new Tokenize(state);
         route(HandlerType.POST, "/tokenize", tokenize::tokenize);
         route(HandlerType.POST, "/detokenize", tokenize::detokenize);
+        OllamaModels ollamaModels = new OllamaModels(state);
+        route(HandlerType.GET, "/api/version", ollamaModels::version);
+        route(HandlerType.GET, "/api/tags", ollamaModels::tags);
+        route(HandlerType.POST, "/api/show", ollamaModels::show);
+        route(HandlerType.GET, "/api/ps", ollamaModels::ps);
+        route(HandlerType.POST, "/api/chat", new OllamaChat(state)::handle);
+        route(HandlerType.POST, "/api/generate", new OllamaGenerate(state)::handle);
         // A preflight is answered on the API's own paths only: a catch-all OPTIONS route would make
         // every unknown path "known" and turn its 404 into a 405 (prefer405over404).
         if (!options.corsOrigins().isEmpty()) apiPaths.forEach(path -> app.options(path, this::preflight));
@@ -337,6 +348,11 @@ public final class CriaServer implements AutoCloseable {
         ctx.status(e.status());
         if (e.retryAfterSeconds() != null) ctx.header("retry-after", Integer.toString(e.retryAfterSeconds()));
         ctx.contentType("application/json");
-        ctx.result(ApiJson.bytes(e.envelope()));
+        ctx.result(ApiJson.bytes(errorBody(ctx, e)));
+    }
+
+    /** The one place an error's shape is chosen, by the route's API: Ollama's {@code {"error": "..."}} under /api/, else OpenAI's envelope. */
+    private static Object errorBody(Context ctx, ApiError e) {
+        return OllamaApi.owns(ctx.path()) ? OllamaApi.errorBody(e) : e.envelope();
     }
 }

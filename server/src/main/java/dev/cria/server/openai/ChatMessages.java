@@ -7,6 +7,7 @@ import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ToolCall;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
+import dev.cria.server.api.FunctionTools;
 import dev.cria.server.api.RequestFields;
 
 import java.util.ArrayList;
@@ -166,42 +167,15 @@ public final class ChatMessages {
     }
 
     /**
-     * The {@code tools} array as plain values, or an empty list; {@code tool_choice: "none"} turns tools off.
-     * Both are validated whether or not they end up used.
+     * The {@code tools} array as plain values ({@link FunctionTools#read}), or an empty list;
+     * {@code tool_choice: "none"} turns tools off. Both are validated whether or not they end up used.
      */
     public static List<Object> tools(RequestFields f) {
-        JsonNode v = f.get("tools");
         JsonNode choice = f.get("tool_choice");
         if (choice != null) checkToolChoice(f, choice);
-        if (v == null) return List.of();
-        if (!v.isArray()) throw f.wrongType("tools", "an array", v);
-        List<Object> out = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode t = v.get(i);
-            String param = "tools[" + i + "]";
-            if (!t.isObject()) {
-                throw ApiError.badRequest("Invalid type for '" + param + "': expected an object, but got "
-                        + RequestFields.describe(t) + " instead.", param, "invalid_type");
-            }
-            String type = optionalString(t, "type", param);
-            if (type != null && !type.equals("function")) {
-                throw ApiError.badRequest("Invalid value: '" + type + "'. Supported values are: 'function'.", param + ".type",
-                        "invalid_value");
-            }
-            JsonNode fn = t.get("function");
-            if (fn == null || !fn.isObject() || fn.get("name") == null || !fn.get("name").isTextual()) {
-                throw ApiError.badRequest("Invalid tool: '" + param + ".function.name' is required.", param + ".function.name");
-            }
-            optionalString(fn, "description", param + ".function");
-            JsonNode parameters = fn.get("parameters");
-            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw ApiError.badRequest("Invalid type for '" + param + ".function.parameters': expected an object, but got "
-                        + RequestFields.describe(parameters) + " instead.", param + ".function.parameters", "invalid_type");
-            }
-            out.add(ApiJson.toPlain(t));
-        }
+        List<Object> tools = FunctionTools.read(f);
         if (choice != null && choice.isTextual() && choice.textValue().equals("none")) return List.of();
-        return out;
+        return tools;
     }
 
     /**
@@ -243,19 +217,5 @@ public final class ChatMessages {
             throw ApiError.badRequest("Invalid type for '" + param + ".function.name': expected a string, but got "
                     + RequestFields.describe(name) + " instead.", param + ".function.name", "invalid_type");
         }
-    }
-
-    /**
-     * Whether generated text may be a tool call: Llama 3 writes a call as a JSON object (or after
-     * {@code <|python_tag|>}), so it starts with '{', '[' or '<' after whitespace. Streaming holds such
-     * text back until the end; both paths use this same test, so stream and non-stream agree.
-     */
-    public static boolean mayBeToolCall(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c)) continue;
-            return c == '{' || c == '[' || c == '<';
-        }
-        return true; // undecided: nothing but whitespace yet
     }
 }

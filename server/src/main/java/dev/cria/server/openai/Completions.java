@@ -10,13 +10,16 @@ import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.ApiStyle;
 import dev.cria.server.api.RequestFields;
-import dev.cria.server.generation.CollectedChoices;
 import dev.cria.server.generation.CollectedChoices.ChoiceOutput;
+import dev.cria.server.generation.CollectedChoices;
 import dev.cria.server.generation.FrameSink;
 import dev.cria.server.generation.GenerationDriver;
 import dev.cria.server.generation.GenerationFrames;
 import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.GenerationSettings;
 import dev.cria.server.generation.JsonBodyFraming;
+import dev.cria.server.generation.PromptBound;
+import dev.cria.server.generation.RawPrompt;
 import dev.cria.server.generation.SseFraming;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
@@ -134,18 +137,9 @@ public final class Completions {
         return out;
     }
 
-    /**
-     * Text is tokenized with control tokens recognised (a client may send a pre-templated prompt,
-     * as llama.cpp and vLLM allow) and BOS put first when the model wants it and the text lacks it.
-     */
+    /** A text prompt as {@link RawPrompt} tokenizes it; one that makes no tokens is a 400. */
     public static Prompt textPrompt(Engine engine, String text) {
-        int[] ids = engine.tokenize(text, true);
-        if (engine.addBos() && (ids.length == 0 || ids[0] != engine.bosId())) {
-            int[] withBos = new int[ids.length + 1];
-            withBos[0] = engine.bosId();
-            System.arraycopy(ids, 0, withBos, 1, ids.length);
-            ids = withBos;
-        }
+        int[] ids = RawPrompt.tokenize(engine, text);
         if (ids.length == 0) throw ApiError.badRequest("Invalid 'prompt': the prompt is empty.", "prompt");
         return new Prompt(ids, text);
     }
