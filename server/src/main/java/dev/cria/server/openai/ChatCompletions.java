@@ -17,8 +17,11 @@ import dev.cria.server.generation.FrameSink;
 import dev.cria.server.generation.GenerationDriver;
 import dev.cria.server.generation.GenerationFrames;
 import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.GenerationSettings;
 import dev.cria.server.generation.JsonBodyFraming;
+import dev.cria.server.generation.PromptBound;
 import dev.cria.server.generation.SseFraming;
+import dev.cria.server.generation.ToolCallText;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
@@ -114,7 +117,7 @@ public final class ChatCompletions {
     /** The text as OpenAI tool calls when tools were given, the model stopped by itself, and the text parses as calls. */
     private static List<OpenAiShapes.ToolCall> toolCalls(Engine engine, Prepared p, String text, FinishReason reason,
                                                          boolean indexed) {
-        if (p.tools().isEmpty() || text.isBlank() || reason != FinishReason.STOP || !ChatMessages.mayBeToolCall(text)) return List.of();
+        if (p.tools().isEmpty() || text.isBlank() || reason != FinishReason.STOP || !ToolCallText.mayBeToolCall(text)) return List.of();
         List<dev.cria.chat.ToolCall> parsed = engine.parseToolCalls(text);
         List<OpenAiShapes.ToolCall> out = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
@@ -200,7 +203,7 @@ public final class ChatCompletions {
             if (text.isEmpty()) return;
             if (c.holding) {
                 c.held.append(text);
-                if (ChatMessages.mayBeToolCall(c.held)) return;
+                if (ToolCallText.mayBeToolCall(c.held)) return;
                 c.holding = false;
                 text = c.held.toString();
                 c.held.setLength(0);

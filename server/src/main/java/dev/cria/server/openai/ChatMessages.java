@@ -244,18 +244,4 @@ public final class ChatMessages {
                     + RequestFields.describe(name) + " instead.", param + ".function.name", "invalid_type");
         }
     }
-
-    /**
-     * Whether generated text may be a tool call: Llama 3 writes a call as a JSON object (or after
-     * {@code <|python_tag|>}), so it starts with '{', '[' or '<' after whitespace. Streaming holds such
-     * text back until the end; both paths use this same test, so stream and non-stream agree.
-     */
-    public static boolean mayBeToolCall(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c)) continue;
-            return c == '{' || c == '[' || c == '<';
-        }
-        return true; // undecided: nothing but whitespace yet
-    }
 }

@@ -54,16 +54,4 @@ class ChatMessagesTest {
             assertThat(e.param()).isEqualTo("messages[0].tool_calls[0].function.arguments");
         });
     }
-
-    @Test
-    void textThatStartsLikeJsonMayBeAToolCall() {
-        assertThat(ChatMessages.mayBeToolCall("  {\"name\": ")).isTrue();
-        assertThat(ChatMessages.mayBeToolCall("<|python_tag|>")).isTrue();
-        assertThat(ChatMessages.mayBeToolCall("\n")).as("undecided while only whitespace").isTrue();
-    }
-
-    @Test
-    void proseIsNotAToolCall() {
-        assertThat(ChatMessages.mayBeToolCall(" The weather")).isFalse();
-    }
 }

@@ -6,6 +6,7 @@ import dev.cria.chat.ChatTemplate;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
+import dev.cria.server.generation.GenerationSettings;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.cria.server.openai;
+package dev.cria.server.generation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.engine.GenerationRequest;

@@ -1,4 +1,4 @@
-package dev.cria.server.openai;
+package dev.cria.server.generation;
 
 import dev.cria.chat.ChatMessage;
 import org.junit.jupiter.api.Test;
