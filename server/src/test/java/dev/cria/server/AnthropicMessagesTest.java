@@ -2,12 +2,15 @@ package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -205,6 +208,31 @@ class AnthropicMessagesTest {
             error(r, 529, "overloaded_error");
             assertThat(r.headers().firstValue("retry-after")).isPresent();
         }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anErrorAfterTheStreamBeganIsAnErrorEventInAnthropicsShape() throws Exception {
+        ScriptedEngine engine = new ScriptedEngine(4096, 8, Duration.ofMillis(50));
+        TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults().withShutdownTimeout(Duration.ofMillis(200)));
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Http.post(s.uri("/v1/messages"), "{\"model\": " + Http.quote(s.modelId()) + ", " + ask("Tell me a story.")
+                        + ", \"stream\": true}");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (engine.started.get() == 0) Thread.sleep(2);
+        s.close(); // draining: what outlives the shutdown timeout is cancelled, a 503 reported in-stream
+
+        List<String> frames = Http.frames(inFlight.get().body());
+        assertThat(frames.getFirst()).startsWith("event: message_start");
+        String last = frames.getLast();
+        assertThat(last).startsWith("event: error\ndata: ");
+        JsonNode error = Http.json(last.substring(last.indexOf("data: ") + "data: ".length()));
+        assertThat(error.get("type").asText()).isEqualTo("error");
+        assertThat(error.get("error").get("type").asText()).isEqualTo("overloaded_error");
     }
 
     @Test
