@@ -32,7 +32,8 @@ public final class ApiKeys {
 
     /**
      * The key a request presents: {@code Authorization: Bearer KEY} (OpenAI SDKs, Azure ML scoring)
-     * or {@code api-key: KEY} (Azure OpenAI SDKs).
+     * or, without one, the value of the key header of the route's API: {@code api-key: KEY} (Azure
+     * OpenAI SDKs) or {@code x-api-key: KEY} (Anthropic SDKs).
      */
     public static String presented(String authorization, String apiKeyHeader) {
         if (authorization != null) {

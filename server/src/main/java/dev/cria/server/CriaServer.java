@@ -1,9 +1,12 @@
 package dev.cria.server;
 
 import dev.cria.engine.Engine;
+import dev.cria.server.anthropic.AnthropicErrors;
+import dev.cria.server.anthropic.Messages;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.ErrorFormat;
 import dev.cria.server.api.ServedModels;
 import dev.cria.server.metrics.ServerMetrics;
 import dev.cria.server.ollama.OllamaApi;
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -38,15 +42,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
- * {@code /v3/openai}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and
- * {@code /detokenize}; Ollama's API under {@code /api}; {@code /health}; Prometheus {@code /metrics}.
- * Requests run on virtual threads; generation runs on the engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
+ * {@code /v3/openai}; Anthropic's Messages API under {@code /v1/messages}; Ollama's API under
+ * {@code /api}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and {@code /detokenize};
+ * {@code /health}; Prometheus {@code /metrics}. Requests run on virtual threads; generation runs on
+ * the engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
  * 503 until the model is loaded); {@link #stop} drains.
  */
 public final class CriaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriaServer.class);
     private static final String ERROR_WRITTEN = "cria.error-written";
     private static final String COUNTED = "cria.counted";
+
+    /**
+     * Routes that speak another API than OpenAI's: under {@code prefix}, the key may come in
+     * {@code keyHeader} (else as Bearer) and errors take that API's {@code errors} format. Every
+     * other path is OpenAI's: Bearer or Azure's {@code api-key}, OpenAI's envelope.
+     */
+    private record RouteFamily(String prefix, String keyHeader, ErrorFormat errors, String missingKey) {
+        boolean owns(String path) {
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+    }
+
+    private static final RouteFamily OPENAI = new RouteFamily("", "api-key", ErrorFormat.OPENAI,
+            "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+    /** Route families other than OpenAI's: Anthropic's SDKs send the key as {@code x-api-key} (or as Bearer, given an auth token); Ollama's clients send Bearer or nothing. */
+    private static final List<RouteFamily> FAMILIES = List.of(
+            new RouteFamily(Messages.PATH, "x-api-key", AnthropicErrors.FORMAT,
+                    "x-api-key header is required (or Authorization: Bearer YOUR_KEY)."),
+            new RouteFamily(OllamaApi.PATH, "api-key", OllamaApi.ERRORS, OPENAI.missingKey()));
 
     private final ServerOptions options;
     private final ServerState state;
@@ -226,6 +251,9 @@ public final class CriaServer implements AutoCloseable {
         }
         Score score = new Score(state);
         route(HandlerType.POST, "/score", score::handle);
+        Messages messages = new Messages(state);
+        route(HandlerType.POST, Messages.PATH, messages::create);
+        route(HandlerType.POST, Messages.PATH + "/count_tokens", messages::countTokens);
         Tokenize tokenize = new Tokenize(state);
         route(HandlerType.POST, "/tokenize", tokenize::tokenize);
         route(HandlerType.POST, "/detokenize", tokenize::detokenize);
@@ -274,11 +302,11 @@ public final class CriaServer implements AutoCloseable {
         ctx.attribute(COUNTED, true);
         state.activeRequests().incrementAndGet();
         // Keys are compared in constant time and never logged.
-        if (keys.enabled() && !keys.accepts(ApiKeys.presented(ctx.header("Authorization"), ctx.header("api-key")))) {
-            throw ApiError.unauthorized(ctx.header("Authorization") == null && ctx.header("api-key") == null
-                    ? "You didn't provide an API key. You need to provide your API key in an Authorization header "
-                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-                    : "Incorrect API key provided.");
+        RouteFamily family = family(ctx.path());
+        String keyHeader = ctx.header(family.keyHeader());
+        if (keys.enabled() && !keys.accepts(ApiKeys.presented(ctx.header("Authorization"), keyHeader))) {
+            throw ApiError.unauthorized(ctx.header("Authorization") == null && keyHeader == null
+                    ? family.missingKey() : "Incorrect API key provided.");
         }
     }
 
@@ -342,17 +370,19 @@ public final class CriaServer implements AutoCloseable {
         };
     }
 
+    private static RouteFamily family(String path) {
+        for (RouteFamily f : FAMILIES) if (f.owns(path)) return f;
+        return OPENAI;
+    }
+
+    /** Every error the API answers goes out here, in the format of the path's route family. */
     private static void writeError(Context ctx, ApiError e) {
         ctx.attribute(ERROR_WRITTEN, true);
         if (ctx.res().isCommitted()) return; // a stream already started: the handler reported the error in-stream
-        ctx.status(e.status());
+        ErrorFormat format = family(ctx.path()).errors();
+        ctx.status(format.status(e));
         if (e.retryAfterSeconds() != null) ctx.header("retry-after", Integer.toString(e.retryAfterSeconds()));
         ctx.contentType("application/json");
-        ctx.result(ApiJson.bytes(errorBody(ctx, e)));
-    }
-
-    /** The one place an error's shape is chosen, by the route's API: Ollama's {@code {"error": "..."}} under /api/, else OpenAI's envelope. */
-    private static Object errorBody(Context ctx, ApiError e) {
-        return OllamaApi.owns(ctx.path()) ? OllamaApi.errorBody(e) : e.envelope();
+        ctx.result(ApiJson.bytes(format.body(e, ctx.res().getHeader("x-request-id"))));
     }
 }

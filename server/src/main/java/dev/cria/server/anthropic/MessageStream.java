@@ -1,0 +1,129 @@
+package dev.cria.server.anthropic;
+
+import dev.cria.engine.Engine;
+import dev.cria.engine.FinishReason;
+import dev.cria.engine.TokenLogprob;
+import dev.cria.engine.Usage;
+import dev.cria.server.anthropic.MessageShapes.ContentBlockDelta;
+import dev.cria.server.anthropic.MessageShapes.ContentBlockStart;
+import dev.cria.server.anthropic.MessageShapes.ContentBlockStop;
+import dev.cria.server.anthropic.MessageShapes.Event;
+import dev.cria.server.anthropic.MessageShapes.InputJsonDelta;
+import dev.cria.server.anthropic.MessageShapes.Message;
+import dev.cria.server.anthropic.MessageShapes.MessageDelta;
+import dev.cria.server.anthropic.MessageShapes.MessageStart;
+import dev.cria.server.anthropic.MessageShapes.MessageUsage;
+import dev.cria.server.anthropic.MessageShapes.TextBlock;
+import dev.cria.server.anthropic.MessageShapes.TextDelta;
+import dev.cria.server.anthropic.MessageShapes.ToolUseBlock;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.generation.FrameSink;
+import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.api.FunctionTools;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One streamed Message, in the event sequence of the API reference ("Streaming Messages"):
+ * {@code message_start} (the Message with empty content), {@code ping}, then per content block
+ * {@code content_block_start}, {@code content_block_delta}s ({@code text_delta}, or
+ * {@code input_json_delta} for a tool_use block's input), {@code content_block_stop}; then
+ * {@code message_delta} with the stop_reason and the usage, and {@code message_stop}. An error
+ * after the stream began is an {@code event: error} in Anthropic's error shape.
+ *
+ * <p>With tools offered, text that may still be a tool call is held back (as chat completions hold
+ * it): a tool call's JSON is known to be one only when the model ends its turn, so a tool-call
+ * answer arrives at the end as whole tool_use blocks, each input in one input_json_delta. Text
+ * that cannot be a call streams as it comes.
+ */
+final class MessageStream implements GenerationFrames {
+    private final Engine engine;
+    private final MessagesRequest request;
+    private final String id;
+    private final String requestId;
+    private final StopSequences stops;
+    private final StringBuilder whole = new StringBuilder();
+    private final StringBuilder held = new StringBuilder();
+    private boolean holding;
+    /** Index of the open text block, -1 while none is open. */
+    private int textBlock = -1;
+    private int blocks;
+    private FinishReason reason;
+    private Usage usage;
+
+    MessageStream(Engine engine, MessagesRequest request, String id, String requestId) {
+        this.engine = engine;
+        this.request = request;
+        this.id = id;
+        this.requestId = requestId;
+        this.stops = new StopSequences(request.stopSequences());
+        this.holding = !request.tools().isEmpty();
+    }
+
+    @Override
+    public void start(FrameSink out) throws IOException {
+        // What is read from the prefix cache is known only at the end: message_delta's usage corrects it.
+        MessageUsage promptOnly = MessageUsage.of(request.prompt().length, 0, 0);
+        out.send("message_start", MessageStart.of(Message.of(id, request.model(), List.of(), null, null, promptOnly)));
+        out.send("ping", Event.PING);
+    }
+
+    @Override
+    public void text(int choice, String text, TokenLogprob logprob, FrameSink out) throws IOException {
+        stops.add(logprob);
+        release(text, out);
+    }
+
+    @Override
+    public void finish(int choice, String text, FinishReason reason, Usage usage, FrameSink out) throws IOException {
+        release(text, out);
+        this.reason = reason;
+        this.usage = usage;
+    }
+
+    @Override
+    public void end(FrameSink out) throws IOException {
+        MessageEnding ending = MessageEnding.of(engine, request, whole.toString(), reason, stops.matched());
+        for (ToolUseBlock use : ending.toolUses()) {
+            int index = blocks++;
+            out.send("content_block_start", ContentBlockStart.of(index, ToolUseBlock.of(use.id(), use.name(), Map.of())));
+            out.send("content_block_delta", ContentBlockDelta.of(index, InputJsonDelta.of(ApiJson.string(use.input()))));
+            out.send("content_block_stop", ContentBlockStop.of(index));
+        }
+        if (ending.toolUses().isEmpty() && !held.isEmpty()) sendText(held.toString(), out);
+        if (textBlock >= 0) out.send("content_block_stop", ContentBlockStop.of(textBlock));
+        out.send("message_delta", MessageDelta.of(ending.stopReason(), ending.stopSequence(),
+                MessageUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens())));
+        out.send("message_stop", Event.MESSAGE_STOP);
+    }
+
+    @Override
+    public Object error(ApiError e) {
+        return AnthropicErrors.FORMAT.body(e, requestId);
+    }
+
+    /** New text: sent at once, or held while it may be the start of a tool call. */
+    private void release(String text, FrameSink out) throws IOException {
+        if (text.isEmpty()) return;
+        whole.append(text);
+        if (holding) {
+            held.append(text);
+            if (FunctionTools.mayBeCall(held)) return;
+            holding = false;
+            text = held.toString();
+            held.setLength(0);
+        }
+        sendText(text, out);
+    }
+
+    private void sendText(String text, FrameSink out) throws IOException {
+        if (textBlock < 0) {
+            textBlock = blocks++;
+            out.send("content_block_start", ContentBlockStart.of(textBlock, TextBlock.of("")));
+        }
+        out.send("content_block_delta", ContentBlockDelta.of(textBlock, TextDelta.of(text)));
+    }
+}

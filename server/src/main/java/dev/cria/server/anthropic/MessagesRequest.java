@@ -1,0 +1,102 @@
+package dev.cria.server.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cria.chat.ChatMessage;
+import dev.cria.engine.Engine;
+import dev.cria.engine.GenerationRequest;
+import dev.cria.sampling.SamplingParams;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiStyle;
+import dev.cria.server.api.RequestFields;
+import dev.cria.server.api.ServedModels;
+import dev.cria.server.generation.GenerationSettings;
+import dev.cria.server.generation.PromptBound;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated Messages request, rendered and tokenized: what {@code POST /v1/messages} submits and
+ * {@code /v1/messages/count_tokens} counts. Fields as the API reference ("Create a Message")
+ * defines them: {@code model}, {@code messages}, {@code system}, {@code max_tokens} (required),
+ * {@code stop_sequences}, {@code temperature} (0..1), {@code top_p}, {@code top_k}, {@code tools},
+ * {@code tool_choice}, {@code stream}. Fields that change nothing here ({@code metadata},
+ * {@code thinking}, {@code service_tier}, {@code cache_control} on blocks) are accepted and ignored.
+ *
+ * @param tools the function tools rendered into the prompt; empty = the answer is never a tool call
+ */
+record MessagesRequest(String model, int[] prompt, List<Object> tools, List<String> stopSequences,
+                       GenerationSettings settings) {
+
+    /** A request to generate from: everything validated, {@code max_tokens} required. */
+    static MessagesRequest create(Engine engine, ServedModels models, ObjectNode body) {
+        RequestFields f = RequestFields.of(body);
+        String model = models.resolve(f.requiredString("model"), ApiStyle.OPENAI);
+        List<ChatMessage> messages = AnthropicConversation.read(f);
+        List<Object> tools = AnthropicTools.read(f);
+        Long maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
+        if (maxTokens == null) throw ApiError.badRequest("max_tokens: Field required", "max_tokens");
+        List<String> stops = stopSequences(f);
+        SamplingParams sampling = new SamplingParams(orElse(f.number("temperature", 0, 1), 1.0),
+                orElse(f.number("top_p", 0, 1), 1.0), orElse(f.integer("top_k", 0, Integer.MAX_VALUE), 0L).intValue(),
+                0.0, null, 0.0, 0.0, 1.0, Map.of());
+        GenerationSettings settings = new GenerationSettings(maxTokens.intValue(), "max_tokens", sampling, stops, 1,
+                f.bool("stream", false), false, false);
+        long contentBytes = PromptBound.chatContentBytes(messages);
+        settings.checkPromptCanFit(PromptBound.minTokens(contentBytes, engine.longestTokenBytes()), contentBytes,
+                engine.info().contextLength(), "messages");
+        return new MessagesRequest(model, render(engine, messages, tools), tools, stops, settings);
+    }
+
+    /** A request to count: what shapes the prompt (model, system, messages, tools, tool_choice), no max_tokens. */
+    static MessagesRequest count(Engine engine, ServedModels models, ObjectNode body) {
+        RequestFields f = RequestFields.of(body);
+        String model = models.resolve(f.requiredString("model"), ApiStyle.OPENAI);
+        List<ChatMessage> messages = AnthropicConversation.read(f);
+        List<Object> tools = AnthropicTools.read(f);
+        return new MessagesRequest(model, render(engine, messages, tools), tools, List.of(), null);
+    }
+
+    private static int[] render(Engine engine, List<ChatMessage> messages, List<Object> tools) {
+        try {
+            // No tools is null, never []: the Llama 3.2 template would print its tool preamble for [].
+            return engine.renderChat(messages, tools.isEmpty() ? null : tools, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("messages: " + e.getMessage(), "messages");
+        }
+    }
+
+    /**
+     * The engine request. With stop sequences it asks for each sampled token's logprob (no
+     * alternatives): the engine reports a stop string only as "stop", and the tokens' bytes are how
+     * {@link StopSequences} tells which one it cut at (Anthropic's {@code stop_sequence}).
+     */
+    List<GenerationRequest> engineRequests(int contextLength) {
+        return settings.requests(prompt, contextLength, stopSequences.isEmpty() ? -1 : 0, "messages");
+    }
+
+    boolean stream() {
+        return settings.stream();
+    }
+
+    private static List<String> stopSequences(RequestFields f) {
+        JsonNode v = f.get("stop_sequences");
+        if (v == null) return List.of();
+        if (!v.isArray()) throw f.wrongType("stop_sequences", "an array of strings", v);
+        List<String> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode s = v.get(i);
+            if (!s.isTextual() || s.textValue().isEmpty()) {
+                throw AnthropicConversation.invalid("stop_sequences." + i, "expected a non-empty string");
+            }
+            out.add(s.textValue());
+        }
+        return out;
+    }
+
+    private static <T> T orElse(T v, T dflt) {
+        return v == null ? dflt : v;
+    }
+}
