@@ -1,6 +1,7 @@
 package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
 import jdk.incubator.vector.FloatVector;
 
 import java.util.EnumMap;
@@ -43,7 +44,29 @@ public final class Kernels {
         }
     }
 
+    private static final WeightKernel REPACKED_Q4_0 = new RepackedQ4_0Kernel();
+    private static final WeightKernel SCALAR_REPACKED_Q4_0 = new ScalarKernels.RepackedQ4_0();
+
     private Kernels() {
+    }
+
+    /**
+     * The kernel for {@code w}'s type and layout: {@link #forType} for the file layout; the 512-bit
+     * {@link RepackedQ4_0Kernel} for Q4_0 repacked at load (which happens only with the 512-bit
+     * kernels: {@link Q4_0Repacked#enabled}).
+     */
+    public static WeightKernel forMatrix(WeightMatrix w) {
+        return w.layout() == WeightMatrix.Layout.Q4_0_REPACKED ? REPACKED_Q4_0 : forType(w.type());
+    }
+
+    /** The scalar reference for a layout's rows ({@link ScalarKernels}), as {@link #scalar(GgmlType)} for the file layout. */
+    static WeightKernel scalar(GgmlType type, WeightMatrix.Layout layout) {
+        return layout == WeightMatrix.Layout.Q4_0_REPACKED ? SCALAR_REPACKED_Q4_0 : scalar(type);
+    }
+
+    /** The vector kernel for a layout's rows: {@link RepackedQ4_0Kernel} or {@link #vector(GgmlType)}. */
+    static WeightKernel vector(GgmlType type, WeightMatrix.Layout layout) {
+        return layout == WeightMatrix.Layout.Q4_0_REPACKED ? REPACKED_Q4_0 : vector(type);
     }
 
     /** The plain-loop reference kernel (ggml's dequantize_row_* value by value; dot in double). */

@@ -69,7 +69,7 @@ public final class MatMul {
         if (outOff < 0 || outNeed > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
-        WeightKernel kernel = Kernels.forType(w.type());
+        WeightKernel kernel = Kernels.forMatrix(w);
         Job job = (batch > 1 && batch <= TokenGroupKernel.MAX_TOKENS && kernel instanceof TokenGroupKernel ? GROUP_JOBS
                 : batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
@@ -120,7 +120,7 @@ public final class MatMul {
         int xOff, batch, outOff;
 
         void set(WeightMatrix w, float[] x, int xOff, int batch, float[] out, int outOff) {
-            this.kernel = Kernels.forType(w.type());
+            this.kernel = Kernels.forMatrix(w);
             this.data = w.data();
             this.rowBytes = w.rowBytes();
             this.rows = w.rows();

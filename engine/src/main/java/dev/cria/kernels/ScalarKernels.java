@@ -43,6 +43,40 @@ final class ScalarKernels {
         };
     }
 
+    /**
+     * Q4_0 in the {@link Q4_0Repacked} layout ({@code o}: a row's start, {@code n}: its length):
+     * float32 scales, then 16 quant bytes per block; {@code (q - 8) * d} as {@link #q4_0}.
+     */
+    static final class RepackedQ4_0 implements WeightKernel {
+        @Override
+        public GgmlType type() {
+            return GgmlType.Q4_0;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long o, float[] y, int i, int n) {
+            int nb = n / 32;
+            for (int k = 0; k < nb; k++) {
+                float d = w.get(WeightBytes.F32, o + 4L * k);
+                long q = o + Q4_0Repacked.quants(nb, k);
+                for (int j = 0; j < 16; j++) {
+                    int b = u8(w, q + j);
+                    y[i + 32 * k + j] = ((b & 0xF) - 8) * d;
+                    y[i + 32 * k + j + 16] = ((b >>> 4) - 8) * d;
+                }
+            }
+        }
+
+        @Override
+        public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
+            float[] y = new float[n];
+            dequantize(w, o, y, 0, n);
+            double sum = 0;
+            for (int j = 0; j < n; j++) sum += (double) y[j] * x[xOff + j];
+            return (float) sum;
+        }
+    }
+
     /** Decodes one block of {@code type.blockSize} values at byte {@code off} into {@code y[i..]}. */
     @FunctionalInterface
     interface BlockDecode {

@@ -6,14 +6,23 @@ import dev.cria.engine.LlamaEngine;
 import dev.cria.engine.ModelInfo;
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.Q4_0Repacked;
+import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaModel;
 import dev.cria.model.LlamaWeights;
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
 import dev.cria.tokenizer.Tokenizer;
 import dev.cria.util.ModelFormatException;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import static dev.cria.util.ModelFormatException.quote;
@@ -80,21 +89,56 @@ public final class ModelLoader {
     }
 
     private static Weights readWeights(Path model) {
-        return Files.isDirectory(model) ? HfLlama.load(model) : readGgufWeights(model);
+        return Files.isDirectory(model) ? HfLlama.load(model) : readGgufWeights(model, Q4_0Repacked.enabled());
     }
 
-    private static Weights readGgufWeights(Path model) {
-        GgufFile f = GgufFile.open(model);
+    /** A GGUF file's weights with Q4_0 in its file layout ({@code repackQ4_0} false) or repacked: for tests comparing the two. */
+    static Weights loadGgufWeights(Path model, boolean repackQ4_0) {
+        return reading(model, () -> readGgufWeights(model, repackQ4_0));
+    }
+
+    /** A GGUF file's mapping and the memory of the weights repacked from it: closed together. */
+    private record GgufSource(GgufFile file, Arena repacked) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                file.close();
+            } finally {
+                repacked.close();
+            }
+        }
+    }
+
+    private static Weights readGgufWeights(Path model, boolean repackQ4_0) {
+        GgufSource source = new GgufSource(GgufFile.open(model), Arena.ofShared());
         try {
+            GgufFile f = source.file();
             GgufLlama src = new GgufLlama(f);
             LlamaConfig c = src.config();
             LlamaWeights w = src.llamaWeights(c);
+            if (repackQ4_0) w = repackQ4_0(w, source.repacked());
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
-            return new Weights(c, w, name, name + " " + w.output().type(), f);
+            return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
-            f.close();
+            source.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) into {@code arena}, its file
+     * pages released from the resident set; a tied output stays the same matrix as the embedding.
+     */
+    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena) {
+        Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
+        java.util.function.UnaryOperator<WeightMatrix> r = m -> m.type() != GgmlType.Q4_0 ? m
+                : done.computeIfAbsent(m, x -> Q4_0Repacked.repack(x, arena, true));
+        List<LayerWeights> layers = new ArrayList<>();
+        for (LayerWeights l : w.layers()) {
+            layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
+                    l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
+        }
+        return new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
     }
 
     /** Weights and tokenizer of one model, before its engine starts. */
@@ -105,7 +149,7 @@ public final class ModelLoader {
         Weights w = readWeights(model);
         try {
             // A GGUF's one mapping and one header parse serve both the tokenizer and the weights.
-            Tokenizer tokenizer = Files.isDirectory(model) ? HfLlama.tokenizer(model) : GgufTokenizerKeys.tokenizer((GgufFile) w.source());
+            Tokenizer tokenizer = Files.isDirectory(model) ? HfLlama.tokenizer(model) : GgufTokenizerKeys.tokenizer(((GgufSource) w.source()).file());
             return new Model(w, tokenizer);
         } catch (RuntimeException e) {
             closeQuietly(w);

@@ -145,7 +145,7 @@ public final class LlamaModel {
         int kvDim = c.kvDim();
         int hd = c.headDim();
         WeightMatrix emb = w.tokenEmbedding();
-        var embKernel = Kernels.forType(emb.type());
+        var embKernel = Kernels.forMatrix(emb);
         for (int i = 0; i < n; i++) {
             if (tokens[i] < 0 || tokens[i] >= emb.rows()) {
                 throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary (0.." + (emb.rows() - 1) + ")");

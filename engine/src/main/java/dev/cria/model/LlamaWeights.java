@@ -19,10 +19,10 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
 
     /** Bytes of weights read to generate one token (every matrix once; the embedding row is negligible). */
     public long bytesPerToken() {
-        long n = output.data().byteSize();
+        long n = output.byteSize();
         for (LayerWeights l : layers) {
             for (WeightMatrix m : l.matrices()) {
-                n += m.type().bytesFor((long) m.rows() * m.cols());
+                n += m.byteSize();
             }
         }
         return n;

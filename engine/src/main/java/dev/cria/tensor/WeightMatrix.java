@@ -3,21 +3,54 @@ package dev.cria.tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A read-only 2-D weight over mmap'd bytes (never copied to the heap): {@code rows} rows of
- * {@code cols} values each, stored row after row in {@code type}'s block layout. In ggml terms
- * {@code cols = ne[0]} and {@code rows = ne[1]}; a matmul computes {@code out[r] = dot(row r, x)}.
+ * A read-only 2-D weight over bytes outside the heap: {@code rows} rows of {@code cols} values each,
+ * stored row after row in {@code layout}. In ggml terms {@code cols = ne[0]} and {@code rows = ne[1]};
+ * a matmul computes {@code out[r] = dot(row r, x)}. {@code type} is the file's quantization whatever
+ * the layout: the values a row decodes to are the same.
  */
-public record WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+public record WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, Layout layout) {
+    /** How a row's bytes are arranged. */
+    public enum Layout {
+        /** The type's ggml blocks as in the GGUF file (a slice of the mapping). */
+        GGML_BLOCKS,
+        /**
+         * Q4_0 repacked at load ({@code dev.cria.kernels.Q4_0Repacked}): per row, the blocks' scales as
+         * float32, then their 16 quant bytes each, back to back (20 bytes per 32 values).
+         */
+        Q4_0_REPACKED
+    }
+
     public WeightMatrix {
-        if (data.byteSize() < type.bytesFor((long) rows * cols)) {
-            throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes is too small for "
-                    + rows + "x" + cols + " " + type);
+        if (layout == Layout.Q4_0_REPACKED && type != GgmlType.Q4_0) {
+            throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q4_0, not " + type);
         }
+        if (data.byteSize() < rowBytes(type, layout, cols) * rows) {
+            throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes is too small for "
+                    + rows + "x" + cols + " " + type + " in " + layout);
+        }
+    }
+
+    /** A weight in its file's ggml block layout. */
+    public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        this(name, type, rows, cols, data, Layout.GGML_BLOCKS);
+    }
+
+    /** Bytes per row of {@code cols} values of {@code type} in {@code layout}. */
+    public static long rowBytes(GgmlType type, Layout layout, int cols) {
+        return switch (layout) {
+            case GGML_BLOCKS -> type.bytesFor(cols);
+            case Q4_0_REPACKED -> type.bytesFor(cols) / type.blockBytes * 20;
+        };
     }
 
     /** Bytes per row. */
     public long rowBytes() {
-        return type.bytesFor(cols);
+        return rowBytes(type, layout, cols);
+    }
+
+    /** Bytes of all rows (what one pass over the weight reads). */
+    public long byteSize() {
+        return rowBytes() * rows;
     }
 
     /** Byte offset of row {@code r} in {@link #data()}. */

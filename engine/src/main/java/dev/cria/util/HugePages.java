@@ -48,6 +48,19 @@ public final class HugePages {
         return madvise(seg, MADV_HUGEPAGE);
     }
 
+    /**
+     * Drops the whole 4 KiB pages inside {@code seg} from this process's resident set
+     * ({@code madvise(MADV_DONTNEED)}): for a read-only file mapping whose bytes were copied elsewhere
+     * (repacked weights), so they are not resident twice. The pages stay in the page cache and read
+     * back from the file if touched again; the partial pages at either end are kept, as other tensors
+     * share them. Returns whether the kernel accepted; never throws.
+     */
+    public static boolean release(MemorySegment seg) {
+        long start = (seg.address() + 4095) & -4096L, end = (seg.address() + seg.byteSize()) & -4096L;
+        if (end <= start) return false;
+        return madvise(seg.asSlice(start - seg.address(), end - start), MADV_DONTNEED);
+    }
+
     private static boolean madvise(MemorySegment seg, int advice) {
         if (MADVISE == null || seg.byteSize() == 0) return false;
         try {

@@ -27,6 +27,26 @@ class HugePagesTest {
         }
     }
 
+    /** Released pages of a file mapping leave the resident set, not the file: read again, they hold the same bytes. */
+    @Test
+    void releasedFilePagesReadBackTheFilesBytes() throws IOException {
+        Path file = Files.createTempFile("cria-release", ".bin");
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] bytes = new byte[4 * 4096 + 123];
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 31 + 7);
+            Files.write(file, bytes);
+            MemorySegment seg = FileMapping.map(file, arena);
+            assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(bytes);
+            boolean linux = System.getProperty("os.name", "").startsWith("Linux");
+            assertThat(HugePages.release(seg.asSlice(100, 4 * 4096 - 100))).isEqualTo(linux);
+            assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(bytes);
+            // no whole page inside: nothing to release
+            assertThat(HugePages.release(seg.asSlice(100, 4000))).isFalse();
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     @Test
     void adviceOnAnEmptySegmentIsDeclined() {
         assertThat(HugePages.advise(MemorySegment.ofArray(new byte[0]))).isFalse();
