@@ -40,17 +40,19 @@ final class ResponseShapes {
 
     /**
      * {@code usage}. OpenAI counts cached prompt tokens inside input_tokens (unlike Anthropic), and
-     * total = input + output; Llama 3.2 has no hidden reasoning, so reasoning_tokens is 0.
+     * total = input + output; Llama 3.2 has no hidden reasoning, so reasoning_tokens is 0. Cria's prefix
+     * cache is automatic, with no explicit cache writes to bill, so cache_write_tokens is 0 (the SDKs
+     * require the field).
      */
     record ResponseUsage(int inputTokens, InputDetails inputTokensDetails, int outputTokens,
                          OutputDetails outputTokensDetails, int totalTokens) {
         static ResponseUsage of(int inputTokens, int cachedTokens, int outputTokens) {
-            return new ResponseUsage(inputTokens, new InputDetails(cachedTokens), outputTokens, new OutputDetails(0),
+            return new ResponseUsage(inputTokens, new InputDetails(cachedTokens, 0), outputTokens, new OutputDetails(0),
                     inputTokens + outputTokens);
         }
     }
 
-    record InputDetails(int cachedTokens) {
+    record InputDetails(int cachedTokens, int cacheWriteTokens) {
     }
 
     record OutputDetails(int reasoningTokens) {
