@@ -16,6 +16,7 @@ import dev.cria.server.ollama.OllamaModels;
 import dev.cria.server.openai.ChatCompletions;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
+import dev.cria.server.responses.Responses;
 import dev.cria.server.score.Score;
 import dev.cria.server.serving.ServerState;
 import dev.cria.server.tokenize.Tokenize;
@@ -249,6 +250,10 @@ public final class CriaServer implements AutoCloseable {
             // <id> may contain '/': provider ids look like meta-llama/llama-3.2-3b-instruct.
             route(HandlerType.GET, base + "/models/<id>", models::get);
         }
+        Responses responses = new Responses(state);
+        route(HandlerType.POST, Responses.PATH, responses::create);
+        route(HandlerType.GET, Responses.PATH + "/{id}", responses::get);
+        route(HandlerType.DELETE, Responses.PATH + "/{id}", responses::delete);
         Score score = new Score(state);
         route(HandlerType.POST, "/score", score::handle);
         Messages messages = new Messages(state);
@@ -353,7 +358,7 @@ public final class CriaServer implements AutoCloseable {
             throw ApiError.methodNotAllowed("CORS preflight from an origin that is not allowed.");
         }
         String asked = ctx.header("Access-Control-Request-Headers");
-        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
         ctx.header("Access-Control-Allow-Headers", asked != null ? asked : "authorization, content-type");
         ctx.header("Access-Control-Max-Age", "600");
         ctx.status(204);

@@ -1,0 +1,140 @@
+package dev.cria.server.responses;
+
+import dev.cria.engine.Engine;
+import dev.cria.engine.FinishReason;
+import dev.cria.engine.TokenLogprob;
+import dev.cria.engine.Usage;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.FunctionTools;
+import dev.cria.server.generation.FrameSink;
+import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.responses.ResponseShapes.ArgumentsDeltaEvent;
+import dev.cria.server.responses.ResponseShapes.ArgumentsDoneEvent;
+import dev.cria.server.responses.ResponseShapes.ContentPartEvent;
+import dev.cria.server.responses.ResponseShapes.ErrorEvent;
+import dev.cria.server.responses.ResponseShapes.FunctionCallItem;
+import dev.cria.server.responses.ResponseShapes.MessageItem;
+import dev.cria.server.responses.ResponseShapes.OutputItemEvent;
+import dev.cria.server.responses.ResponseShapes.OutputText;
+import dev.cria.server.responses.ResponseShapes.Response;
+import dev.cria.server.responses.ResponseShapes.ResponseEvent;
+import dev.cria.server.responses.ResponseShapes.TextDeltaEvent;
+import dev.cria.server.responses.ResponseShapes.TextDoneEvent;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One streamed response, as the API reference's "Streaming events" send it: {@code response.created}
+ * and {@code response.in_progress}; a text answer as one message item ({@code output_item.added},
+ * {@code content_part.added}, {@code output_text.delta}…, {@code output_text.done},
+ * {@code content_part.done}, {@code output_item.done}); a tool call as a function_call item
+ * ({@code output_item.added}, {@code function_call_arguments.delta}, {@code .done},
+ * {@code output_item.done}); then {@code response.completed}, or {@code response.incomplete} when
+ * max_output_tokens cut it. Every event carries its type and a sequence_number from 0.
+ *
+ * <p>With tools offered, text that may be a call ({@link FunctionTools#mayBeCall}) is held back
+ * until the end, when it is either the calls or released as text: stream and body agree.
+ */
+final class ResponseEvents implements GenerationFrames {
+    private final Engine engine;
+    private final ResponsesRequest request;
+    private final ResponseStore store;
+    private final String id;
+    private final long createdAt;
+    private final String messageId = ResponseIds.message();
+    private final StringBuilder whole = new StringBuilder();
+    private final StringBuilder held = new StringBuilder();
+    private boolean holding;
+    private boolean messageOpen;
+    private int sequence;
+    private FinishReason reason;
+    private Usage usage;
+
+    ResponseEvents(Engine engine, ResponsesRequest request, ResponseStore store, String id, long createdAt) {
+        this.engine = engine;
+        this.request = request;
+        this.store = store;
+        this.id = id;
+        this.createdAt = createdAt;
+        this.holding = !request.tools().template().isEmpty();
+    }
+
+    @Override
+    public void start(FrameSink out) throws IOException {
+        Response inProgress = request.response(id, createdAt, "in_progress", List.of(), null);
+        send(out, new ResponseEvent("response.created", sequence, inProgress));
+        send(out, new ResponseEvent("response.in_progress", sequence, inProgress));
+    }
+
+    @Override
+    public void text(int choice, String text, TokenLogprob logprob, FrameSink out) throws IOException {
+        release(text, out);
+    }
+
+    @Override
+    public void finish(int choice, String text, FinishReason reason, Usage usage, FrameSink out) throws IOException {
+        release(text, out);
+        this.reason = reason;
+        this.usage = usage;
+    }
+
+    @Override
+    public void end(FrameSink out) throws IOException {
+        ResponseOutput output = ResponseOutput.of(engine, request, whole.toString(), reason);
+        if (output.calls().isEmpty()) {
+            if (!held.isEmpty()) sendText(held.toString(), out);
+            if (!messageOpen) openMessage(out);
+            String text = whole.toString();
+            send(out, new TextDoneEvent("response.output_text.done", sequence, messageId, 0, 0, text, List.of()));
+            send(out, new ContentPartEvent("response.content_part.done", sequence, messageId, 0, 0, OutputText.of(text)));
+            send(out, new OutputItemEvent("response.output_item.done", sequence, 0, output.message(messageId)));
+        }
+        for (int i = 0; i < output.calls().size(); i++) {
+            FunctionCallItem c = output.calls().get(i);
+            FunctionCallItem started = FunctionCallItem.of(c.id(), c.callId(), c.name(), "", "in_progress");
+            send(out, new OutputItemEvent("response.output_item.added", sequence, i, started));
+            send(out, new ArgumentsDeltaEvent("response.function_call_arguments.delta", sequence, c.id(), i, c.arguments()));
+            send(out, new ArgumentsDoneEvent("response.function_call_arguments.done", sequence, c.id(), i, c.name(), c.arguments()));
+            send(out, new OutputItemEvent("response.output_item.done", sequence, i, c));
+        }
+        Response done = Responses.complete(store, request, id, createdAt, output, messageId, usage);
+        send(out, new ResponseEvent("response." + done.status(), sequence, done));
+    }
+
+    @Override
+    public Object error(ApiError e) {
+        return new ErrorEvent("error", sequence++, e.code() != null ? e.code() : e.type(), e.getMessage(), e.param());
+    }
+
+    /** New text: sent at once, or held while it may be the start of a function call. */
+    private void release(String text, FrameSink out) throws IOException {
+        if (text.isEmpty()) return;
+        whole.append(text);
+        if (holding) {
+            held.append(text);
+            if (FunctionTools.mayBeCall(held)) return;
+            holding = false;
+            text = held.toString();
+            held.setLength(0);
+        }
+        sendText(text, out);
+    }
+
+    private void sendText(String text, FrameSink out) throws IOException {
+        if (!messageOpen) openMessage(out);
+        send(out, new TextDeltaEvent("response.output_text.delta", sequence, messageId, 0, 0, text, List.of()));
+    }
+
+    private void openMessage(FrameSink out) throws IOException {
+        messageOpen = true;
+        send(out, new OutputItemEvent("response.output_item.added", sequence, 0, MessageItem.of(messageId, "in_progress", List.of())));
+        send(out, new ContentPartEvent("response.content_part.added", sequence, messageId, 0, 0, OutputText.of("")));
+    }
+
+    /** Sends an event under its type's name; the sequence number it carries was read before this call. */
+    private void send(FrameSink out, ResponseShapes.Event event) throws IOException {
+        sequence++;
+        out.send(event.type(), event);
+    }
+}

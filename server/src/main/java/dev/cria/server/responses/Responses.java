@@ -1,0 +1,94 @@
+package dev.cria.server.responses;
+
+import dev.cria.chat.ChatMessage;
+import dev.cria.engine.Engine;
+import dev.cria.engine.Usage;
+import dev.cria.server.api.ApiError;
+import dev.cria.server.api.ApiJson;
+import dev.cria.server.generation.CollectedChoices;
+import dev.cria.server.generation.GenerationDriver;
+import dev.cria.server.generation.GenerationRun;
+import dev.cria.server.generation.JsonBodyFraming;
+import dev.cria.server.generation.SseFraming;
+import dev.cria.server.responses.ResponseShapes.Deleted;
+import dev.cria.server.responses.ResponseShapes.Response;
+import dev.cria.server.responses.ResponseShapes.ResponseUsage;
+import dev.cria.server.serving.CpuWork;
+import dev.cria.server.serving.ServerState;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OpenAI Responses API: {@code POST /v1/responses} (a whole response object, or its event
+ * stream with {@code "stream": true}), {@code GET} and {@code DELETE /v1/responses/{id}} on the
+ * responses kept in a {@link ResponseStore}. A thin translation: input items become the engine's
+ * chat messages ({@link ResponsesRequest}), the generation runs through the shared
+ * {@link GenerationDriver}, and its end becomes output items and a status ({@link ResponseOutput}).
+ * Errors take OpenAI's envelope, the server's default.
+ */
+public final class Responses {
+    public static final String PATH = "/v1/responses";
+
+    private final ServerState state;
+    private final ResponseStore store = new ResponseStore();
+
+    public Responses(ServerState state) {
+        this.state = state;
+    }
+
+    public void create(Context ctx) throws Exception {
+        Engine engine = state.engine();
+        byte[] body = ctx.bodyAsBytes();
+        ResponsesRequest request = CpuWork.call(() -> ResponsesRequest.create(engine, state.models(), store, ApiJson.parseObject(body)));
+        String id = ResponseIds.response();
+        long createdAt = System.currentTimeMillis() / 1000;
+        try (GenerationRun run = GenerationRun.submit(engine, request.engineRequests(engine.info().contextLength()), state)) {
+            if (request.stream()) {
+                GenerationDriver.drive(run, new ResponseEvents(engine, request, store, id, createdAt), SseFraming.unterminated(ctx));
+            } else {
+                String messageId = ResponseIds.message();
+                GenerationDriver.drive(run, new CollectedChoices(outs -> complete(store, request, id, createdAt,
+                        ResponseOutput.of(engine, request, outs.getFirst().text(), outs.getFirst().reason()), messageId,
+                        outs.getFirst().usage())), new JsonBodyFraming(ctx));
+            }
+        }
+    }
+
+    /** {@code GET /v1/responses/{id}}: a kept response as it was answered; a 404 when none is kept under the id. */
+    public void get(Context ctx) {
+        ResponseStore.Stored s = store.get(ctx.pathParam("id"));
+        if (s == null) throw notFound(ctx.pathParam("id"));
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(s.response()));
+    }
+
+    /** {@code DELETE /v1/responses/{id}}: forgets a kept response (continuing from it is then a 404). */
+    public void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!store.delete(id)) throw notFound(id);
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(Deleted.of(id)));
+    }
+
+    /**
+     * The finished response object; with {@code store} it is kept with its conversation (input after
+     * any previous response's, then output), which {@code previous_response_id} continues.
+     */
+    static Response complete(ResponseStore store, ResponsesRequest request, String id, long createdAt,
+                             ResponseOutput output, String messageId, Usage usage) {
+        ResponseUsage u = ResponseUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens());
+        Response response = request.response(id, createdAt, output.status(), output.items(messageId), u);
+        if (request.store()) {
+            List<ChatMessage> conversation = new ArrayList<>(request.conversation());
+            conversation.addAll(output.messages());
+            store.put(response, conversation);
+        }
+        return response;
+    }
+
+    private static ApiError notFound(String id) {
+        return new ApiError(404, "invalid_request_error", "No response found with id '" + id + "'.", null, "not_found");
+    }
+}
