@@ -18,9 +18,9 @@ import dev.cria.server.anthropic.MessageShapes.TextDelta;
 import dev.cria.server.anthropic.MessageShapes.ToolUseBlock;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
+import dev.cria.server.generation.ToolCallHold;
 import dev.cria.server.generation.FrameSink;
 import dev.cria.server.generation.GenerationFrames;
-import dev.cria.server.api.FunctionTools;
 
 import java.io.IOException;
 import java.util.List;
@@ -45,9 +45,7 @@ final class MessageStream implements GenerationFrames {
     private final String id;
     private final String requestId;
     private final StopSequences stops;
-    private final StringBuilder whole = new StringBuilder();
-    private final StringBuilder held = new StringBuilder();
-    private boolean holding;
+    private final ToolCallHold hold;
     /** Index of the open text block, -1 while none is open. */
     private int textBlock = -1;
     private int blocks;
@@ -60,7 +58,7 @@ final class MessageStream implements GenerationFrames {
         this.id = id;
         this.requestId = requestId;
         this.stops = new StopSequences(request.stopSequences());
-        this.holding = !request.tools().isEmpty();
+        this.hold = new ToolCallHold(!request.tools().isEmpty());
     }
 
     @Override
@@ -86,14 +84,14 @@ final class MessageStream implements GenerationFrames {
 
     @Override
     public void end(FrameSink out) throws IOException {
-        MessageEnding ending = MessageEnding.of(engine, request, whole.toString(), reason, stops.matched());
+        MessageEnding ending = MessageEnding.of(engine, request, hold.whole(), reason, stops.matched());
         for (ToolUseBlock use : ending.toolUses()) {
             int index = blocks++;
             out.send("content_block_start", ContentBlockStart.of(index, ToolUseBlock.of(use.id(), use.name(), Map.of())));
             out.send("content_block_delta", ContentBlockDelta.of(index, InputJsonDelta.of(ApiJson.string(use.input()))));
             out.send("content_block_stop", ContentBlockStop.of(index));
         }
-        if (ending.toolUses().isEmpty() && !held.isEmpty()) sendText(held.toString(), out);
+        if (ending.toolUses().isEmpty() && !hold.held().isEmpty()) sendText(hold.held(), out);
         if (textBlock >= 0) out.send("content_block_stop", ContentBlockStop.of(textBlock));
         out.send("message_delta", MessageDelta.of(ending.stopReason(), ending.stopSequence(),
                 MessageUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens())));
@@ -108,15 +106,8 @@ final class MessageStream implements GenerationFrames {
     /** New text: sent at once, or held while it may be the start of a tool call. */
     private void release(String text, FrameSink out) throws IOException {
         if (text.isEmpty()) return;
-        whole.append(text);
-        if (holding) {
-            held.append(text);
-            if (FunctionTools.mayBeCall(held)) return;
-            holding = false;
-            text = held.toString();
-            held.setLength(0);
-        }
-        sendText(text, out);
+        text = hold.release(text);
+        if (!text.isEmpty()) sendText(text, out);
     }
 
     private void sendText(String text, FrameSink out) throws IOException {

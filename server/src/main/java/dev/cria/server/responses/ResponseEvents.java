@@ -6,6 +6,7 @@ import dev.cria.engine.TokenLogprob;
 import dev.cria.engine.Usage;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.FunctionTools;
+import dev.cria.server.generation.ToolCallHold;
 import dev.cria.server.generation.FrameSink;
 import dev.cria.server.generation.GenerationFrames;
 import dev.cria.server.responses.ResponseShapes.ArgumentsDeltaEvent;
@@ -43,9 +44,7 @@ final class ResponseEvents implements GenerationFrames {
     private final String id;
     private final long createdAt;
     private final String messageId = ResponseIds.message();
-    private final StringBuilder whole = new StringBuilder();
-    private final StringBuilder held = new StringBuilder();
-    private boolean holding;
+    private final ToolCallHold hold;
     private boolean messageOpen;
     private int sequence;
     private FinishReason reason;
@@ -57,7 +56,7 @@ final class ResponseEvents implements GenerationFrames {
         this.store = store;
         this.id = id;
         this.createdAt = createdAt;
-        this.holding = !request.tools().template().isEmpty();
+        this.hold = new ToolCallHold(!request.tools().template().isEmpty());
     }
 
     @Override
@@ -81,11 +80,11 @@ final class ResponseEvents implements GenerationFrames {
 
     @Override
     public void end(FrameSink out) throws IOException {
-        ResponseOutput output = ResponseOutput.of(engine, request, whole.toString(), reason);
+        ResponseOutput output = ResponseOutput.of(engine, request, hold.whole(), reason);
         if (output.calls().isEmpty()) {
-            if (!held.isEmpty()) sendText(held.toString(), out);
+            if (!hold.held().isEmpty()) sendText(hold.held(), out);
             if (!messageOpen) openMessage(out);
-            String text = whole.toString();
+            String text = hold.whole();
             send(out, new TextDoneEvent("response.output_text.done", sequence, messageId, 0, 0, text, List.of()));
             send(out, new ContentPartEvent("response.content_part.done", sequence, messageId, 0, 0, OutputText.of(text)));
             send(out, new OutputItemEvent("response.output_item.done", sequence, 0, output.message(messageId)));
@@ -110,15 +109,8 @@ final class ResponseEvents implements GenerationFrames {
     /** New text: sent at once, or held while it may be the start of a function call. */
     private void release(String text, FrameSink out) throws IOException {
         if (text.isEmpty()) return;
-        whole.append(text);
-        if (holding) {
-            held.append(text);
-            if (FunctionTools.mayBeCall(held)) return;
-            holding = false;
-            text = held.toString();
-            held.setLength(0);
-        }
-        sendText(text, out);
+        text = hold.release(text);
+        if (!text.isEmpty()) sendText(text, out);
     }
 
     private void sendText(String text, FrameSink out) throws IOException {
