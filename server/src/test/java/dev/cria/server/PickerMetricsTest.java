@@ -84,6 +84,21 @@ class PickerMetricsTest {
         }
     }
 
+    @Test
+    void anOpenMetricsScraperGetsTheSameFamilies() throws Exception {
+        // Go scrapers (the picker, Prometheus) may negotiate OpenMetrics; the info gauge keeps its _info name there too.
+        try (TestServers.Running s = TestServers.scripted(new ScriptedEngine(4096, 8, Duration.ZERO),
+                ServerOptions.defaults().withVllmMetricNames(true))) {
+            HttpResponse<String> r = Http.get(s.uri("/metrics"), "Accept", "application/openmetrics-text;version=1.0.0");
+
+            assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("application/openmetrics-text");
+            assertThat(r.body()).contains("# TYPE cria_cache_config_info gauge\n")
+                    .contains("cria_cache_config_info{block_size=\"16\",num_blocks=\"256\"} 1")
+                    .contains("# TYPE vllm:kv_cache_usage_perc gauge\n")
+                    .contains("vllm:cache_config_info{block_size=\"16\",num_gpu_blocks=\"256\"} 1");
+        }
+    }
+
     private static HttpResponse<java.io.InputStream> openStream(TestServers.Running s) throws Exception {
         HttpRequest post = HttpRequest.newBuilder(s.uri("/v1/chat/completions"))
                 .header("Content-Type", "application/json")
