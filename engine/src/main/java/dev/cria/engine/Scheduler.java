@@ -33,6 +33,8 @@ final class Scheduler {
     private final KvBlockPool pool;
     private final int parallel;
     private final boolean[] endOfGeneration;
+    /** For each byte value, the ordinary token of exactly that byte (-1 if none): how a grammar's closing is spelled. */
+    private final int[] byteTokens;
     /** Not yet admitted, or preempted (those first), in admission order. */
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     /** Admitted and holding KV, at most {@code parallel}; done ones are removed at the end of the step that ended them. */
@@ -63,6 +65,7 @@ final class Scheduler {
         this.pool = pool;
         this.parallel = parallel;
         this.endOfGeneration = endOfGeneration;
+        this.byteTokens = byteTokens(tokenizer);
         batch = new Batch(Math.min(budget, model.maxBatch()), parallel);
         logits = new float[parallel * model.config().vocabSize()];
         logprobs = new Logprobs(model.config().vocabSize());
@@ -243,13 +246,24 @@ final class Scheduler {
                 promptTokens.addAndGet(s.promptLength);
                 prefixHitTokens.addAndGet(s.computed());
                 s.startOutput(new Sampler(model.config().vocabSize(), s.request.sampling()),
-                        tokenizer.streamingDecoder(), new StopMatcher(s.request.stop()));
+                        tokenizer.streamingDecoder(), new StopMatcher(s.request.stop()), byteTokens);
             }
             running.add(s);
             // Counted as running before it leaves the queue: submit() never sees its slot and its queue place both free.
             runningCount.incrementAndGet();
             s.leftQueue();
         }
+    }
+
+    private static int[] byteTokens(Tokenizer tokenizer) {
+        int[] out = new int[256];
+        java.util.Arrays.fill(out, -1);
+        for (int id = tokenizer.vocabSize() - 1; id >= 0; id--) {
+            if (tokenizer.isSpecial(id)) continue;
+            byte[] b = tokenizer.tokenBytes(id);
+            if (b.length == 1) out[b[0] & 0xFF] = id;
+        }
+        return out;
     }
 
     private boolean prefixInFlight(Sequence s) {
@@ -262,8 +276,12 @@ final class Scheduler {
 
     private void onLogits(Sequence s, int off) {
         int id = s.sampleNext(logits, off);
+        if (id < 0) { // the grammar allows nothing but the end
+            finish(s, FinishReason.STOP);
+            return;
+        }
         TokenLogprob lp = s.request.topLogprobs() >= 0 ? logprob(off, id, s.request.topLogprobs()) : null;
-        if (endOfGeneration[id] && !s.request.ignoreEos()) {
+        if (endOfGeneration[id] && (!s.request.ignoreEos() || s.request.grammar() != null)) {
             finish(s, FinishReason.STOP);
             return;
         }
@@ -276,7 +294,7 @@ final class Scheduler {
         // Special tokens are not part of the text (llama-server and vLLM skip them by default).
         String safe = s.decode(id, tokenizer.isSpecial(id));
         s.emit(new GenerationEvent.Token(id, safe, lp));
-        if (s.stopStringSeen()) {
+        if (s.stopStringSeen() || s.grammarEnded()) {
             finish(s, FinishReason.STOP);
         } else if (s.generated() >= s.maxGenerated) {
             finish(s, FinishReason.LENGTH);

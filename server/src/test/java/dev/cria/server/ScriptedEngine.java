@@ -199,6 +199,12 @@ public class ScriptedEngine implements Engine {
         return List.of();
     }
 
+    /** The scripted engine ignores grammars; tests of constrained output run on a real model. */
+    @Override
+    public dev.cria.grammar.TokenGrammar compileGrammar(dev.cria.grammar.Grammar grammar) {
+        throw new UnsupportedOperationException("the scripted engine has no grammar support");
+    }
+
     @Override
     public GenerationHandle submit(GenerationRequest request) {
         return submitAll(List.of(request)).getFirst();
