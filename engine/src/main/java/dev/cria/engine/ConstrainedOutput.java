@@ -18,25 +18,28 @@ import dev.cria.sampling.Sampler;
  * {@linkplain GrammarState#mustEnd must end}, without waiting for the model's end token.
  */
 final class ConstrainedOutput {
+    /** How a completion's bytes are written as tokens: the tokenizer's own tokens, or one per byte. */
+    interface Spelling {
+        /** Ordinary tokens whose bytes are exactly {@code bytes}, or null if they cannot be spelled. */
+        int[] tokens(byte[] bytes);
+    }
+
     private final GrammarState state;
     private final long[] mask;
-    private final int[] byteTokens;
+    private final Spelling spelling;
     private final int[] endIds;
-    private byte[] closing;   // non-null once the budget forced the shortest completion
-    private int closed;       // bytes of {@link #closing} already emitted
+    private int[] closing;    // non-null once the budget forced the shortest completion
+    private int closed;       // tokens of {@link #closing} already emitted
 
-    /**
-     * @param byteTokens for each byte value, the ordinary token standing for exactly that byte, or -1
-     */
-    ConstrainedOutput(TokenGrammar grammar, int[] byteTokens) {
+    ConstrainedOutput(TokenGrammar grammar, Spelling spelling) {
         this.state = grammar.start();
         this.mask = new long[(grammar.vocabulary().size() + 63) >>> 6];
-        this.byteTokens = byteTokens;
+        this.spelling = spelling;
         this.endIds = grammar.vocabulary().endIds();
     }
 
     /**
-     * The next token: sampled from the allowed ones, or the next byte of a forced completion; -1
+     * The next token: sampled from the allowed ones, or the next token of a forced completion; -1
      * when nothing may follow but the end (the grammar is complete and refuses every token).
      *
      * @param tokensLeft tokens this sequence may still append, this one included
@@ -47,31 +50,32 @@ final class ConstrainedOutput {
             if (id < 0) return -1;
             if (isEnd(id)) return id;
             state.accept(id);
-            byte[] rest = state.shortestCompletion();
-            if (rest.length <= tokensLeft - 1 || !canSpell(rest)) return id;
+            if (fits(state.shortestCompletion(), tokensLeft - 1)) return id;
             state.rollback(1);
-            closing = state.shortestCompletion();
-            if (closing.length > tokensLeft) { // over budget from the start (max_tokens below the shortest answer)
-                closing = null;
+            int[] tokens = spelling.tokens(state.shortestCompletion());
+            if (tokens == null || tokens.length > tokensLeft) { // over budget from the start (max_tokens below the shortest answer)
                 state.accept(id);
                 return id;
             }
+            closing = tokens;
         }
         if (closed == closing.length) return -1;
-        int id = byteTokens[closing[closed++] & 0xFF];
+        int id = closing[closed++];
         state.accept(id);
         return id;
+    }
+
+    /** Whether a completion of these bytes fits in {@code tokens} tokens (a byte is at most one token: no spelling needed then). */
+    private boolean fits(byte[] rest, int tokens) {
+        if (rest.length <= tokens) return true;
+        int[] spelled = spelling.tokens(rest);
+        return spelled == null || spelled.length <= tokens;
     }
 
     /** Whether {@code id} is one of the grammar vocabulary's end ids (allowed only when complete). */
     private boolean isEnd(int id) {
         for (int e : endIds) if (e == id) return true;
         return false;
-    }
-
-    private boolean canSpell(byte[] bytes) {
-        for (byte b : bytes) if (byteTokens[b & 0xFF] < 0) return false;
-        return true;
     }
 
     /** Nothing but the end may follow: the sequence finishes now. */

@@ -166,15 +166,15 @@ final class Sequence implements GenerationHandle {
 
     /**
      * Gives a first-admitted sequence its sampler (which then reads the prompt), detokenizer, stop
-     * matcher and, when the request has a grammar, its grammar state ({@code byteTokens}: the token of
-     * each byte value, for closing an answer the budget would cut).
+     * matcher and, when the request has a grammar, its grammar state ({@code spelling}: how to write
+     * out a completion that closes an answer the budget would cut).
      */
-    void startOutput(Sampler sampler, StreamingDecoder decoder, StopMatcher stops, int[] byteTokens) {
+    void startOutput(Sampler sampler, StreamingDecoder decoder, StopMatcher stops, ConstrainedOutput.Spelling spelling) {
         if (this.sampler != null) throw new IllegalStateException("the output state is set once, at the first admission");
         this.sampler = sampler;
         this.decoder = decoder;
         this.stops = stops;
-        if (request.grammar() != null) this.grammar = new ConstrainedOutput(request.grammar(), byteTokens);
+        if (request.grammar() != null) this.grammar = new ConstrainedOutput(request.grammar(), spelling);
         sampler.acceptPrompt(request.prompt());
     }
 

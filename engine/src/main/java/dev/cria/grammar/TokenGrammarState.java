@@ -115,6 +115,16 @@ final class TokenGrammarState implements GrammarState {
         return s.complete && s.tops.length == 0;
     }
 
+    /** Built on first use: only a sequence whose budget runs short asks. */
+    private ShortestCompletion shortest;
+
+    @Override
+    public byte[] shortestCompletion() {
+        if (shortest == null) shortest = new ShortestCompletion(grammar.grammar());
+        Stacks s = current();
+        return shortest.of(automaton, s.tops, s.complete);
+    }
+
     @Override
     public void rollback(int tokens) {
         if (tokens < 0 || tokens > history.size() - 1) {

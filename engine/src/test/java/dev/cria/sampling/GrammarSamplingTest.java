@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GrammarSamplingTest {
     /** A grammar state that allows a fixed set of ids and counts the full masks asked of it. */
-    private static final class FixedSet implements GrammarState {
+    private static class FixedSet implements GrammarState {
         final Set<Integer> allowed;
         int masks;
 

@@ -1,18 +1,17 @@
 package dev.cria.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
-import java.util.Set;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,10 +44,9 @@ class StructuredOutputTest {
     }
 
     /** The validator's complaints about {@code instance} (JSON Schema 2020-12, formats asserted); empty when it validates. */
-    static Set<ValidationMessage> validate(String schema, String instance) {
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema, config)
-                .validate(instance, InputFormat.JSON);
+    static List<Error> validate(String schema, String instance) {
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema, InputFormat.JSON)
+                .validate(instance, InputFormat.JSON, context -> context.executionConfig(c -> c.formatAssertionsEnabled(true)));
     }
 
     @Test
