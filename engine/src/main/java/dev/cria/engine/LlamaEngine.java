@@ -199,19 +199,22 @@ public final class LlamaEngine implements Engine {
         if (v == null) {
             synchronized (this) {
                 v = grammarVocabulary;
-                if (v == null) {
-                    int n = tokenizer.vocabSize();
-                    byte[][] bytes = new byte[n][];
-                    boolean[] special = new boolean[n];
-                    for (int id = 0; id < n; id++) {
-                        bytes[id] = tokenizer.tokenBytes(id);
-                        special[id] = tokenizer.isSpecial(id);
-                    }
-                    grammarVocabulary = v = new TokenVocabulary(bytes, special, endOfGenerationIds(tokenizer));
-                }
+                if (v == null) grammarVocabulary = v = grammarVocabulary(tokenizer);
             }
         }
         return v;
+    }
+
+    /** A tokenizer's vocabulary as the grammar engine sees it: token bytes, special tokens, end-of-generation ids. */
+    public static TokenVocabulary grammarVocabulary(Tokenizer tokenizer) {
+        int n = tokenizer.vocabSize();
+        byte[][] bytes = new byte[n][];
+        boolean[] special = new boolean[n];
+        for (int id = 0; id < n; id++) {
+            bytes[id] = tokenizer.tokenBytes(id);
+            special[id] = tokenizer.isSpecial(id);
+        }
+        return new TokenVocabulary(bytes, special, endOfGenerationIds(tokenizer));
     }
 
     @Override
