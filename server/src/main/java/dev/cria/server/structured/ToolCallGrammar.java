@@ -15,8 +15,12 @@ import java.util.Map;
  * {@code {"name": "get_weather", "parameters": {...}}}, the parameters following the function's
  * {@code parameters} schema (enforced whether or not the function says {@code strict}: an obliged
  * call that does not fit its function is no call); with {@code parallel_tool_calls} (the default)
- * several calls separated by {@code "; "}, as {@code ToolCallParser} reads them. {@code "auto"} and
- * {@code "none"} constrain nothing.
+ * several calls separated by {@code "; "}, as {@code ToolCallParser} reads them.
+ *
+ * <p>{@code "auto"} constrains nothing, unless a function says {@code "strict": true}: then the model
+ * may still answer in text, but an answer that starts as a call (with '{' or '[') must be a valid
+ * call — OpenAI's promise for strict functions, kept by the grammar {@code calls | prose}, prose
+ * being any text that does not start with a bracket or a blank. {@code "none"} constrains nothing.
  */
 public final class ToolCallGrammar {
     private ToolCallGrammar() {
@@ -30,9 +34,12 @@ public final class ToolCallGrammar {
      * @return the constraint, or null when the model may answer in text
      */
     public static OutputConstraint of(List<Object> tools, JsonNode choice, boolean parallel, String param) {
-        if (choice == null || tools.isEmpty()) return null;
+        if (tools.isEmpty()) return null;
         String only = null;
-        if (choice.isTextual()) {
+        boolean auto = choice == null || choice.isTextual() && choice.textValue().equals("auto");
+        if (auto) {
+            if (tools.stream().noneMatch(ToolCallGrammar::strict)) return null;
+        } else if (choice.isTextual()) {
             if (!choice.textValue().equals("required")) return null;
         } else {
             only = choice.get("function").get("name").textValue();
@@ -47,7 +54,9 @@ public final class ToolCallGrammar {
             String prefix = "f" + i + "-";
             Object parameters = function.get("parameters");
             String paramsParam = param + "[" + i + "].function.parameters";
-            String rules = parameters == null ? SchemaRules.anyObject(prefix) : SchemaRules.gbnf(parameters, paramsParam, prefix);
+            // Under "auto", only strict functions promise valid arguments; the others' calls need only be JSON objects.
+            boolean enforce = parameters != null && (!auto || strict(tools.get(i)));
+            String rules = enforce ? SchemaRules.gbnf(parameters, paramsParam, prefix) : SchemaRules.anyObject(prefix);
             g.append(rule).append(" ::= ").append(literal("{\"name\": " + ApiJson.string(name) + ", \"parameters\": "))
                     .append(' ').append(prefix).append("root ").append(literal("}")).append('\n').append(rules).append('\n');
             alternatives.add(rule);
@@ -57,8 +66,14 @@ public final class ToolCallGrammar {
                     "tool_choice", "invalid_value");
         }
         String call = String.join(" | ", alternatives);
-        String root = parallel ? "root ::= (" + call + ") (\"; \" (" + call + "))*\n" : "root ::= " + call + "\n";
-        return new OutputConstraint(root + g, param, true);
+        String calls = parallel ? "(" + call + ") (\"; \" (" + call + "))*" : "(" + call + ")";
+        if (auto) return new OutputConstraint("root ::= " + calls + " | prose\nprose ::= [^{\\[ \\t\\r\\n] .*\n" + g, param, false);
+        return new OutputConstraint("root ::= " + calls + "\n" + g, param, true);
+    }
+
+    private static boolean strict(Object tool) {
+        Object function = ((Map<?, ?>) tool).get("function");
+        return function instanceof Map<?, ?> f && Boolean.TRUE.equals(f.get("strict"));
     }
 
     /** {@code s} as a GBNF string literal. */
