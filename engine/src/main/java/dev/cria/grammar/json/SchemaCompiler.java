@@ -55,7 +55,7 @@ final class SchemaCompiler {
     /** A rule name for {@code schema}: a shared rule, or a new one named like {@code hint}. */
     String rule(Object schema, SchemaPath path, String hint) {
         String expression = expression(schema, path, hint);
-        return expression.matches("[A-Za-z0-9-]+") ? expression : rules.add(hint, expression);
+        return Gbnf.isName(expression) ? expression : rules.add(hint, expression);
     }
 
     private String expression(Object schema, SchemaPath path, String hint) {
