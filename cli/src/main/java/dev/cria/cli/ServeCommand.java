@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model over the OpenAI API (/v1, /v3/openai), /score, /tokenize and /health.")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Mixin
@@ -114,8 +114,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
-        if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
         ServerOptions options = serverOptions();
+        model = HubModels.localModel(model);
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);
         CountDownLatch shutdown = new CountDownLatch(1);
