@@ -105,6 +105,17 @@ final class ServeCommand implements Callable<Integer> {
                 + "pass it with --api-key-file FILE or the CRIA_API_KEY environment variable instead";
     }
 
+    /**
+     * MODEL as a local path, pulling a Hub model the cache lacks. A Hub model answers to the name it
+     * was pulled by unless --model-id says otherwise, as Ollama's models do (and a safetensors
+     * snapshot folder is named by its commit hash, no name for clients).
+     */
+    void resolveModel() {
+        String argument = model.toString();
+        model = HubModels.localModel(model);
+        if (modelId == null && !model.toString().equals(argument)) modelId = argument;
+    }
+
     /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
     EngineOptions engineOptions() {
         if (maxQueue < 1) throw new ParameterException(spec.commandLine(), "--max-queue must be at least 1, got " + maxQueue);
@@ -114,8 +125,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
+        serverOptions(); // a bad flag or key file fails before a download
+        resolveModel();
         ServerOptions options = serverOptions();
-        model = HubModels.localModel(model);
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);
         CountDownLatch shutdown = new CountDownLatch(1);

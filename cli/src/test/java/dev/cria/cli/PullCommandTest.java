@@ -96,6 +96,18 @@ class PullCommandTest {
     }
 
     @Test
+    void serveWithAHubModelPullsItAndServesItUnderThatName() throws Exception {
+        env();
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs(GGUF_REPO + ":Q8_0");
+
+        serve.resolveModel();
+
+        assertThat(serve.model).isRegularFile().hasFileName("tiny-llama3-Q8_0.gguf");
+        assertThat(serve.serverOptions().modelId()).isEqualTo(GGUF_REPO + ":Q8_0");
+    }
+
+    @Test
     void anUnknownQuantIsOneLineListingTheGgufsThere() {
         env();
         assertThat(Main.run("pull", GGUF_REPO + ":Q5_K_M")).isEqualTo(1);
