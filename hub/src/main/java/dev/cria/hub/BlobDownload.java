@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,16 +28,20 @@ import java.util.regex.Pattern;
 final class BlobDownload {
     /** Tries per file: a connection that breaks off is resumed this many times before giving up. */
     static final int ATTEMPTS = 5;
+    /** No byte for this long and the connection counts as broken off (HttpClient has no read timeout for a body). */
+    static final Duration STALL = Duration.ofSeconds(60);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     private final HubApi api;
     private final HfCache cache;
     private final DownloadListener listener;
+    private final Duration stall;
 
-    BlobDownload(HubApi api, HfCache cache, DownloadListener listener) {
+    BlobDownload(HubApi api, HfCache cache, DownloadListener listener, Duration stall) {
         this.api = api;
         this.cache = cache;
         this.listener = listener;
+        this.stall = stall;
     }
 
     /** Downloads into the blob unless it is there; {@code sha256} may be null (a small non-LFS file). */
@@ -102,7 +107,8 @@ final class BlobDownload {
     /** One GET from {@code have} on; returns the bytes now in the partial file. Interrupted if the connection breaks off. */
     private long transfer(String repo, String file, Path partial, URI location, long have, long size, MessageDigest digest) throws IOException {
         HttpResponse<InputStream> r = api.download(location, have, repo, file);
-        try (InputStream in = r.body()) {
+        StallWatch watch = new StallWatch(r.body(), stall);
+        try (InputStream in = r.body(); watch) {
             int status = r.statusCode();
             if (status == 416 && have == size) return have; // nothing left to send: the partial file is whole
             if (status == 206) {
@@ -128,8 +134,9 @@ final class BlobDownload {
                     try {
                         n = in.read(buffer);
                     } catch (IOException e) {
-                        throw new Interrupted(HfCache.describe(e));
+                        throw new Interrupted(watch.fired() ? "no data for " + (stall.toMillis() % 1000 == 0 ? stall.toSeconds() + " s" : stall.toMillis() + " ms") : HfCache.describe(e));
                     }
+                    watch.saw();
                     if (n < 0) break;
                     out.write(buffer, 0, n);
                     if (digest != null) digest.update(buffer, 0, n);
@@ -161,6 +168,43 @@ final class BlobDownload {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Closes a body that sends nothing for too long, so that its blocked read fails and the download resumes. */
+    private static final class StallWatch implements AutoCloseable {
+        private final Thread thread;
+        private volatile long lastNanos = System.nanoTime();
+        private volatile boolean fired;
+
+        StallWatch(InputStream body, Duration stall) {
+            thread = Thread.ofVirtual().name("cria-hub-stall-watch").start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(Math.max(1, stall.toMillis() / 4));
+                        if (System.nanoTime() - lastNanos > stall.toNanos()) {
+                            fired = true;
+                            body.close();
+                            return;
+                        }
+                    }
+                } catch (InterruptedException | IOException e) {
+                    // the download ended first, or the body is gone anyway
+                }
+            });
+        }
+
+        void saw() {
+            lastNanos = System.nanoTime();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
         }
     }
 

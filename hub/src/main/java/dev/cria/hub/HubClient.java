@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,11 +31,18 @@ public final class HubClient {
     private final HubSettings settings;
     private final HfCache cache;
     private final HubApi api;
+    private final Duration stall;
 
     public HubClient(HubSettings settings) {
+        this(settings, BlobDownload.STALL);
+    }
+
+    /** With another stall timeout (tests). */
+    HubClient(HubSettings settings, Duration stall) {
         this.settings = settings;
         this.cache = new HfCache(settings.cacheDir());
         this.api = new HubApi(settings);
+        this.stall = stall;
     }
 
     public static HubClient fromEnvironment(Map<String, String> env) {
@@ -68,7 +76,7 @@ public final class HubClient {
         }
         FileChoice choice = FileChoice.choose(ref, listing.names());
         String commit = listing.commit();
-        BlobDownload download = new BlobDownload(api, cache, listener);
+        BlobDownload download = new BlobDownload(api, cache, listener, stall);
         for (String file : choice.files()) {
             HubApi.FileHead head = api.head(ref.repo(), commit, file);
             HubApi.RemoteFile listed = listing.file(file).orElseThrow();

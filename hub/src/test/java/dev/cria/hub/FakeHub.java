@@ -74,6 +74,7 @@ public final class FakeHub implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final Map<String, byte[]> corrupted = new ConcurrentHashMap<>();
     private final Map<String, long[]> breaks = new ConcurrentHashMap<>();
+    private final Map<String, Long> stalls = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
     private FakeHub() throws IOException {
@@ -151,6 +152,12 @@ public final class FakeHub implements AutoCloseable {
     /** The next {@code times} CDN answers for the file close the connection after sending {@code bytes} bytes. */
     public FakeHub breakAfter(String repo, String name, long bytes, int times) {
         breaks.put(repos.get(repo).files.get(name).sha256(), new long[]{bytes, times});
+        return this;
+    }
+
+    /** The next CDN answer for the file sends {@code bytes} bytes, then nothing more while the connection stays open. */
+    public FakeHub stallAfter(String repo, String name, long bytes) {
+        stalls.put(repos.get(repo).files.get(name).sha256(), bytes);
         return this;
     }
 
@@ -270,6 +277,18 @@ public final class FakeHub implements AutoCloseable {
         if (brk != null && brk[1] > 0) {
             brk[1]--;
             cut = brk[0];
+        }
+        Long stall = stalls.remove(sha256);
+        if (stall != null) {
+            ex.sendResponseHeaders(200, f.bytes().length);
+            ex.getResponseBody().write(f.bytes(), 0, stall.intValue());
+            ex.getResponseBody().flush();
+            try {
+                Thread.sleep(30_000); // the client gives up first; stop() ends this thread
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("fake hub: stalled answer ended");
         }
         sendBytes(ex, corrupted.getOrDefault(sha256, f.bytes()), cut);
     }

@@ -141,6 +141,23 @@ class HubClientTest {
     }
 
     @Test
+    void aDownloadThatStallsIsResumedAfterTheStallTimeout() throws Exception {
+        ggufRepo().stallAfter(REPO, Q4, 700_000);
+        List<String> retries = new java.util.ArrayList<>();
+        HubClient client = new HubClient(new HubSettings(hub.endpoint(), null, cacheDir, false), java.time.Duration.ofMillis(300));
+
+        Path model = client.pull(ModelRef.parse(REPO + ":Q4_K_M", null), new DownloadListener() {
+            @Override
+            public void retrying(String file, long have, String why) {
+                retries.add(have + ": " + why);
+            }
+        });
+
+        assertThat(Files.readAllBytes(model)).isEqualTo(bytes(3_000_000, 1));
+        assertThat(retries).containsExactly("700000: no data for 300 ms");
+    }
+
+    @Test
     void aDownloadThatKeepsBreakingOffFailsAndKeepsWhatItHasForTheNextRun() {
         ggufRepo().breakAfter(REPO, Q4, 100_000, BlobDownload.ATTEMPTS);
         String sha = hub.sha256(REPO, Q4);
