@@ -74,7 +74,7 @@ final class HubApi {
             List<RemoteFile> files = new ArrayList<>();
             for (JsonNode s : root.path("siblings")) {
                 String name = s.path("rfilename").asText(null);
-                if (name == null) continue;
+                if (name == null || !ModelRef.isSafeFilePath(name)) continue; // a name that climbs out of the snapshot is never a path here
                 JsonNode lfs = s.path("lfs");
                 String sha256 = lfs.isObject() ? lfs.path("sha256").asText(null) : null;
                 long size = s.path("size").asLong(lfs.path("size").asLong(-1));

@@ -164,9 +164,13 @@ public final class HubClient {
                 if (e.reason() == HubException.Reason.NOT_FOUND) continue;
                 throw e;
             }
+            Path snapshot = cache.snapshot(ref.repo(), commit);
             for (String f : choice.files()) {
                 try {
-                    Files.deleteIfExists(cache.snapshot(ref.repo(), commit).resolve(f));
+                    Path link = snapshot.resolve(f);
+                    Files.deleteIfExists(link);
+                    // Folders left empty go too, the snapshot's own included, as huggingface_hub's cache deletion leaves none.
+                    for (Path d = link.getParent(); d.startsWith(snapshot) && isEmptyDir(d); d = d.getParent()) Files.delete(d);
                 } catch (IOException e) {
                     throw HfCache.disk("cannot delete " + f, e);
                 }
@@ -198,6 +202,13 @@ public final class HubClient {
             }
         } catch (IOException e) {
             throw HfCache.disk("cannot clean " + blobs, e);
+        }
+    }
+
+    private static boolean isEmptyDir(Path d) throws IOException {
+        if (!Files.isDirectory(d)) return false;
+        try (var entries = Files.list(d)) {
+            return entries.findAny().isEmpty();
         }
     }
 

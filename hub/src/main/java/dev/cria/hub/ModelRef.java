@@ -29,17 +29,22 @@ public record ModelRef(String repo, String quant, String file, String revision) 
             throw new IllegalArgumentException("'" + spec + "' is not a Hub model: expected org/name, org/name:QUANT or org/name/FILE");
         }
         String file = m.group(3);
-        if (file != null) {
-            for (String segment : file.split("/", -1)) {
-                if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\")) {
-                    throw new IllegalArgumentException("'" + spec + "': bad file path '" + file + "' in the repository");
-                }
-            }
+        if (file != null && !isSafeFilePath(file)) {
+            throw new IllegalArgumentException("'" + spec + "': bad file path '" + file + "' in the repository");
         }
         if (m.group(1).contains("--") || m.group(1).contains("..")) {
             throw new IllegalArgumentException("'" + spec + "': a repository id has no '--' or '..'");
         }
         return new ModelRef(m.group(1), m.group(2), file, revision);
+    }
+
+    /** A relative path that stays inside the folder it is resolved against: no empty, "." or ".." segment, no backslash. */
+    static boolean isSafeFilePath(String file) {
+        if (file.isEmpty() || file.contains("\\") || file.indexOf('\0') >= 0) return false;
+        for (String segment : file.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) return false;
+        }
+        return true;
     }
 
     /** Whether text has the shape of a Hub model (so a command may treat a missing local path as one). */
