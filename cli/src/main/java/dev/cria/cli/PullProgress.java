@@ -19,6 +19,7 @@ final class PullProgress implements DownloadListener, AutoCloseable {
     private long startBytes;
     private long lastPrint;
     private boolean lineOpen;
+    private boolean verified;
 
     PullProgress(PrintStream err, boolean terminal) {
         this.err = err;
@@ -35,6 +36,7 @@ final class PullProgress implements DownloadListener, AutoCloseable {
     public void started(String file, long have, long size) {
         startNanos = System.nanoTime();
         startBytes = have;
+        verified = false;
         lastPrint = startNanos;
         if (terminal) {
             draw(file, have, size);
@@ -59,6 +61,11 @@ final class PullProgress implements DownloadListener, AutoCloseable {
     }
 
     @Override
+    public void verified(String file, String sha256) {
+        verified = true;
+    }
+
+    @Override
     public void finished(String file, long size, boolean cached) {
         if (cached) {
             endLine();
@@ -69,7 +76,7 @@ final class PullProgress implements DownloadListener, AutoCloseable {
         if (terminal) draw(file, size, size);
         endLine();
         err.println("cria: " + file + ": " + bytes(size) + " in " + duration(seconds) + " (" + bytes((long) ((size - startBytes) / seconds))
-                + "/s), SHA-256 checked where the Hub lists one");
+                + "/s)" + (verified ? ", SHA-256 verified" : ""));
     }
 
     @Override

@@ -68,7 +68,7 @@ class PullCommandTest {
         // Not a terminal here: plain lines, one when a file starts and one when it is done.
         String size = PullProgress.bytes(Files.size(MODELS.resolve("tiny-llama3-Q8_0.gguf")));
         assertThat(console.stderr().lines()).contains("cria: pulling tiny-llama3-Q8_0.gguf (" + size + ")")
-                .anyMatch(l -> l.startsWith("cria: tiny-llama3-Q8_0.gguf: " + size + " in "));
+                .anyMatch(l -> l.startsWith("cria: tiny-llama3-Q8_0.gguf: " + size + " in ") && l.endsWith("/s), SHA-256 verified"));
 
         hub.close();
         env("HF_HUB_OFFLINE", "1");

@@ -99,6 +99,7 @@ final class BlobDownload {
                 throw new HubException(HubException.Reason.CHECKSUM, repo + "/" + file + ": SHA-256 mismatch (the Hub says " + sha256
                         + ", the download is " + got + "); the file was deleted, run the pull again");
             }
+            listener.verified(file, got);
         }
         Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE);
         listener.finished(file, have, false);

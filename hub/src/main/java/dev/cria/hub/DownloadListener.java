@@ -16,6 +16,9 @@ public interface DownloadListener {
     /** The connection broke off after {@code have} bytes; the download goes on from there. */
     default void retrying(String file, long have, String why) {}
 
+    /** The file's bytes have the SHA-256 the Hub lists for it (LFS files; called before {@link #finished}). */
+    default void verified(String file, String sha256) {}
+
     /** The file is complete and checked ({@code cached}: it was in the cache already, nothing was downloaded). */
     default void finished(String file, long size, boolean cached) {}
 
