@@ -60,7 +60,9 @@ final class HubApi {
         this.settings = settings;
         // Redirects are followed by hand: HEAD must not follow the CDN redirect, and the token must
         // not follow a redirect to another host.
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(20)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(20));
+        if (settings.proxy() != null) b.proxy(settings.proxy());
+        this.http = b.build();
     }
 
     Listing listing(String repo, String revision) {
@@ -195,6 +197,9 @@ final class HubApi {
         if (code.equals("RepoNotFound") || status == 404 || status == 401) {
             return new HubException(HubException.Reason.NOT_FOUND, "no repository " + repo + " on " + settings.endpoint()
                     + (token ? " that HF_TOKEN can see" : " (if it is private, set HF_TOKEN)"));
+        }
+        if (status == 407) {
+            return new HubException(HubException.Reason.UNAUTHORIZED, "the proxy asked for credentials (HTTP 407), which Cria does not send yet");
         }
         if (status == 403) {
             return new HubException(HubException.Reason.UNAUTHORIZED, "the Hub refused access to " + repo + " with HF_TOKEN" + hub);

@@ -1,6 +1,7 @@
 package dev.cria.hub;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +18,18 @@ import java.util.Set;
  * @param token    a user access token, or null (HF_TOKEN, else the file {@code huggingface-cli login} writes)
  * @param cacheDir the hub cache holding {@code models--org--name} folders (HF_HUB_CACHE, default $HF_HOME/hub)
  * @param offline  HF_HUB_OFFLINE: never touch the network, answer from the cache only
+ * @param proxy    the proxies HTTPS_PROXY / HTTP_PROXY / NO_PROXY name, or null for the JDK's default
  */
-public record HubSettings(URI endpoint, String token, Path cacheDir, boolean offline) {
+public record HubSettings(URI endpoint, String token, Path cacheDir, boolean offline, ProxySelector proxy) {
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
 
     /** The values huggingface_hub treats as true for its boolean variables (constants._is_true). */
     private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
+
+    /** Without a proxy of its own (the JDK's default, from the https.proxyHost system properties). */
+    public HubSettings(URI endpoint, String token, Path cacheDir, boolean offline) {
+        this(endpoint, token, cacheDir, offline, null);
+    }
 
     public HubSettings {
         String e = endpoint.toString();
@@ -49,14 +56,14 @@ public record HubSettings(URI endpoint, String token, Path cacheDir, boolean off
         String offline = first(env, "HF_HUB_OFFLINE");
         return new HubSettings(endpoint != null ? URI.create(endpoint.strip()) : DEFAULT_ENDPOINT, token,
                 cache != null ? Path.of(cache) : hfHome.resolve("hub"),
-                offline != null && TRUE.contains(offline.strip().toUpperCase(Locale.ROOT)));
+                offline != null && TRUE.contains(offline.strip().toUpperCase(Locale.ROOT)), EnvironmentProxy.from(env));
     }
 
     /** The token is a secret: never in logs or messages. */
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "set") + ", cacheDir=" + cacheDir
-                + ", offline=" + offline + "]";
+                + ", offline=" + offline + ", proxy=" + (proxy == null ? "default" : "from the environment") + "]";
     }
 
     private static String first(Map<String, String> env, String... names) {

@@ -339,6 +339,29 @@ class HubClientTest {
     }
 
     @Test
+    void theProxyTheEnvironmentNamesCarriesEveryRequest() throws Exception {
+        ggufRepo();
+        // The endpoint's name does not resolve: only a proxy (the fake hub, reading the path of the absolute URI) reaches it.
+        HubSettings s = HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "http://hub.invalid", "HF_HUB_CACHE", cacheDir.toString(),
+                "http_proxy", hub.endpoint().getAuthority(), "NO_PROXY", "example.com"));
+
+        Path model = new HubClient(s).pull(ModelRef.parse(REPO + ":Q8_0", null), DownloadListener.NONE);
+
+        assertThat(Files.readAllBytes(model)).isEqualTo(bytes(2_000_000, 2));
+    }
+
+    @Test
+    void noProxyNamesHostsAndDomainsThatGoDirect() {
+        var proxy = EnvironmentProxy.from(Map.of("HTTPS_PROXY", "http://proxy.lan:3128", "NO_PROXY", "localhost, .internal,mirror.lan:8080"));
+        assertThat(proxy.select(java.net.URI.create("https://huggingface.co/api")).getFirst().address()).hasToString("proxy.lan/<unresolved>:3128");
+        assertThat(proxy.select(java.net.URI.create("https://hub.internal/x")).getFirst()).isEqualTo(java.net.Proxy.NO_PROXY);
+        assertThat(proxy.select(java.net.URI.create("https://mirror.lan/x")).getFirst()).isEqualTo(java.net.Proxy.NO_PROXY);
+        assertThat(proxy.select(java.net.URI.create("http://localhost/x")).getFirst()).isEqualTo(java.net.Proxy.NO_PROXY);
+        assertThat(proxy.select(java.net.URI.create("http://other/x")).getFirst()).as("no HTTP_PROXY").isEqualTo(java.net.Proxy.NO_PROXY);
+        assertThat(EnvironmentProxy.from(Map.of())).isNull();
+    }
+
+    @Test
     void settingsComeFromTheVariablesHuggingfaceHubReads(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("token"), "hf_from_login\n");
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_HOME", home.toString(), "HF_ENDPOINT", "https://hf-mirror.example/",
