@@ -108,6 +108,21 @@ class PullCommandTest {
     }
 
     @Test
+    void chatWithAHubModelPullsItAndStarts() {
+        env();
+        var stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("/exit\n".getBytes()));
+        try {
+            assertThat(Main.run("chat", GGUF_REPO + ":Q8_0")).as(console.stderr()).isZero();
+        } finally {
+            System.setIn(stdin);
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_DFL); // chat took Ctrl-C over
+        }
+        assertThat(console.stderr()).contains("cria: pulling tiny-llama3-Q8_0.gguf");
+        assertThat(console.stdout()).startsWith("cria chat: ");
+    }
+
+    @Test
     void anUnknownQuantIsOneLineListingTheGgufsThere() {
         env();
         assertThat(Main.run("pull", GGUF_REPO + ":Q5_K_M")).isEqualTo(1);
