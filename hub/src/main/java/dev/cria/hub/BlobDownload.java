@@ -16,6 +16,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +33,7 @@ final class BlobDownload {
     static final int ATTEMPTS = 5;
     /** No byte for this long and the connection counts as broken off (HttpClient has no read timeout for a body). */
     static final Duration STALL = Duration.ofSeconds(60);
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     private final HubApi api;
@@ -54,6 +58,10 @@ final class BlobDownload {
         } catch (IOException e) {
             throw HfCache.disk("cannot create " + blob.getParent(), e);
         }
+        // A file lock excludes other processes only: within one JVM a second lock on the same file
+        // throws OverlappingFileLockException, so threads of this process queue on a lock of their own first.
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        inProcess.lock();
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             if (Files.isRegularFile(blob)) {
@@ -63,6 +71,8 @@ final class BlobDownload {
             download(repo, file, blob, cache.incomplete(repo, etag), location, size, sha256);
         } catch (IOException e) {
             throw HfCache.disk("cannot write " + blob, e);
+        } finally {
+            inProcess.unlock();
         }
     }
 

@@ -97,8 +97,11 @@ final class HfCache {
         Path blob = blob(repo, etag);
         try {
             Files.createDirectories(pointer.getParent());
-            Files.deleteIfExists(pointer);
-            Files.createSymbolicLink(pointer, pointer.getParent().relativize(blob));
+            // Made beside it and renamed over it: two pulls linking the same file at once both succeed.
+            Path fresh = pointer.resolveSibling("." + pointer.getFileName() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().threadId() + ".link");
+            Files.deleteIfExists(fresh);
+            Files.createSymbolicLink(fresh, pointer.getParent().relativize(blob));
+            Files.move(fresh, pointer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return pointer;
         } catch (IOException | UnsupportedOperationException e) {
             throw disk("cannot link " + pointer + " to " + blob, e);

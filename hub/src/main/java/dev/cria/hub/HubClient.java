@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -130,7 +131,7 @@ public final class HubClient {
                 for (String f : files) {
                     Path p = snapshot.resolve(f);
                     if (!Files.isRegularFile(p)) continue;
-                    if (f.toLowerCase().endsWith(".gguf")) models.add(new CachedModel(repo + "/" + f, p, size(p), commit));
+                    if (f.toLowerCase(Locale.ROOT).endsWith(".gguf")) models.add(new CachedModel(repo + "/" + f, p, size(p), commit));
                     else if (!f.contains("/")) {
                         folderBytes += size(p);
                         folder |= f.endsWith(".safetensors");

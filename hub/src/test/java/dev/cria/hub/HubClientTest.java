@@ -123,6 +123,18 @@ class HubClientTest {
     }
 
     @Test
+    void pullsOfOneModelAtOnceDownloadItOnce() throws Exception {
+        ggufRepo();
+        HubClient client = client();
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<Path>> pulls = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) pulls.add(threads.submit(() -> client.pull(ModelRef.parse(REPO + ":Q4_K_M", null), DownloadListener.NONE)));
+            for (var pull : pulls) assertThat(Files.readAllBytes(pull.get())).isEqualTo(bytes(3_000_000, 1));
+        }
+        assertThat(hub.requests()).filteredOn(r -> r.path().startsWith("/cdn/")).hasSize(1);
+    }
+
+    @Test
     void aBrokenOffDownloadResumesWithARangeRequest() throws Exception {
         ggufRepo().breakAfter(REPO, Q4, 1_000_000, 2);
         List<Long> retriedAt = new java.util.ArrayList<>();
