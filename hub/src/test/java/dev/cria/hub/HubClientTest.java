@@ -279,6 +279,23 @@ class HubClientTest {
     }
 
     @Test
+    void aModelHuggingfaceHubDownloadedIsFoundOffline() throws Exception {
+        // The layout huggingface_hub's hf_hub_download leaves: blob by sha256, relative link, refs/main without a newline.
+        Path repoDir = cacheDir.resolve("models--bartowski--Llama-3.2-1B-Instruct-GGUF");
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path blob = Files.write(Files.createDirectories(repoDir.resolve("blobs")).resolve("ab".repeat(32)), bytes(500, 8));
+        Path snapshot = Files.createDirectories(repoDir.resolve("snapshots").resolve(commit));
+        Files.createSymbolicLink(snapshot.resolve(Q8), Path.of("../../blobs/" + blob.getFileName()));
+        Files.writeString(Files.createDirectories(repoDir.resolve("refs")).resolve("main"), commit);
+
+        Path model = client(null, true).pull(ModelRef.parse(REPO + ":Q8_0", null), DownloadListener.NONE);
+
+        assertThat(model).isEqualTo(snapshot.resolve(Q8));
+        assertThat(Files.readAllBytes(model)).isEqualTo(bytes(500, 8));
+        assertThat(client(null, true).cached(ModelRef.parse(REPO + "/" + Q8, commit))).contains(snapshot.resolve(Q8));
+    }
+
+    @Test
     void offlineWithoutTheModelInTheCacheSaysSo() {
         assertThatThrownBy(() -> client(null, true).pull(ModelRef.parse(REPO + ":Q8_0", null), DownloadListener.NONE))
                 .hasMessage("HF_HUB_OFFLINE is set and " + REPO + ":Q8_0 is not in the cache (" + cacheDir + "): unset it to pull")
