@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +79,7 @@ public final class HubClient {
         FileChoice choice = FileChoice.choose(ref, listing.names());
         String commit = listing.commit();
         BlobDownload download = new BlobDownload(api, cache, listener, stall);
+        Map<String, String> etags = new LinkedHashMap<>();
         for (String file : choice.files()) {
             HubApi.FileHead head = api.head(ref.repo(), commit, file);
             HubApi.RemoteFile listed = listing.file(file).orElseThrow();
@@ -85,8 +87,11 @@ public final class HubClient {
             // LFS files: the listing's lfs.sha256, which is also their etag (X-Linked-Etag).
             String sha256 = listed.sha256() != null ? listed.sha256() : head.etag().matches("[0-9a-f]{64}") ? head.etag() : null;
             download.fetch(ref.repo(), file, head.etag(), head.location(), size, sha256);
-            cache.link(ref.repo(), commit, file, head.etag());
+            etags.put(file, head.etag());
         }
+        // Linked only once every file is there, so that a snapshot never looks like a whole model while
+        // a shard is missing (cached() judges a folder by the files its snapshot holds).
+        etags.forEach((file, etag) -> cache.link(ref.repo(), commit, file, etag));
         cache.writeRef(ref.repo(), ref.revision(), commit);
         return cache.snapshot(ref.repo(), commit).resolve(choice.entry());
     }

@@ -105,6 +105,17 @@ class HubClientTest {
     }
 
     @Test
+    void aFolderWhosePullFailedHalfwayIsNotACachedModel() {
+        String repo = "org/sharded";
+        hub.file(repo, "config.json", "{}".getBytes()).file(repo, "model-00001-of-00002.safetensors", bytes(2_000, 9))
+                .file(repo, "model-00002-of-00002.safetensors", bytes(2_000, 10)).corrupt(repo, "model-00002-of-00002.safetensors");
+
+        assertThatThrownBy(() -> client().pull(ModelRef.parse(repo, hub.commit(repo)), DownloadListener.NONE)).isInstanceOf(HubException.class);
+
+        assertThat(client().cached(ModelRef.parse(repo, hub.commit(repo)))).isEmpty();
+    }
+
+    @Test
     void aFilePathPullsExactlyThatFile() throws Exception {
         ggufRepo();
         Path p = client().pull(ModelRef.parse(REPO + "/README.md", null), DownloadListener.NONE);
