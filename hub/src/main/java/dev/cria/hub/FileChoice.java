@@ -20,6 +20,7 @@ record FileChoice(List<String> files, String entry) {
     private static final Set<String> FOLDER_FILES = Set.of("config.json", "generation_config.json", "tokenizer.json",
             "tokenizer_config.json", "special_tokens_map.json", "model.safetensors.index.json");
     /** llama.cpp's gguf-split names: model-00001-of-00003.gguf. */
+    private static final Pattern SHARD = Pattern.compile("(.+)-(\\d{5})-of-(\\d{5})\\.safetensors");
     private static final Pattern SPLIT = Pattern.compile("(?i)-(\\d{5})-of-(\\d{5})\\.gguf$");
 
     static FileChoice choose(ModelRef ref, List<String> names) {
@@ -92,6 +93,17 @@ record FileChoice(List<String> files, String entry) {
         }
         if (!files.contains("config.json") || files.stream().noneMatch(n -> n.endsWith(".safetensors"))) {
             throw notFound(ref.repo() + " has neither a GGUF file nor a safetensors model (config.json and *.safetensors)");
+        }
+        // Shards are named model-00001-of-00004.safetensors: a set with one missing (a cache another
+        // tool filled halfway) is no model.
+        for (String n : files) {
+            Matcher m = SHARD.matcher(n);
+            if (!m.matches()) continue;
+            int count = Integer.parseInt(m.group(3));
+            for (int i = 1; i <= count; i++) {
+                String part = String.format("%s-%05d-of-%s.safetensors", m.group(1), i, m.group(3));
+                if (!files.contains(part)) throw notFound(ref.repo() + " lacks " + part);
+            }
         }
         return new FileChoice(List.copyOf(files), "");
     }

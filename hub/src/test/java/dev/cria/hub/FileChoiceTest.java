@@ -44,6 +44,12 @@ class FileChoiceTest {
     }
 
     @Test
+    void aFolderWithAShardMissingIsNoModel() {
+        assertThatThrownBy(() -> choose("o/r", "config.json", "model-00001-of-00003.safetensors", "model-00003-of-00003.safetensors"))
+                .hasMessage("o/r lacks model-00002-of-00003.safetensors");
+    }
+
+    @Test
     void aRepositoryWithoutModelFilesSaysSo() {
         assertThatThrownBy(() -> choose("o/r", "README.md"))
                 .hasMessage("o/r has neither a GGUF file nor a safetensors model (config.json and *.safetensors)");
