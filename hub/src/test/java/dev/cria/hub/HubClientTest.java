@@ -225,6 +225,17 @@ class HubClientTest {
     }
 
     @Test
+    void aCacheThatCannotBeWrittenIsADiskError(@TempDir Path elsewhere) throws Exception {
+        ggufRepo();
+        Path notADirectory = Files.writeString(elsewhere.resolve("hub"), "a file where the cache should be");
+        HubClient client = new HubClient(new HubSettings(hub.endpoint(), null, notADirectory, false));
+
+        assertThatThrownBy(() -> client.pull(ModelRef.parse(REPO + ":Q8_0", null), DownloadListener.NONE))
+                .hasMessageStartingWith("cannot create " + notADirectory.resolve("models--bartowski--Llama-3.2-1B-Instruct-GGUF/blobs"))
+                .extracting(e -> ((HubException) e).reason()).isEqualTo(HubException.Reason.DISK);
+    }
+
+    @Test
     void aGatedRepositoryWithoutATokenSaysHowToGetAccess() {
         hub.file("meta-llama/Llama-3.2-1B", "model.gguf", bytes(100, 6)).gate("meta-llama/Llama-3.2-1B", "hf_good");
         assertThatThrownBy(() -> client().pull(ModelRef.parse("meta-llama/Llama-3.2-1B", null), DownloadListener.NONE))
