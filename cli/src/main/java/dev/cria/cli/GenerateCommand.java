@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Continue a prompt (raw completion, no chat template); prints only the generated text.")
 final class GenerateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Option(names = "--prompt", required = true, description = "Text to continue (BOS added as the model file says)")
@@ -63,6 +63,7 @@ final class GenerateCommand implements Callable<Integer> {
         String gbnf = constraint();
         SamplingParams sampling = new SamplingParams(temperature, topP, topK, 0, seed, 0, 0, 1, Map.of());
         sampling.validate();
+        model = HubModels.localModel(model);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
             int[] text = engine.tokenize(prompt, false);
