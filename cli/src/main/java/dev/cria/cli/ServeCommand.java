@@ -34,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model over the OpenAI API (/v1, /v3/openai), /score, /tokenize, /health, /ready and /metrics.")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Mixin
@@ -116,6 +116,17 @@ final class ServeCommand implements Callable<Integer> {
                 + "pass it with --api-key-file FILE or the CRIA_API_KEY environment variable instead";
     }
 
+    /**
+     * MODEL as a local path, pulling a Hub model the cache lacks. A Hub model answers to the name it
+     * was pulled by unless --model-id says otherwise, as Ollama's models do (and a safetensors
+     * snapshot folder is named by its commit hash, no name for clients).
+     */
+    void resolveModel() {
+        String argument = model.toString();
+        model = HubModels.localModel(model);
+        if (modelId == null && !model.toString().equals(argument)) modelId = argument;
+    }
+
     /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
     EngineOptions engineOptions() {
         if (maxQueue < 1) throw new ParameterException(spec.commandLine(), "--max-queue must be at least 1, got " + maxQueue);
@@ -125,7 +136,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
-        if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
+        serverOptions(); // a bad flag or key file fails before a download
+        resolveModel();
         ServerOptions options = serverOptions();
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);

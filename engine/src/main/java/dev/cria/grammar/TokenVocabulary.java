@@ -5,18 +5,60 @@ package dev.cria.grammar;
  * ids are special (never produced by a grammar's text) and which ids end a generation (allowed
  * exactly when the grammar is complete).
  *
- * @param tokenBytes the bytes each ordinary token stands for (byte-decoded), indexed by id
- * @param special    true for control tokens ({@code <|eot_id|>}, {@code <|python_tag|>}, ...)
- * @param endIds     end-of-generation ids ({@code <|eot_id|>}, {@code <|eom_id|>}, {@code <|end_of_text|>})
+ * <p>A final class rather than a record so that it can carry its {@link TokenTrie}, built once on
+ * first use and shared by every grammar compiled against this vocabulary (the engine makes one
+ * vocabulary and compiles many grammars). The arrays are the caller's and must not change after.
+ *
+ * @see #TokenVocabulary(byte[][], boolean[], int[])
  */
-public record TokenVocabulary(byte[][] tokenBytes, boolean[] special, int[] endIds) {
-    public TokenVocabulary {
+public final class TokenVocabulary {
+    private final byte[][] tokenBytes;
+    private final boolean[] special;
+    private final int[] endIds;
+    private volatile TokenTrie trie;
+
+    /**
+     * @param tokenBytes the bytes each ordinary token stands for (byte-decoded), indexed by id
+     * @param special    true for control tokens ({@code <|eot_id|>}, {@code <|python_tag|>}, ...)
+     * @param endIds     end-of-generation ids ({@code <|eot_id|>}, {@code <|eom_id|>}, {@code <|end_of_text|>})
+     */
+    public TokenVocabulary(byte[][] tokenBytes, boolean[] special, int[] endIds) {
         if (tokenBytes.length != special.length) {
             throw new IllegalArgumentException("tokenBytes and special differ in length");
         }
+        for (int id : endIds) {
+            if (id < 0 || id >= tokenBytes.length) throw new IllegalArgumentException("end id " + id + " outside the vocabulary");
+        }
+        this.tokenBytes = tokenBytes;
+        this.special = special;
+        this.endIds = endIds;
+    }
+
+    public byte[][] tokenBytes() {
+        return tokenBytes;
+    }
+
+    public boolean[] special() {
+        return special;
+    }
+
+    public int[] endIds() {
+        return endIds;
     }
 
     public int size() {
         return tokenBytes.length;
+    }
+
+    /** The trie of the ordinary tokens, built on first use (about 0.1 s for 128k tokens) and kept. */
+    TokenTrie trie() {
+        TokenTrie t = trie;
+        if (t == null) {
+            synchronized (this) {
+                t = trie;
+                if (t == null) trie = t = TokenTrie.build(this);
+            }
+        }
+        return t;
     }
 }

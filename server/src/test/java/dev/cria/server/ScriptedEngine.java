@@ -203,6 +203,18 @@ public class ScriptedEngine implements Engine {
         return List.of();
     }
 
+    /**
+     * Compiles for real against the byte vocabulary, so a grammar the server builds is checked as on a
+     * real engine; the scripted answers do not follow it (constrained output is tested on the tiny model).
+     */
+    @Override
+    public dev.cria.grammar.TokenGrammar compileGrammar(dev.cria.grammar.Grammar grammar) {
+        byte[][] bytes = new byte[VOCAB][];
+        for (int id = 0; id < VOCAB; id++) bytes[id] = tokenBytes(id);
+        return dev.cria.grammar.TokenGrammar.compile(grammar,
+                new dev.cria.grammar.TokenVocabulary(bytes, new boolean[VOCAB], new int[0]));
+    }
+
     @Override
     public GenerationHandle submit(GenerationRequest request) {
         return submitAll(List.of(request)).getFirst();
