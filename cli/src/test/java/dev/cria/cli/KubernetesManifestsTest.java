@@ -4,6 +4,7 @@ import dev.cria.cli.KubernetesManifests.InferencePool;
 import dev.cria.cli.KubernetesManifests.Kustomization;
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
+import dev.cria.hub.ModelRef;
 import dev.cria.loader.ModelLoader;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
@@ -241,7 +242,13 @@ class KubernetesManifestsTest {
         Container serve = server();
         Map<String, String> config = config();
 
-        assertThat(expandedArgs(pull)).containsExactly("pull", config.get("CRIA_MODEL"));
+        List<String> pullArgs = expandedArgs(pull);
+        PullCommand pullCommand = new PullCommand();
+        new CommandLine(pullCommand).parseArgs(pullArgs.subList(1, pullArgs.size()).toArray(String[]::new));
+
+        assertThat(pullArgs.getFirst()).isEqualTo("pull");
+        assertThat(pullCommand.model).isEqualTo(config.get("CRIA_MODEL"));
+        assertThat(ModelRef.looksLikeHubModel(config.get("CRIA_MODEL"))).as("a Hub model, so serve reads it from the cache").isTrue();
         assertThat(parsedServe().model.toString()).isEqualTo(config.get("CRIA_MODEL"));
         assertThat(envValue(pull, "HF_HOME", config)).isEqualTo(envValue(serve, "HF_HOME", config));
         assertThat(envValue(serve, "HF_HUB_OFFLINE", config)).isEqualTo("1");
