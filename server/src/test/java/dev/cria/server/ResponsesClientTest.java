@@ -136,7 +136,8 @@ class ResponsesClientTest {
             StructuredClientsTest.City city = r.output().getFirst().message().orElseThrow().content().getFirst()
                     .outputText().orElseThrow();
 
-            assertThat(r.status()).contains(ResponseStatus.COMPLETED);
+            assertThat(r.rawResponse().validate().status()).contains(ResponseStatus.COMPLETED);
+            assertThat(r.rawResponse().text().orElseThrow().format().orElseThrow().isJsonSchema()).isTrue();
             assertThat(city.name).isNotNull();
             assertThat(city.landmarks).isNotNull();
         }
