@@ -55,6 +55,10 @@ public final class TokenGrammar {
         return vocabulary;
     }
 
+    TokenTrie trie() {
+        return trie;
+    }
+
     Grammar grammar() {
         return grammar;
     }
@@ -87,28 +91,48 @@ public final class TokenGrammar {
         }
         IntList accepted = new IntList();
         IntList uncertain = new IntList();
-        int[] off = new int[trie.maxDepth + 1];
-        int[] len = new int[trie.maxDepth + 1];
-        boolean[] contextSeen = new boolean[trie.maxDepth + 1];
         a.buf[0] = node;
-        len[0] = 1;
+        walkTrie(a, trie, 0, trie.nodes, 0, 1, accepted, null, uncertain);
+        int[] roots = uncertain.toArray();
+        byte[][] prefixes = new byte[roots.length][];
+        for (int i = 0; i < roots.length; i++) prefixes[i] = trie.prefix(roots[i]);
+        return MaskEntry.of(accepted.toArray(), roots, prefixes, vocabulary.size());
+    }
+
+    /**
+     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the set of tops
+     * {@code a.buf[from .. from + count)}, which has already read the bytes above {@code first}.
+     * Each token the walk consumes entirely goes to {@code accepted} or into {@code mask}; each node
+     * where every walk died after one popped into {@link ByteAutomaton#CONTEXT} goes to
+     * {@code uncertainRoots} (its tokens and its whole subtree are for the real stack to decide).
+     * Dead subtrees are skipped whole; shared prefixes are stepped once.
+     */
+    static void walkTrie(ByteAutomaton a, TokenTrie trie, int first, int last, int from, int count,
+                         IntList accepted, long[] mask, IntList uncertainRoots) {
+        int base = trie.depth[first] - 1;
+        int levels = trie.maxDepth - base + 1;
+        int[] off = new int[levels];
+        int[] len = new int[levels];
+        boolean[] contextSeen = new boolean[levels];
+        off[0] = from;
+        len[0] = count;
         byte[] label = trie.label;
         int[] depth = trie.depth, subtreeEnd = trie.subtreeEnd, tokenFirst = trie.tokenFirst, tokens = trie.tokens;
-        for (int i = 0, n = trie.nodes; i < n; ) {
-            int d = depth[i];
-            int from = off[d - 1], count = len[d - 1];
-            int dst = from + count;
-            int c = a.stepFrom(a.buf, from, count, label[i] & 0xFF, dst);
+        for (int i = first; i < last; ) {
+            int d = depth[i] - base;
+            int src = off[d - 1], n = len[d - 1];
+            int dst = src + n;
+            int c = a.stepFrom(a.buf, src, n, label[i] & 0xFF, dst);
             boolean context = contextSeen[d - 1] || a.context;
-            boolean accepts = c > 0 || a.complete;
-            for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
-                if (accepts) accepted.add(tokens[t]);
-                else if (context) uncertain.add(tokens[t]);
+            if (c > 0 || a.complete) {
+                for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
+                    int id = tokens[t];
+                    if (mask != null) mask[id >>> 6] |= 1L << id;
+                    else accepted.add(id);
+                }
             }
             if (c == 0) {
-                if (context) { // every longer token here went through the unknown part of the stack
-                    for (int t = tokenFirst[i + 1], end = tokenFirst[subtreeEnd[i]]; t < end; t++) uncertain.add(tokens[t]);
-                }
+                if (context && uncertainRoots != null) uncertainRoots.add(i);
                 i = subtreeEnd[i];
                 continue;
             }
@@ -117,7 +141,6 @@ public final class TokenGrammar {
             contextSeen[d] = context;
             i++;
         }
-        return MaskEntry.of(accepted.toArray(), uncertain.toArray(), vocabulary.size());
     }
 
     /** A stack's top frames, each {@code pos << 32 | dfaState}; exact when they are the whole stack. */
@@ -154,23 +177,28 @@ public final class TokenGrammar {
         }
     }
 
-    /** One key's tokens: accepted (a bitset or an id list) and uncertain (checked per state). */
+    /**
+     * One key's tokens: accepted (a bitset or an id list), and the trie subtrees whose tokens the
+     * real stack decides (a token there was refused by the key's frames only after popping below them).
+     */
     static final class MaskEntry {
         final long[] acceptedBits; // null when sparse
         final int[] acceptedIds;   // null when dense
-        final int[] uncertain;
+        final int[] uncertainRoots;
+        final byte[][] rootPrefixes;
 
-        private MaskEntry(long[] acceptedBits, int[] acceptedIds, int[] uncertain) {
+        private MaskEntry(long[] acceptedBits, int[] acceptedIds, int[] uncertainRoots, byte[][] rootPrefixes) {
             this.acceptedBits = acceptedBits;
             this.acceptedIds = acceptedIds;
-            this.uncertain = uncertain;
+            this.uncertainRoots = uncertainRoots;
+            this.rootPrefixes = rootPrefixes;
         }
 
-        static MaskEntry of(int[] accepted, int[] uncertain, int vocabSize) {
-            if (accepted.length * 32L < vocabSize) return new MaskEntry(null, accepted, uncertain);
+        static MaskEntry of(int[] accepted, int[] uncertainRoots, byte[][] rootPrefixes, int vocabSize) {
+            if (accepted.length * 32L < vocabSize) return new MaskEntry(null, accepted, uncertainRoots, rootPrefixes);
             long[] bits = new long[(vocabSize + 63) >>> 6];
             for (int id : accepted) bits[id >>> 6] |= 1L << id;
-            return new MaskEntry(bits, null, uncertain);
+            return new MaskEntry(bits, null, uncertainRoots, rootPrefixes);
         }
 
         void orInto(long[] mask) {

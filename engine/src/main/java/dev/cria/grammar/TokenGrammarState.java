@@ -89,14 +89,23 @@ final class TokenGrammarState implements GrammarState {
     public void allowedTokens(long[] mask) {
         Arrays.fill(mask, 0L);
         Stacks s = current();
+        TokenTrie trie = grammar.trie();
         for (int top : s.tops) {
             TokenGrammar.MaskEntry e = grammar.entry(automaton, top);
             e.orInto(mask);
-            single[0] = top;
-            for (int token : e.uncertain) {
-                if ((mask[token >>> 6] & (1L << token)) == 0 && walk(single, 1, tokenBytes[token]) >= 0) {
-                    mask[token >>> 6] |= 1L << token;
+            for (int r = 0; r < e.uncertainRoots.length; r++) {
+                // the real stack reads the subtree's prefix, then walks the subtree as the cache did
+                int root = e.uncertainRoots[r];
+                byte[] prefix = e.rootPrefixes[r];
+                int from = 0, count = 1;
+                automaton.buf[0] = top;
+                if (prefix.length > 0) {
+                    single[0] = top;
+                    count = walk(single, 1, prefix);
+                    if (count <= 0) continue;
+                    from = walkOffset;
                 }
+                TokenGrammar.walkTrie(automaton, trie, root, trie.subtreeEnd[root], from, count, null, mask, null);
             }
         }
         if (s.complete) {

@@ -80,6 +80,16 @@ class StructuredOutputTest {
     }
 
     @Test
+    void theHostedProviderProfileTakesTheSameResponseFormat() throws Exception {
+        HttpResponse<String> r = Http.post(server.uri("/v3/openai/chat/completions"), "{\"model\":" + Http.quote(server.modelId())
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"A city?\"}]" + schemaFormat(CITY) + ",\"temperature\":0,\"max_tokens\":300}");
+        JsonNode choice = Http.json(r).get("choices").get(0);
+
+        assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
+        assertThat(validate(CITY, choice.get("message").get("content").asText())).isEmpty();
+    }
+
+    @Test
     void jsonObjectModeAnswersWithAJsonObject() throws Exception {
         JsonNode r = Http.json(chat(",\"response_format\":{\"type\":\"json_object\"},\"temperature\":0.8,\"seed\":3,\"max_tokens\":200"));
         JsonNode choice = r.get("choices").get(0);
