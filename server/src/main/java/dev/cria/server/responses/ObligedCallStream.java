@@ -51,6 +51,11 @@ final class ObligedCallStream {
         return started.size();
     }
 
+    /** Call {@code index}'s item id ({@code fc_…}). */
+    String itemId(int index) {
+        return started.get(index).id();
+    }
+
     /** Call {@code index} with its arguments so far, under {@code status}. */
     FunctionCallItem item(int index, String status) {
         FunctionCallItem c = started.get(index);

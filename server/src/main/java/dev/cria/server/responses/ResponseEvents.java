@@ -37,7 +37,7 @@ import java.util.List;
  * <p>With tools offered, text that may be a call ({@link FunctionTools#mayBeCall}) is held back
  * until the end, when it is either the calls or released as text: stream and body agree. Calls that
  * {@code tool_choice} obliges are known to be calls from the first token, so they stream as they are
- * generated: {@code output_item.added} once a call's name is complete, then an
+ * generated: {@code output_item.added} once a call's name is complete, then a
  * {@code function_call_arguments.delta} per piece of its arguments, its {@code .done} and
  * {@code output_item.done} when the next call starts or the answer ends.
  */
@@ -135,7 +135,7 @@ final class ResponseEvents implements GenerationFrames {
                             calls.item(s.index(), "in_progress")));
                 }
                 case ObligedCallStream.Fragment f -> send(out, new ArgumentsDeltaEvent(
-                        "response.function_call_arguments.delta", sequence, calls.item(f.index(), "").id(), f.index(), f.fragment()));
+                        "response.function_call_arguments.delta", sequence, calls.itemId(f.index()), f.index(), f.fragment()));
             }
         }
     }
