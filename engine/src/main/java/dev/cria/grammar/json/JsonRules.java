@@ -25,7 +25,7 @@ final class JsonRules {
     static final Set<String> SHARED = Set.of("root", "ws", "value", "object", "member", "array", "string",
             "char", "escape", "number", "integer", "integral", "boolean", "null", "fraction", "exponent",
             "date", "date-month-day", "date-leap-year", "time", "time-hour", "time-minute", "time-offset", "date-time",
-            "email", "email-atom", "email-label", "uuid", "key-char", "key-escape");
+            "email", "email-atom", "email-label", "email-tld", "uuid", "key-char", "key-escape");
 
     static final int MAX_INDENT = 20;
     static final int MAX_INTEGER_DIGITS = 16;
