@@ -72,7 +72,13 @@ final class SchemaCompiler {
             if (!(node.get("$ref") instanceof String ref)) throw path.invalid("$ref", "not a string");
             return reference(ref, path);
         }
-        if (node.containsKey("allOf")) return expression(AllOfMerge.merge(node, path, this::resolve), path, hint);
+        if (node.containsKey("allOf")) {
+            // One branch and nothing beside it is that branch: pydantic writes {"allOf": [{"$ref": ...}], "default": ...}.
+            if (node.get("allOf") instanceof List<?> only && only.size() == 1 && Keywords.onlyAnnotationsBeside(node, "allOf")) {
+                return expression(only.getFirst(), path.child("allOf").child(0), hint);
+            }
+            return expression(AllOfMerge.merge(node, path, this::resolve), path, hint);
+        }
         for (String keyword : List.of("anyOf", "oneOf")) {
             if (!node.containsKey(keyword)) continue;
             Keywords.refuseSiblings(node, path, keyword, Set.of(keyword));
