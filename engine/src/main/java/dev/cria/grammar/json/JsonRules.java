@@ -17,6 +17,11 @@ import java.util.Set;
  *     not bounded here: a model must close it before its token budget ends, as it must close any
  *     value; a schema bounds it with {@code maxLength}. Nesting of arbitrary values is likewise
  *     unbounded.</li>
+ * <li>keys: an object of declared properties writes each at most once; an object open to any key
+ *     ({@code json_object}, {@code additionalProperties} without {@code properties}) may repeat one,
+ *     as with llama.cpp's grammars: a context-free grammar cannot remember which keys it wrote.
+ *     RFC 8259 §4 only says names SHOULD be unique; a reader that refuses duplicates (StrictJson)
+ *     must be ready for it.</li>
  * </ul>
  * Rules are defined in a {@link GbnfRules} the first time they are asked for.
  */
