@@ -2,6 +2,7 @@ package dev.cria.grammar;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Grammar} compiled against one vocabulary: the token trie and the cache of allowed-token
@@ -24,17 +25,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * The key does not depend on the depth of nesting, so a recursive grammar (a JSON tree) meets the
  * same keys at every depth. When a key's frames reach the real bottom of the stack, the entry is
  * exact. Entries are bitsets, or id lists when few tokens are accepted; at most
- * {@value #MAX_CACHED_KEYS} keys are kept, beyond that masks are computed without being stored.
+ * {@value #MAX_CACHED_KEYS} keys and about 8 MiB are kept per grammar, beyond that entries are
+ * computed for the mask at hand and not stored.
  */
 public final class TokenGrammar {
-    /** Frames of a stack's top that key a cache entry: enough to see past a string's or a number's end. */
+    /**
+     * Frames of a stack's top that key a cache entry: enough to see past a string's or a number's
+     * end. Measured on the three benchmark grammars (docs in the benchmark): 1 frame leaves most
+     * tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
+     */
     static final int CONTEXT_FRAMES = 3;
     static final int MAX_CACHED_KEYS = 4096;
+    /** Bytes of cached entries per grammar; beyond it, entries are computed and not kept. */
+    static final long MAX_CACHED_BYTES = 8L << 20;
 
     private final Grammar grammar;
     private final TokenVocabulary vocabulary;
     private final TokenTrie trie;
     private final ConcurrentHashMap<FrameKey, MaskEntry> cache = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     private TokenGrammar(Grammar grammar, TokenVocabulary vocabulary, TokenTrie trie) {
         this.grammar = grammar;
@@ -42,8 +51,14 @@ public final class TokenGrammar {
         this.trie = trie;
     }
 
+    /**
+     * The grammar against the vocabulary. The vocabulary keeps the last
+     * {@value TokenVocabulary#COMPILED_GRAMMARS_KEPT} compiled grammars by GBNF text, so compiling
+     * the same text again (a schema sent with every request) returns the same instance, cache warm.
+     */
     public static TokenGrammar compile(Grammar grammar, TokenVocabulary vocabulary) {
-        return new TokenGrammar(grammar, vocabulary, vocabulary.trie());
+        TokenTrie trie = vocabulary.trie();
+        return vocabulary.compiled(grammar.source, () -> new TokenGrammar(grammar, vocabulary, trie));
     }
 
     /** A new state at the start of {@code root}. */
@@ -74,9 +89,10 @@ public final class TokenGrammar {
         MaskEntry e = cache.get(key);
         if (e == null) {
             e = build(key);
-            if (cache.size() < MAX_CACHED_KEYS) {
+            if (cache.size() < MAX_CACHED_KEYS && cachedBytes.get() < MAX_CACHED_BYTES) {
                 MaskEntry raced = cache.putIfAbsent(key, e);
                 if (raced != null) e = raced;
+                else cachedBytes.addAndGet(e.bytes());
             }
         }
         return e;
@@ -92,7 +108,7 @@ public final class TokenGrammar {
         IntList accepted = new IntList();
         IntList uncertain = new IntList();
         a.buf[0] = node;
-        walkTrie(a, trie, 0, trie.nodes, 0, 1, accepted, null, uncertain);
+        walkTrie(a, trie, new TrieScratch(trie), 0, trie.nodes, 0, 1, accepted, null, uncertain);
         int[] roots = uncertain.toArray();
         byte[][] prefixes = new byte[roots.length][];
         for (int i = 0; i < roots.length; i++) prefixes[i] = trie.prefix(roots[i]);
@@ -107,13 +123,13 @@ public final class TokenGrammar {
      * {@code uncertainRoots} (its tokens and its whole subtree are for the real stack to decide).
      * Dead subtrees are skipped whole; shared prefixes are stepped once.
      */
-    static void walkTrie(ByteAutomaton a, TokenTrie trie, int first, int last, int from, int count,
+    static void walkTrie(ByteAutomaton a, TokenTrie trie, TrieScratch scratch, int first, int last, int from, int count,
                          IntList accepted, long[] mask, IntList uncertainRoots) {
         int base = trie.depth[first] - 1;
-        int levels = trie.maxDepth - base + 1;
-        int[] off = new int[levels];
-        int[] len = new int[levels];
-        boolean[] contextSeen = new boolean[levels];
+        int[] off = scratch.off;
+        int[] len = scratch.len;
+        boolean[] contextSeen = scratch.contextSeen;
+        contextSeen[0] = false;
         off[0] = from;
         len[0] = count;
         byte[] label = trie.label;
@@ -201,12 +217,31 @@ public final class TokenGrammar {
             return new MaskEntry(bits, null, uncertainRoots, rootPrefixes);
         }
 
+        long bytes() {
+            long b = 64L + 8L * (acceptedBits == null ? 0 : acceptedBits.length) + 4L * (acceptedIds == null ? 0 : acceptedIds.length);
+            for (byte[] p : rootPrefixes) b += 24 + p.length;
+            return b + 4L * uncertainRoots.length;
+        }
+
         void orInto(long[] mask) {
             if (acceptedBits != null) {
                 for (int w = 0; w < acceptedBits.length; w++) mask[w] |= acceptedBits[w];
             } else {
                 for (int id : acceptedIds) mask[id >>> 6] |= 1L << id;
             }
+        }
+    }
+
+    /** Per-depth sets of a trie walk: where each level's tops are in the automaton's buffer. */
+    static final class TrieScratch {
+        final int[] off;
+        final int[] len;
+        final boolean[] contextSeen;
+
+        TrieScratch(TokenTrie trie) {
+            off = new int[trie.maxDepth + 1];
+            len = new int[trie.maxDepth + 1];
+            contextSeen = new boolean[trie.maxDepth + 1];
         }
     }
 

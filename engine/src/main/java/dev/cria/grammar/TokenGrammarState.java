@@ -20,6 +20,7 @@ final class TokenGrammarState implements GrammarState {
     /** history.get(k): the stacks after k accepted tokens; the last is the current one. */
     private final List<Stacks> history = new ArrayList<>();
     private final int[] single = new int[1];
+    private final TokenGrammar.TrieScratch scratch;
 
     /** A set of stacks: their tops, and whether some stack is empty (the text is a sentence). */
     private record Stacks(int[] tops, boolean complete) {
@@ -34,6 +35,7 @@ final class TokenGrammarState implements GrammarState {
         this.end = new boolean[v.size()];
         for (int id : endIds) end[id] = true;
         this.automaton = new ByteAutomaton(grammar.grammar());
+        this.scratch = new TokenGrammar.TrieScratch(grammar.trie());
         int[] tops = automaton.start();
         history.add(new Stacks(tops, automaton.complete));
     }
@@ -105,7 +107,7 @@ final class TokenGrammarState implements GrammarState {
                     if (count <= 0) continue;
                     from = walkOffset;
                 }
-                TokenGrammar.walkTrie(automaton, trie, root, trie.subtreeEnd[root], from, count, null, mask, null);
+                TokenGrammar.walkTrie(automaton, trie, scratch, root, trie.subtreeEnd[root], from, count, null, mask, null);
             }
         }
         if (s.complete) {
