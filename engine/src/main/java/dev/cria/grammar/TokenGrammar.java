@@ -2,6 +2,7 @@ package dev.cria.grammar;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Grammar} compiled against one vocabulary: the token trie and the cache of allowed-token
@@ -24,17 +25,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * The key does not depend on the depth of nesting, so a recursive grammar (a JSON tree) meets the
  * same keys at every depth. When a key's frames reach the real bottom of the stack, the entry is
  * exact. Entries are bitsets, or id lists when few tokens are accepted; at most
- * {@value #MAX_CACHED_KEYS} keys are kept, beyond that masks are computed without being stored.
+ * {@value #MAX_CACHED_KEYS} keys and about 8 MiB are kept per grammar, beyond that entries are
+ * computed for the mask at hand and not stored.
  */
 public final class TokenGrammar {
-    /** Frames of a stack's top that key a cache entry: enough to see past a string's or a number's end. */
+    /**
+     * Frames of a stack's top that key a cache entry: enough to see past a string's or a number's
+     * end. Measured on the three benchmark grammars (docs in the benchmark): 1 frame leaves most
+     * tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
+     */
     static final int CONTEXT_FRAMES = 3;
     static final int MAX_CACHED_KEYS = 4096;
+    /** Bytes of cached entries per grammar; beyond it, entries are computed and not kept. */
+    static final long MAX_CACHED_BYTES = 8L << 20;
 
     private final Grammar grammar;
     private final TokenVocabulary vocabulary;
     private final TokenTrie trie;
     private final ConcurrentHashMap<FrameKey, MaskEntry> cache = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     private TokenGrammar(Grammar grammar, TokenVocabulary vocabulary, TokenTrie trie) {
         this.grammar = grammar;
@@ -42,8 +51,14 @@ public final class TokenGrammar {
         this.trie = trie;
     }
 
+    /**
+     * The grammar against the vocabulary. The vocabulary keeps the last
+     * {@value TokenVocabulary#COMPILED_GRAMMARS_KEPT} compiled grammars by GBNF text, so compiling
+     * the same text again (a schema sent with every request) returns the same instance, cache warm.
+     */
     public static TokenGrammar compile(Grammar grammar, TokenVocabulary vocabulary) {
-        return new TokenGrammar(grammar, vocabulary, vocabulary.trie());
+        TokenTrie trie = vocabulary.trie();
+        return vocabulary.compiled(grammar.source, () -> new TokenGrammar(grammar, vocabulary, trie));
     }
 
     /** A new state at the start of {@code root}. */
@@ -53,6 +68,10 @@ public final class TokenGrammar {
 
     public TokenVocabulary vocabulary() {
         return vocabulary;
+    }
+
+    TokenTrie trie() {
+        return trie;
     }
 
     Grammar grammar() {
@@ -70,9 +89,10 @@ public final class TokenGrammar {
         MaskEntry e = cache.get(key);
         if (e == null) {
             e = build(key);
-            if (cache.size() < MAX_CACHED_KEYS) {
+            if (cache.size() < MAX_CACHED_KEYS && cachedBytes.get() < MAX_CACHED_BYTES) {
                 MaskEntry raced = cache.putIfAbsent(key, e);
                 if (raced != null) e = raced;
+                else cachedBytes.addAndGet(e.bytes());
             }
         }
         return e;
@@ -87,28 +107,48 @@ public final class TokenGrammar {
         }
         IntList accepted = new IntList();
         IntList uncertain = new IntList();
-        int[] off = new int[trie.maxDepth + 1];
-        int[] len = new int[trie.maxDepth + 1];
-        boolean[] contextSeen = new boolean[trie.maxDepth + 1];
         a.buf[0] = node;
-        len[0] = 1;
+        walkTrie(a, trie, new TrieScratch(trie), 0, trie.nodes, 0, 1, accepted, null, uncertain);
+        int[] roots = uncertain.toArray();
+        byte[][] prefixes = new byte[roots.length][];
+        for (int i = 0; i < roots.length; i++) prefixes[i] = trie.prefix(roots[i]);
+        return MaskEntry.of(accepted.toArray(), roots, prefixes, vocabulary.size());
+    }
+
+    /**
+     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the set of tops
+     * {@code a.buf[from .. from + count)}, which has already read the bytes above {@code first}.
+     * Each token the walk consumes entirely goes to {@code accepted} or into {@code mask}; each node
+     * where every walk died after one popped into {@link ByteAutomaton#CONTEXT} goes to
+     * {@code uncertainRoots} (its tokens and its whole subtree are for the real stack to decide).
+     * Dead subtrees are skipped whole; shared prefixes are stepped once.
+     */
+    static void walkTrie(ByteAutomaton a, TokenTrie trie, TrieScratch scratch, int first, int last, int from, int count,
+                         IntList accepted, long[] mask, IntList uncertainRoots) {
+        int base = trie.depth[first] - 1;
+        int[] off = scratch.off;
+        int[] len = scratch.len;
+        boolean[] contextSeen = scratch.contextSeen;
+        contextSeen[0] = false;
+        off[0] = from;
+        len[0] = count;
         byte[] label = trie.label;
         int[] depth = trie.depth, subtreeEnd = trie.subtreeEnd, tokenFirst = trie.tokenFirst, tokens = trie.tokens;
-        for (int i = 0, n = trie.nodes; i < n; ) {
-            int d = depth[i];
-            int from = off[d - 1], count = len[d - 1];
-            int dst = from + count;
-            int c = a.stepFrom(a.buf, from, count, label[i] & 0xFF, dst);
+        for (int i = first; i < last; ) {
+            int d = depth[i] - base;
+            int src = off[d - 1], n = len[d - 1];
+            int dst = src + n;
+            int c = a.stepFrom(a.buf, src, n, label[i] & 0xFF, dst);
             boolean context = contextSeen[d - 1] || a.context;
-            boolean accepts = c > 0 || a.complete;
-            for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
-                if (accepts) accepted.add(tokens[t]);
-                else if (context) uncertain.add(tokens[t]);
+            if (c > 0 || a.complete) {
+                for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
+                    int id = tokens[t];
+                    if (mask != null) mask[id >>> 6] |= 1L << id;
+                    else accepted.add(id);
+                }
             }
             if (c == 0) {
-                if (context) { // every longer token here went through the unknown part of the stack
-                    for (int t = tokenFirst[i + 1], end = tokenFirst[subtreeEnd[i]]; t < end; t++) uncertain.add(tokens[t]);
-                }
+                if (context && uncertainRoots != null) uncertainRoots.add(i);
                 i = subtreeEnd[i];
                 continue;
             }
@@ -117,7 +157,6 @@ public final class TokenGrammar {
             contextSeen[d] = context;
             i++;
         }
-        return MaskEntry.of(accepted.toArray(), uncertain.toArray(), vocabulary.size());
     }
 
     /** A stack's top frames, each {@code pos << 32 | dfaState}; exact when they are the whole stack. */
@@ -154,23 +193,34 @@ public final class TokenGrammar {
         }
     }
 
-    /** One key's tokens: accepted (a bitset or an id list) and uncertain (checked per state). */
+    /**
+     * One key's tokens: accepted (a bitset or an id list), and the trie subtrees whose tokens the
+     * real stack decides (a token there was refused by the key's frames only after popping below them).
+     */
     static final class MaskEntry {
         final long[] acceptedBits; // null when sparse
         final int[] acceptedIds;   // null when dense
-        final int[] uncertain;
+        final int[] uncertainRoots;
+        final byte[][] rootPrefixes;
 
-        private MaskEntry(long[] acceptedBits, int[] acceptedIds, int[] uncertain) {
+        private MaskEntry(long[] acceptedBits, int[] acceptedIds, int[] uncertainRoots, byte[][] rootPrefixes) {
             this.acceptedBits = acceptedBits;
             this.acceptedIds = acceptedIds;
-            this.uncertain = uncertain;
+            this.uncertainRoots = uncertainRoots;
+            this.rootPrefixes = rootPrefixes;
         }
 
-        static MaskEntry of(int[] accepted, int[] uncertain, int vocabSize) {
-            if (accepted.length * 32L < vocabSize) return new MaskEntry(null, accepted, uncertain);
+        static MaskEntry of(int[] accepted, int[] uncertainRoots, byte[][] rootPrefixes, int vocabSize) {
+            if (accepted.length * 32L < vocabSize) return new MaskEntry(null, accepted, uncertainRoots, rootPrefixes);
             long[] bits = new long[(vocabSize + 63) >>> 6];
             for (int id : accepted) bits[id >>> 6] |= 1L << id;
-            return new MaskEntry(bits, null, uncertain);
+            return new MaskEntry(bits, null, uncertainRoots, rootPrefixes);
+        }
+
+        long bytes() {
+            long b = 64L + 8L * (acceptedBits == null ? 0 : acceptedBits.length) + 4L * (acceptedIds == null ? 0 : acceptedIds.length);
+            for (byte[] p : rootPrefixes) b += 24 + p.length;
+            return b + 4L * uncertainRoots.length;
         }
 
         void orInto(long[] mask) {
@@ -179,6 +229,19 @@ public final class TokenGrammar {
             } else {
                 for (int id : acceptedIds) mask[id >>> 6] |= 1L << id;
             }
+        }
+    }
+
+    /** Per-depth sets of a trie walk: where each level's tops are in the automaton's buffer. */
+    static final class TrieScratch {
+        final int[] off;
+        final int[] len;
+        final boolean[] contextSeen;
+
+        TrieScratch(TokenTrie trie) {
+            off = new int[trie.maxDepth + 1];
+            len = new int[trie.maxDepth + 1];
+            contextSeen = new boolean[trie.maxDepth + 1];
         }
     }
 

@@ -20,6 +20,7 @@ final class TokenGrammarState implements GrammarState {
     /** history.get(k): the stacks after k accepted tokens; the last is the current one. */
     private final List<Stacks> history = new ArrayList<>();
     private final int[] single = new int[1];
+    private final TokenGrammar.TrieScratch scratch;
 
     /** A set of stacks: their tops, and whether some stack is empty (the text is a sentence). */
     private record Stacks(int[] tops, boolean complete) {
@@ -34,6 +35,7 @@ final class TokenGrammarState implements GrammarState {
         this.end = new boolean[v.size()];
         for (int id : endIds) end[id] = true;
         this.automaton = new ByteAutomaton(grammar.grammar());
+        this.scratch = new TokenGrammar.TrieScratch(grammar.trie());
         int[] tops = automaton.start();
         history.add(new Stacks(tops, automaton.complete));
     }
@@ -89,14 +91,23 @@ final class TokenGrammarState implements GrammarState {
     public void allowedTokens(long[] mask) {
         Arrays.fill(mask, 0L);
         Stacks s = current();
+        TokenTrie trie = grammar.trie();
         for (int top : s.tops) {
             TokenGrammar.MaskEntry e = grammar.entry(automaton, top);
             e.orInto(mask);
-            single[0] = top;
-            for (int token : e.uncertain) {
-                if ((mask[token >>> 6] & (1L << token)) == 0 && walk(single, 1, tokenBytes[token]) >= 0) {
-                    mask[token >>> 6] |= 1L << token;
+            for (int r = 0; r < e.uncertainRoots.length; r++) {
+                // the real stack reads the subtree's prefix, then walks the subtree as the cache did
+                int root = e.uncertainRoots[r];
+                byte[] prefix = e.rootPrefixes[r];
+                int from = 0, count = 1;
+                automaton.buf[0] = top;
+                if (prefix.length > 0) {
+                    single[0] = top;
+                    count = walk(single, 1, prefix);
+                    if (count <= 0) continue;
+                    from = walkOffset;
                 }
+                TokenGrammar.walkTrie(automaton, trie, scratch, root, trie.subtreeEnd[root], from, count, null, mask, null);
             }
         }
         if (s.complete) {

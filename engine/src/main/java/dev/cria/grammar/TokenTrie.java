@@ -15,10 +15,13 @@ final class TokenTrie {
     final int[] subtreeEnd;
     final int[] tokenFirst;
     final int[] tokens;
+    /** The node one byte up (-1 at depth 1): a subtree's prefix is read up this chain. */
+    final int[] parent;
     final int nodes;
     final int maxDepth;
 
-    private TokenTrie(byte[] label, int[] depth, int[] subtreeEnd, int[] tokenFirst, int[] tokens, int nodes, int maxDepth) {
+    private TokenTrie(byte[] label, int[] depth, int[] subtreeEnd, int[] tokenFirst, int[] tokens, int[] parent, int nodes, int maxDepth) {
+        this.parent = parent;
         this.label = label;
         this.depth = depth;
         this.subtreeEnd = subtreeEnd;
@@ -26,6 +29,13 @@ final class TokenTrie {
         this.tokens = tokens;
         this.nodes = nodes;
         this.maxDepth = maxDepth;
+    }
+
+    /** The bytes on the way to node {@code i}, its own label excluded. */
+    byte[] prefix(int i) {
+        byte[] p = new byte[depth[i] - 1];
+        for (int n = parent[i], k = p.length - 1; n >= 0; n = parent[n], k--) p[k] = label[n];
+        return p;
     }
 
     static TokenTrie build(TokenVocabulary vocabulary) {
@@ -53,6 +63,7 @@ final class TokenTrie {
         int[] depth = new int[cap];
         int[] subtreeEnd = new int[cap];
         int[] tokenFirst = new int[cap + 1];
+        int[] parent = new int[cap];
         int[] tokens = new int[count];
         int maxDepth = 0;
         int[] path = new int[16];
@@ -68,6 +79,7 @@ final class TokenTrie {
             for (int d = common; d < b.length; d++) {
                 label[nodes] = b[d];
                 depth[nodes] = d + 1;
+                parent[nodes] = pathLen == 0 ? -1 : path[pathLen - 1];
                 tokenFirst[nodes] = attached;
                 if (pathLen == path.length) path = Arrays.copyOf(path, path.length * 2);
                 path[pathLen++] = nodes;
@@ -80,6 +92,6 @@ final class TokenTrie {
         while (pathLen > 0) subtreeEnd[path[--pathLen]] = nodes;
         tokenFirst[nodes] = attached;
         return new TokenTrie(Arrays.copyOf(label, nodes), Arrays.copyOf(depth, nodes), Arrays.copyOf(subtreeEnd, nodes),
-                Arrays.copyOf(tokenFirst, nodes + 1), tokens, nodes, maxDepth);
+                Arrays.copyOf(tokenFirst, nodes + 1), tokens, Arrays.copyOf(parent, nodes), nodes, maxDepth);
     }
 }

@@ -214,4 +214,41 @@ class GrammarStateTest {
         assertThat(s.isComplete()).isTrue();
         assertMaskMatchesAccepts(s, tv.size());
     }
+
+    @Test
+    void compilingTheSameTextAgainReturnsTheWarmGrammar() {
+        TokenVocabulary tv = new Vocab().add("a", "b").build();
+        TokenGrammar first = TokenGrammar.compile(Grammar.parse("root ::= \"a\"+"), tv);
+        assertThat(TokenGrammar.compile(Grammar.parse("root ::= \"a\"+"), tv)).isSameAs(first);
+        assertThat(TokenGrammar.compile(Grammar.parse("root ::= \"b\"+"), tv)).isNotSameAs(first);
+    }
+
+    @Test
+    void oneCompiledGrammarServesManySequencesOnManyThreads() throws Exception {
+        Vocab v = new Vocab().add("{", "}", "{\"", "\"", "\":", "\": ", ",", ", ", " ", "[", "]", "true", "null", "1", "12", "a", "b", "ab");
+        TokenVocabulary tv = v.build();
+        TokenGrammar g = TokenGrammar.compile(Grammar.parse(GrammarParseTest.JSON), tv);
+        String[] doc = {"{\"", "ab", "\": ", "[", "1", ",", "12", ",", "true", "]", ",", "\"", "b", "\":", "null", "}"};
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<long[]>> results = new ArrayList<>();
+            for (int task = 0; task < 8; task++) {
+                results.add(pool.submit(() -> {
+                    GrammarState s = g.start();
+                    long[] mask = new long[1];
+                    long[] all = new long[doc.length];
+                    for (int i = 0; i < doc.length; i++) {
+                        s.allowedTokens(mask);
+                        all[i] = mask[0];
+                        s.accept(v.id(doc[i]));
+                    }
+                    return all;
+                }));
+            }
+            long[] expected = results.getFirst().get();
+            for (java.util.concurrent.Future<long[]> r : results) assertThat(r.get()).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
