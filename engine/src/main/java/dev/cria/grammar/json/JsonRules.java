@@ -52,8 +52,18 @@ final class JsonRules {
         return rules.shared("char", () -> Gbnf.charClass(true, '"', '"', '\\', '\\', 0, 0x1F) + " | " + escape());
     }
 
+    /**
+     * An escape (RFC 8259 §7). A {@code \\u} escape of a UTF-16 surrogate comes only as a high one
+     * followed by a low one, so every string is valid Unicode (RFC 8259 §8.2) and counts as the code
+     * points it stands for: a pair is one character, as {@code minLength} counts.
+     */
     String escape() {
-        return rules.shared("escape", () -> "\"\\\\\" ( [\\x22\\x5C/bfnrt] | \"u\" [0-9a-fA-F]{4} )");
+        return rules.shared("escape", () -> {
+            String hex = "[0-9a-fA-F]";
+            String notSurrogate = "( [0-9a-cA-Ce-fE-F] " + hex + "{3} | [dD] [0-7] " + hex + "{2} )";
+            String pair = "[dD] [89abAB] " + hex + "{2} \"\\\\u\" [dD] [c-fC-F] " + hex + "{2}";
+            return "\"\\\\\" ( [\\x22\\x5C/bfnrt] | \"u\" " + notSurrogate + " | \"u\" " + pair + " )";
+        });
     }
 
     String string() {

@@ -63,7 +63,7 @@ final class ObjectGrammar {
             boolean isRequired = required.contains(name);
             SchemaPath at = properties.containsKey(name) ? path.child("properties").child(name) : path.child("additionalProperties");
             if (Boolean.FALSE.equals(property.getValue())) {
-                if (isRequired) throw at.invalid(name, "the required property '" + name + "' has the schema false");
+                if (isRequired) throw path.invalid("required", "'" + name + "' is required but its schema is false");
                 continue; // may not appear: leave it out
             }
             String value = compiler.rule(property.getValue(), at, hint + "-" + name);

@@ -62,6 +62,6 @@ class JsonSchemaRefusalTest {
 
     @Test
     void aRequiredPropertyWhoseSchemaIsFalseIsInvalid() {
-        invalid("{\"properties\": {\"a\": false}, \"required\": [\"a\"]}", "a", "/properties/a/a");
+        invalid("{\"properties\": {\"a\": false}, \"required\": [\"a\"]}", "required", "/required");
     }
 }
