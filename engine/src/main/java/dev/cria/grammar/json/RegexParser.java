@@ -42,6 +42,9 @@ final class RegexParser {
     private final int[] cps;
     private final SchemaPath path;
     private int at;
+    /** Open groups: the parser recurses once per group. */
+    private int depth;
+    private static final int MAX_GROUP_DEPTH = 100;
 
     RegexParser(String pattern, SchemaPath path) {
         this.pattern = pattern;
@@ -93,6 +96,7 @@ final class RegexParser {
     }
 
     private Node group() {
+        if (++depth > MAX_GROUP_DEPTH) throw unsupported("groups nested more than " + MAX_GROUP_DEPTH + " deep");
         if (at < cps.length && cps[at] == '?') {
             int kind = at + 1 < cps.length ? cps[at + 1] : -1;
             if (kind == ':') {
@@ -113,6 +117,7 @@ final class RegexParser {
         Alternatives inside = alternatives();
         if (at >= cps.length || cps[at] != ')') throw invalid("missing ')'");
         at++;
+        depth--;
         return inside.options().size() == 1 ? inside.options().getFirst() : inside;
     }
 

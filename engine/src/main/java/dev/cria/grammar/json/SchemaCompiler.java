@@ -27,6 +27,11 @@ import java.util.Set;
 final class SchemaCompiler {
     /** The largest count a grammar repeats ({@code {m,n}}), as the GBNF parser allows. */
     static final int MAX_COUNT = 10_000;
+    /**
+     * Schemas compiled inside one another, reference targets included (each is compiled where it is
+     * first met): far beyond real schemas, far below what overflows a thread's stack.
+     */
+    static final int MAX_DEPTH = 128;
 
     private final Object root;
     private final GbnfRules rules = new GbnfRules();
@@ -39,6 +44,7 @@ final class SchemaCompiler {
     private final Map<String, String> refRules = new HashMap<>();
     /** Targets entered since the last character written: meeting one again is a loop that writes nothing. */
     private Set<String> openRefs = new HashSet<>();
+    private int depth;
 
     SchemaCompiler(Object root) {
         this.root = root;
@@ -59,6 +65,19 @@ final class SchemaCompiler {
     }
 
     private String expression(Object schema, SchemaPath path, String hint) {
+        if (depth >= MAX_DEPTH) {
+            String where = path.pointer().substring(path.pointer().lastIndexOf('/') + 1);
+            throw new UnsupportedSchemaException(where, path.pointer(), "schemas nested more than " + MAX_DEPTH + " deep (references included)");
+        }
+        depth++;
+        try {
+            return nestedExpression(schema, path, hint);
+        } finally {
+            depth--;
+        }
+    }
+
+    private String nestedExpression(Object schema, SchemaPath path, String hint) {
         if (Boolean.TRUE.equals(schema)) return json.value();
         if (Boolean.FALSE.equals(schema)) throw new InvalidSchemaException("false", path.pointer(), "no value is valid here");
         if (!(schema instanceof Map<?, ?>)) throw new InvalidSchemaException("type", path.pointer(), "a schema is an object or a boolean");
