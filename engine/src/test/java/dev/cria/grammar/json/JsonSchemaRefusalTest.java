@@ -1,10 +1,12 @@
 package dev.cria.grammar.json;
 
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.cria.grammar.json.SchemaFixture.invalid;
 import static dev.cria.grammar.json.SchemaFixture.refused;
 import static dev.cria.grammar.json.SchemaFixture.schema;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A keyword the grammar cannot enforce is refused, naming it and its JSON Pointer; never ignored. */
 class JsonSchemaRefusalTest {
@@ -48,6 +50,23 @@ class JsonSchemaRefusalTest {
                  "title": "T", "description": "D", "examples": [{}], "default": {}, "deprecated": false,
                  "type": "array", "uniqueItems": false, "x-vendor-extension": 1}""")
                 .accepts("[]", "[1,1]");
+    }
+
+    @Test
+    void schemasNestedBeyondALimitAreRefusedNotOverflowed() {
+        // A chain of 300 definitions, each an array of the next: compiled inside one another.
+        StringBuilder defs = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            if (i > 0) defs.append(',');
+            defs.append("\"d").append(i).append("\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/d").append(i + 1).append("\"}}");
+        }
+        defs.append(", \"d300\": {\"type\": \"null\"}");
+        assertThatThrownBy(() -> JsonSchemaGrammar.gbnf(StrictJson.parse("{\"$defs\": {" + defs + "}, \"$ref\": \"#/$defs/d0\"}")))
+                .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("nested more than");
+        String deep = "{\"type\": \"array\", \"items\": ".repeat(200) + "{}" + "}".repeat(200);
+        assertThatThrownBy(() -> JsonSchemaGrammar.gbnf(StrictJson.parse(deep)))
+                .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("nested more than");
+        refused("{\"type\": \"string\", \"pattern\": \"" + "(".repeat(150) + "a" + ")".repeat(150) + "\"}", "pattern", "/pattern");
     }
 
     @Test
