@@ -123,6 +123,17 @@ final class NumberBounds {
 
     /** The tighter of the inclusive and exclusive bound on one side. */
     private static Bound bound(Map<String, Object> node, SchemaPath path, String inclusiveKey, String exclusiveKey, boolean lower) {
+        Bound result = tightest(node, path, inclusiveKey, exclusiveKey, lower);
+        if (result != null && result.value().abs().compareTo(LARGEST_BOUND) > 0) {
+            throw path.unsupported(keyOf(node, lower), "a bound beyond 10^40 (" + result.value().toString() + ")");
+        }
+        return result;
+    }
+
+    /** Bounds beyond this would take grammars of thousands of digit rules; no real schema has them. */
+    private static final BigDecimal LARGEST_BOUND = BigDecimal.TEN.pow(40);
+
+    private static Bound tightest(Map<String, Object> node, SchemaPath path, String inclusiveKey, String exclusiveKey, boolean lower) {
         Bound result = null;
         Object exclusive = node.get(exclusiveKey);
         if (node.containsKey(inclusiveKey)) {

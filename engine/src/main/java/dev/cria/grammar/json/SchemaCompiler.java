@@ -80,7 +80,10 @@ final class SchemaCompiler {
     private String nestedExpression(Object schema, SchemaPath path, String hint) {
         if (Boolean.TRUE.equals(schema)) return json.value();
         if (Boolean.FALSE.equals(schema)) throw new InvalidSchemaException("false", path.pointer(), "no value is valid here");
-        if (!(schema instanceof Map<?, ?>)) throw new InvalidSchemaException("type", path.pointer(), "a schema is an object or a boolean");
+        if (!(schema instanceof Map<?, ?>)) {
+            String where = path.pointer().substring(path.pointer().lastIndexOf('/') + 1);
+            throw new InvalidSchemaException(where, path.pointer(), "a schema is an object or a boolean");
+        }
         @SuppressWarnings("unchecked") Map<String, Object> node = (Map<String, Object>) schema;
         for (String key : node.keySet()) {
             String why = Keywords.REFUSED.get(key);

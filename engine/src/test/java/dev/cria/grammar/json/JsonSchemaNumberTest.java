@@ -71,6 +71,11 @@ class JsonSchemaNumberTest {
     }
 
     @Test
+    void boundsBeyondFortyDigitsAreRefused() {
+        refused("{\"type\": \"integer\", \"maximum\": 1e300}", "maximum", "/maximum");
+    }
+
+    @Test
     void emptyIntegerRangeIsInvalid() {
         invalid("{\"type\": \"integer\", \"minimum\": 5, \"maximum\": 4}", "minimum", "/minimum");
     }
