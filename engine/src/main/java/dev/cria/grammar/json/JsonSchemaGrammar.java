@@ -20,8 +20,8 @@ import dev.cria.grammar.Grammar;
  * <li>arrays: {@code items}, {@code prefixItems}, {@code minItems}, {@code maxItems};</li>
  * <li>strings: {@code minLength}, {@code maxLength}, {@code pattern} (a regular expression subset:
  *     {@link RegexGrammar}), {@code format} date, time, date-time, email, uuid ({@link StringFormats});</li>
- * <li>integers: {@code minimum}, {@code maximum} and the exclusive ones, exactly; numbers: the
- *     same with integer bounds.</li>
+ * <li>integers and numbers: {@code minimum}, {@code maximum} and the exclusive ones, exactly
+ *     (decimal bounds too: {@link NumberBounds}).</li>
  * </ul>
  * Any other validation keyword is refused with an {@link UnsupportedSchemaException} naming it and
  * its JSON Pointer; a malformed schema is an {@link InvalidSchemaException}. Whitespace, number

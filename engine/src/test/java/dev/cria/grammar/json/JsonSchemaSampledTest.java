@@ -75,6 +75,7 @@ class JsonSchemaSampledTest {
               "p16": {"type": "string", "format": "time"}, "p17": {"enum": [1, "one", null, true]}, "p18": {"type": "null"},
               "p19": {"type": "object", "additionalProperties": {"type": "integer"}}},
              "required": ["p0", "p1", "p2", "p3", "p5", "p7", "p9", "p11", "p13", "p15", "p17", "p19"]}""",
+            "{\"type\": \"array\", \"items\": {\"type\": \"number\", \"exclusiveMinimum\": -0.05, \"maximum\": 0.95}, \"minItems\": 3}",
             "{\"type\": \"object\"}",
             "{}"})
     void everySampledTextValidates(String schemaJson) throws Exception {
