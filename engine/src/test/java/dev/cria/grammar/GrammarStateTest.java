@@ -251,4 +251,15 @@ class GrammarStateTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aGrammarWhoseParsesMultiplyIsStoppedAtTheStackLimit() {
+        // after k a's, each repetition of the group can have ended after any of its a's: the places
+        // the parse can be in multiply with k, past the runtime's bound on live stacks
+        Vocab v = new Vocab().add("a", "b");
+        GrammarState s = start("root ::= (\"a\"{0,50} \"a\"{0,50}){0,400} \"b\"", v.build());
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 20_000; i++) s.accept(v.id("a"));
+        }).isInstanceOf(GrammarException.class).hasMessageContaining("parse stacks");
+    }
 }
