@@ -17,6 +17,9 @@ import java.util.Arrays;
  * stack is the root's (reaching it: the text is complete), {@link #CONTEXT} means "the rest of the
  * stack is unknown" (used by the mask cache to find which tokens depend on the stack below).
  *
+ * <p>Sets of tops are interned too ({@link #stepSet}): a step from a set met before is one lookup
+ * in a memo of transitions, so the automaton becomes, lazily, a DFA over the sets actually met.
+ *
  * <p>Not thread-safe; the node pool only grows (its size is the distinct stacks met), and is
  * bounded: more than {@value #MAX_STACKS} live stacks or {@value #MAX_NODES} nodes throw a
  * {@link GrammarException} rather than use unbounded memory.
@@ -147,13 +150,6 @@ final class ByteAutomaton {
                 else if (next >= 0) push(node(p, next, nodeParent[top]));
             }
         }
-        return finishStep(dstOff);
-    }
-
-    /** Expands a single node (whose position is anything) into tops at {@code dstOff}. */
-    int closeFrom(int node, int dstOff) {
-        beginStep();
-        push(node);
         return finishStep(dstOff);
     }
 

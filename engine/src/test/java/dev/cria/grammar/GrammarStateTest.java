@@ -262,4 +262,34 @@ class GrammarStateTest {
             for (int i = 0; i < 20_000; i++) s.accept(v.id("a"));
         }).isInstanceOf(GrammarException.class).hasMessageContaining("parse stacks");
     }
+
+    @Test
+    void theMaskCacheDoesNotGrowWithNestingDepth() {
+        // its keys are a stack's top frames, not the whole stack: depth 30 meets the keys of depth 5
+        Vocab v = new Vocab().add("[", "]", "1", ",");
+        TokenVocabulary tv = v.build();
+        TokenGrammar g = TokenGrammar.compile(Grammar.parse("root ::= value\nvalue ::= \"[\" (value (\",\" value)*)? \"]\" | \"1\""), tv);
+        long[] mask = new long[1];
+        int[] keysAtDepth = new int[2];
+        int[] depths = {5, 30};
+        for (int k = 0; k < depths.length; k++) {
+            GrammarState s = g.start();
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                s.accept(v.id("["));
+            }
+            for (String piece : new String[]{"1", ",", "1"}) {
+                s.allowedTokens(mask);
+                s.accept(v.id(piece));
+            }
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                assertMaskMatchesAccepts(s, tv.size());
+                s.accept(v.id("]"));
+            }
+            assertThat(s.mustEnd()).isTrue();
+            keysAtDepth[k] = g.cachedKeys();
+        }
+        assertThat(keysAtDepth[1]).isEqualTo(keysAtDepth[0]);
+    }
 }
