@@ -30,8 +30,7 @@ final class TokenGrammarState implements GrammarState {
         this.tokenBytes = v.tokenBytes();
         this.special = v.special();
         this.endIds = v.endIds();
-        this.end = new boolean[v.size()];
-        for (int id : endIds) end[id] = true;
+        this.end = v.isEnd;
         this.automaton = new ByteAutomaton(grammar.grammar());
         this.scratch = new TokenGrammar.TrieScratch(trie);
         history[size++] = automaton.startSet();
