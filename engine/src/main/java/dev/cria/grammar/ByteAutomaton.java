@@ -27,7 +27,7 @@ import java.util.Arrays;
 final class ByteAutomaton {
     static final int BOTTOM = -1;
     static final int CONTEXT = -2;
-    static final int MAX_STACKS = 4096;
+    static final int MAX_STACKS = 16_384;
     static final int MAX_NODES = 1 << 22;
 
     private final int[] kind, arg, ruleAlt, altPos, dfa;

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TokenGrammar {
     /**
      * Frames of a stack's top that key a cache entry: enough to see past a string's or a number's
-     * end. Measured on the three benchmark grammars (docs in the benchmark): 1 frame leaves most
-     * tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
+     * end. Measured on GrammarMaskBenchmark's three grammars (before the set memo): 1 frame leaves
+     * most tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
      */
     static final int CONTEXT_FRAMES = 3;
     static final int MAX_CACHED_KEYS = 4096;

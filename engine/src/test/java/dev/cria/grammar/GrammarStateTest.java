@@ -292,4 +292,18 @@ class GrammarStateTest {
         }
         assertThat(keysAtDepth[1]).isEqualTo(keysAtDepth[0]);
     }
+
+    @Test
+    void anEnumOfThousandsOfValuesStaysWithinTheStackBound() {
+        StringBuilder gbnf = new StringBuilder("root ::= ");
+        for (int i = 0; i < 5000; i++) gbnf.append(i == 0 ? "" : " | ").append("\"\\\"v").append(i).append("\\\"\"");
+        Vocab v = new Vocab().add("\"", "v", "1", "2", "3", "4", "0", "12", "\"v", "49", "99");
+        TokenVocabulary tv = v.build();
+        GrammarState s = start(gbnf.toString(), tv);
+        for (String piece : new String[]{"\"v", "49", "99", "\""}) {
+            assertMaskMatchesAccepts(s, tv.size());
+            s.accept(v.id(piece));
+        }
+        assertThat(s.mustEnd()).isTrue();
+    }
 }
