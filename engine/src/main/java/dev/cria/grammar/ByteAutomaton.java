@@ -256,10 +256,14 @@ final class ByteAutomaton {
         return internSet(buf, 0, n, (complete ? FLAG_COMPLETE : 0) | (context ? FLAG_CONTEXT : 0));
     }
 
-    private int internSet(int[] tops, int off, int n, int flags) {
+    private static int setHash(int[] tops, int off, int n, int flags) {
         int hash = flags * 0x61C88647;
         for (int i = 0; i < n; i++) hash = (hash + tops[off + i]) * 0x9E3779B1;
-        hash ^= hash >>> 16;
+        return hash ^ (hash >>> 16);
+    }
+
+    private int internSet(int[] tops, int off, int n, int flags) {
+        int hash = setHash(tops, off, n, flags);
         int mask = setTable.length - 1;
         int h = hash & mask;
         while (setTable[h] != 0) {
@@ -290,11 +294,7 @@ final class ByteAutomaton {
             int[] t = new int[setTable.length * 2];
             int m = t.length - 1;
             for (int id2 = 0; id2 < sets; id2++) {
-                int hh = 0;
-                hh = setFlags[id2] * 0x61C88647;
-                for (int i = 0; i < setLen[id2]; i++) hh = (hh + setData[setStart[id2] + i]) * 0x9E3779B1;
-                hh ^= hh >>> 16;
-                int q = hh & m;
+                int q = setHash(setData, setStart[id2], setLen[id2], setFlags[id2]) & m;
                 while (t[q] != 0) q = (q + 1) & m;
                 t[q] = id2 + 1;
             }
