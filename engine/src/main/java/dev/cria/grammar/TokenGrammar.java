@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>a token some walk consumes entirely is <em>accepted</em> whatever lies below;</li>
  * <li>a token every walk refuses without ever popping into the unknown rest is <em>rejected</em>;</li>
  * <li>a token whose walk popped into the unknown rest (a string's closing quote, say, followed by
- *     what the enclosing object allows) is <em>uncertain</em>, and is checked against the real stack
- *     when a mask is asked for — typically a few hundred tokens, each a walk of its few bytes.</li>
+ *     what the enclosing object allows) is <em>uncertain</em>. Such tokens lie in whole trie
+ *     subtrees (every walk died under a node after a pop); the entry keeps those subtree roots, and
+ *     a mask walks each once from the real stack (its prefix, then the subtree with pruning).</li>
  * </ul>
  * The key does not depend on the depth of nesting, so a recursive grammar (a JSON tree) meets the
  * same keys at every depth. When a key's frames reach the real bottom of the stack, the entry is
