@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>a token some walk consumes entirely is <em>accepted</em> whatever lies below;</li>
  * <li>a token every walk refuses without ever popping into the unknown rest is <em>rejected</em>;</li>
  * <li>a token whose walk popped into the unknown rest (a string's closing quote, say, followed by
- *     what the enclosing object allows) is <em>uncertain</em>, and is checked against the real stack
- *     when a mask is asked for — typically a few hundred tokens, each a walk of its few bytes.</li>
+ *     what the enclosing object allows) is <em>uncertain</em>. Such tokens lie in whole trie
+ *     subtrees (every walk died under a node after a pop); the entry keeps those subtree roots, and
+ *     a mask walks each once from the real stack (its prefix, then the subtree with pruning).</li>
  * </ul>
  * The key does not depend on the depth of nesting, so a recursive grammar (a JSON tree) meets the
  * same keys at every depth. When a key's frames reach the real bottom of the stack, the entry is
@@ -31,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TokenGrammar {
     /**
      * Frames of a stack's top that key a cache entry: enough to see past a string's or a number's
-     * end. Measured on the three benchmark grammars (docs in the benchmark): 1 frame leaves most
-     * tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
+     * end. Measured on GrammarMaskBenchmark's three grammars (before the set memo): 1 frame leaves
+     * most tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
      */
     static final int CONTEXT_FRAMES = 3;
     static final int MAX_CACHED_KEYS = 4096;
@@ -107,8 +108,7 @@ public final class TokenGrammar {
         }
         IntList accepted = new IntList();
         IntList uncertain = new IntList();
-        a.buf[0] = node;
-        walkTrie(a, trie, new TrieScratch(trie), 0, trie.nodes, 0, 1, accepted, null, uncertain);
+        walkTrie(a, trie, new TrieScratch(trie), 0, trie.nodes, a.singleSet(node), accepted, null, uncertain);
         int[] roots = uncertain.toArray();
         byte[][] prefixes = new byte[roots.length][];
         for (int i = 0; i < roots.length; i++) prefixes[i] = trie.prefix(roots[i]);
@@ -116,44 +116,40 @@ public final class TokenGrammar {
     }
 
     /**
-     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the set of tops
-     * {@code a.buf[from .. from + count)}, which has already read the bytes above {@code first}.
-     * Each token the walk consumes entirely goes to {@code accepted} or into {@code mask}; each node
-     * where every walk died after one popped into {@link ByteAutomaton#CONTEXT} goes to
-     * {@code uncertainRoots} (its tokens and its whole subtree are for the real stack to decide).
-     * Dead subtrees are skipped whole; shared prefixes are stepped once.
+     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the stack set
+     * {@code startSet}, which has already read the bytes above {@code first}. Each token the walk
+     * consumes entirely goes to {@code accepted} or into {@code mask}; each node where every walk
+     * died after one popped into {@link ByteAutomaton#CONTEXT} goes to {@code uncertainRoots} (its
+     * tokens and its whole subtree are for the real stack to decide). Dead subtrees are skipped
+     * whole; shared prefixes are stepped once, and repeated sets step through the automaton's memo.
      */
-    static void walkTrie(ByteAutomaton a, TokenTrie trie, TrieScratch scratch, int first, int last, int from, int count,
+    static void walkTrie(ByteAutomaton a, TokenTrie trie, TrieScratch scratch, int first, int last, int startSet,
                          IntList accepted, long[] mask, IntList uncertainRoots) {
         int base = trie.depth[first] - 1;
-        int[] off = scratch.off;
-        int[] len = scratch.len;
+        int[] level = scratch.set;
         boolean[] contextSeen = scratch.contextSeen;
+        level[0] = startSet;
         contextSeen[0] = false;
-        off[0] = from;
-        len[0] = count;
         byte[] label = trie.label;
         int[] depth = trie.depth, subtreeEnd = trie.subtreeEnd, tokenFirst = trie.tokenFirst, tokens = trie.tokens;
         for (int i = first; i < last; ) {
             int d = depth[i] - base;
-            int src = off[d - 1], n = len[d - 1];
-            int dst = src + n;
-            int c = a.stepFrom(a.buf, src, n, label[i] & 0xFF, dst);
-            boolean context = contextSeen[d - 1] || a.context;
-            if (c > 0 || a.complete) {
+            int next = a.stepSet(level[d - 1], label[i] & 0xFF);
+            int live = a.setSize(next);
+            boolean context = contextSeen[d - 1] || a.setContext(next);
+            if (live > 0 || a.setComplete(next)) {
                 for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
                     int id = tokens[t];
                     if (mask != null) mask[id >>> 6] |= 1L << id;
                     else accepted.add(id);
                 }
             }
-            if (c == 0) {
+            if (live == 0) {
                 if (context && uncertainRoots != null) uncertainRoots.add(i);
                 i = subtreeEnd[i];
                 continue;
             }
-            off[d] = dst;
-            len[d] = c;
+            level[d] = next;
             contextSeen[d] = context;
             i++;
         }
@@ -232,15 +228,13 @@ public final class TokenGrammar {
         }
     }
 
-    /** Per-depth sets of a trie walk: where each level's tops are in the automaton's buffer. */
+    /** Per-depth state of a trie walk: the stack set after each level's prefix. */
     static final class TrieScratch {
-        final int[] off;
-        final int[] len;
+        final int[] set;
         final boolean[] contextSeen;
 
         TrieScratch(TokenTrie trie) {
-            off = new int[trie.maxDepth + 1];
-            len = new int[trie.maxDepth + 1];
+            set = new int[trie.maxDepth + 1];
             contextSeen = new boolean[trie.maxDepth + 1];
         }
     }

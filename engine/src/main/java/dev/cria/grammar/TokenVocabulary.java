@@ -19,6 +19,8 @@ public final class TokenVocabulary {
     private final byte[][] tokenBytes;
     private final boolean[] special;
     private final int[] endIds;
+    /** isEnd[id]: id is an end id (shared by every state, not rebuilt per sequence). */
+    final boolean[] isEnd;
     private volatile TokenTrie trie;
     /** Recently compiled grammars by GBNF text, so a schema sent with every request keeps its warm mask cache. */
     private final Map<String, TokenGrammar> compiled = new LinkedHashMap<>(16, 0.75f, true) {
@@ -44,6 +46,8 @@ public final class TokenVocabulary {
         this.tokenBytes = tokenBytes;
         this.special = special;
         this.endIds = endIds;
+        this.isEnd = new boolean[tokenBytes.length];
+        for (int id : endIds) isEnd[id] = true;
     }
 
     public byte[][] tokenBytes() {

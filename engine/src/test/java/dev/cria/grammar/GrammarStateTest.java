@@ -251,4 +251,59 @@ class GrammarStateTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aGrammarWhoseParsesMultiplyIsStoppedAtTheStackLimit() {
+        // after k a's, each repetition of the group can have ended after any of its a's: the places
+        // the parse can be in multiply with k, past the runtime's bound on live stacks
+        Vocab v = new Vocab().add("a", "b");
+        GrammarState s = start("root ::= (\"a\"{0,50} \"a\"{0,50}){0,400} \"b\"", v.build());
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 20_000; i++) s.accept(v.id("a"));
+        }).isInstanceOf(GrammarException.class).hasMessageContaining("parse stacks");
+    }
+
+    @Test
+    void theMaskCacheDoesNotGrowWithNestingDepth() {
+        // its keys are a stack's top frames, not the whole stack: depth 30 meets the keys of depth 5
+        Vocab v = new Vocab().add("[", "]", "1", ",");
+        TokenVocabulary tv = v.build();
+        TokenGrammar g = TokenGrammar.compile(Grammar.parse("root ::= value\nvalue ::= \"[\" (value (\",\" value)*)? \"]\" | \"1\""), tv);
+        long[] mask = new long[1];
+        int[] keysAtDepth = new int[2];
+        int[] depths = {5, 30};
+        for (int k = 0; k < depths.length; k++) {
+            GrammarState s = g.start();
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                s.accept(v.id("["));
+            }
+            for (String piece : new String[]{"1", ",", "1"}) {
+                s.allowedTokens(mask);
+                s.accept(v.id(piece));
+            }
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                assertMaskMatchesAccepts(s, tv.size());
+                s.accept(v.id("]"));
+            }
+            assertThat(s.mustEnd()).isTrue();
+            keysAtDepth[k] = g.cachedKeys();
+        }
+        assertThat(keysAtDepth[1]).isEqualTo(keysAtDepth[0]);
+    }
+
+    @Test
+    void anEnumOfThousandsOfValuesStaysWithinTheStackBound() {
+        StringBuilder gbnf = new StringBuilder("root ::= ");
+        for (int i = 0; i < 5000; i++) gbnf.append(i == 0 ? "" : " | ").append("\"\\\"v").append(i).append("\\\"\"");
+        Vocab v = new Vocab().add("\"", "v", "1", "2", "3", "4", "0", "12", "\"v", "49", "99");
+        TokenVocabulary tv = v.build();
+        GrammarState s = start(gbnf.toString(), tv);
+        for (String piece : new String[]{"\"v", "49", "99", "\""}) {
+            assertMaskMatchesAccepts(s, tv.size());
+            s.accept(v.id(piece));
+        }
+        assertThat(s.mustEnd()).isTrue();
+    }
 }
