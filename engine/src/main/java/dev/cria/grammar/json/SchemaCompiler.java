@@ -181,16 +181,15 @@ final class SchemaCompiler {
             String constant = JsonText.write(node.get("const"));
             values.removeIf(v -> !JsonText.write(v).equals(constant));
         }
-        List<String> options = new ArrayList<>();
+        Set<String> options = new LinkedHashSet<>(); // an enum of thousands: no quadratic de-duplication
         for (Object value : values) {
             if (types.isEmpty() || types.contains(Keywords.typeOf(value))
                     || (Keywords.typeOf(value).equals("integer") && types.contains("number"))) {
-                String literal = Gbnf.literal(JsonText.write(value));
-                if (!options.contains(literal)) options.add(literal);
+                options.add(Gbnf.literal(JsonText.write(value)));
             }
         }
         if (options.isEmpty()) throw path.invalid(node.containsKey("enum") ? "enum" : "const", "no listed value is of the allowed type");
-        return Gbnf.anyOf(options);
+        return Gbnf.anyOf(List.copyOf(options));
     }
 
     private String stringContent(Map<String, Object> node, SchemaPath path) {

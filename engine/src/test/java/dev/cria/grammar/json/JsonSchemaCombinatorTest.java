@@ -42,6 +42,13 @@ class JsonSchemaCombinatorTest {
     }
 
     @Test
+    void anEnumOfThousandsOfValues() {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 5000; i++) values.append(i == 0 ? "" : ", ").append("\"item-").append(i).append('"');
+        schema("{\"enum\": [" + values + "]}").accepts("\"item-0\"", "\"item-4999\"").rejectsInvalid("\"item-5000\"");
+    }
+
+    @Test
     void enumValuesOfAnotherTypeThanTypeAreLeftOut() {
         schema("{\"type\": \"string\", \"enum\": [\"a\", 1]}").accepts("\"a\"").rejectsInvalid("1");
     }
