@@ -14,9 +14,12 @@ import java.util.List;
 final class RegexParser {
     private static final CodePointSet DIGIT = CodePointSet.range('0', '9');
     private static final CodePointSet WORD = CodePointSet.ofRanges('0', '9', 'A', 'Z', 'a', 'z', '_', '_');
+    /** ECMA-262's \\s (WhiteSpace and LineTerminator); Java's, which networknt uses, is only the ASCII ones. */
     private static final CodePointSet SPACE = CodePointSet.ofRanges('\t', '\r', ' ', ' ', 0xA0, 0xA0, 0x1680, 0x1680,
             0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x202F, 0x205F, 0x205F, 0x3000, 0x3000, 0xFEFF, 0xFEFF);
-    private static final CodePointSet LINE_TERMINATORS = CodePointSet.ofRanges('\n', '\n', '\r', '\r', 0x2028, 0x2029);
+    private static final CodePointSet ASCII_SPACE = CodePointSet.ofRanges('\t', '\r', ' ', ' ');
+    /** What '.' does not match: ECMA-262's line terminators, and U+0085, which Java's '.' also leaves out. */
+    private static final CodePointSet LINE_TERMINATORS = CodePointSet.ofRanges('\n', '\n', '\r', '\r', 0x85, 0x85, 0x2028, 0x2029);
     static final CodePointSet SURROGATES = CodePointSet.range(0xD800, 0xDFFF);
     private static final CodePointSet BMP = CodePointSet.range(0, 0xFFFF);
 
@@ -183,10 +186,10 @@ final class RegexParser {
         while (true) {
             if (at >= cps.length) throw invalid("missing ']'");
             if (cps[at] == ']') { at++; break; } // "[]" matches nothing (refused below); "[^]" anything
-            CodePointSet low = classAtom();
+            CodePointSet low = classAtom(negated);
             if (at + 1 < cps.length && cps[at] == '-' && cps[at + 1] != ']') {
                 at++;
-                CodePointSet high = classAtom();
+                CodePointSet high = classAtom(negated);
                 int lo = single(low);
                 int hi = single(high);
                 if (lo < 0 || hi < 0) throw invalid("a range with a class escape at its end");
@@ -206,13 +209,14 @@ final class RegexParser {
         return r.length == 2 && r[0] == r[1] ? r[0] : -1;
     }
 
-    private CodePointSet classAtom() {
+    /** One item of a class; inside a negated class \\s and \\S take the readings whose complement both dialects agree on. */
+    private CodePointSet classAtom(boolean negated) {
         int c = cps[at++];
         if (c != '\\') return CodePointSet.of(c);
         if (at >= cps.length) throw invalid("a pattern that ends in '\\'");
         if (cps[at] == 'b') { at++; return CodePointSet.of('\b'); } // backspace inside a class
         if (cps[at] == '-') { at++; return CodePointSet.of('-'); }
-        return escape();
+        return escape(negated);
     }
 
     private Node escapeAtom() {
@@ -221,21 +225,26 @@ final class RegexParser {
         if (c == 'b' || c == 'B') throw unsupported("the word boundary \\" + Character.toString(c));
         if (c >= '1' && c <= '9') throw unsupported("the backreference \\" + Character.toString(c));
         if (c == 'k') throw unsupported("the named backreference \\k");
-        CodePointSet set = escape();
+        CodePointSet set = escape(false);
         if (set.minus(SURROGATES).isEmpty()) throw unsupported("a lone surrogate escape");
         return new Chars(set);
     }
 
-    /** After a '\\': one escaped character or a class escape. */
-    private CodePointSet escape() {
+    /**
+     * After a '\\': one escaped character or a class escape. {@code \\s} is read as the characters
+     * both ECMA-262 and Java call white space (ASCII), {@code \\S} as what neither does, so what
+     * the grammar writes matches in either dialect; {@code wide} gives the opposite readings, for
+     * items of a negated class (whose complement must be the narrow one).
+     */
+    private CodePointSet escape(boolean wide) {
         int c = cps[at++];
         return switch (c) {
             case 'd' -> DIGIT;
             case 'D' -> DIGIT.complement().intersect(BMP);
             case 'w' -> WORD;
             case 'W' -> WORD.complement().intersect(BMP);
-            case 's' -> SPACE;
-            case 'S' -> SPACE.complement().intersect(BMP);
+            case 's' -> wide ? SPACE : ASCII_SPACE;
+            case 'S' -> (wide ? ASCII_SPACE : SPACE).complement().intersect(BMP);
             case 'n' -> CodePointSet.of('\n');
             case 'r' -> CodePointSet.of('\r');
             case 't' -> CodePointSet.of('\t');

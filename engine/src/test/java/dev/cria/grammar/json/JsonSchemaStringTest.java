@@ -91,6 +91,15 @@ class JsonSchemaStringTest {
     }
 
     @Test
+    void patternClassEscapesMeanWhatBothEcmaScriptAndJavaAgreeOn() {
+        // ECMA-262's \\s takes U+00A0, Java's does not; Java's '.' leaves out U+0085, ECMA-262's does not.
+        schema("{\"type\": \"string\", \"pattern\": \"^\\\\s$\"}").accepts("\" \"", "\"\\t\"").rejects("\"\u00a0\"");
+        schema("{\"type\": \"string\", \"pattern\": \"^\\\\S$\"}").accepts("\"x\"").rejects("\"\u00a0\"", "\" \"");
+        schema("{\"type\": \"string\", \"pattern\": \"^[^\\\\s]$\"}").accepts("\"x\"").rejects("\"\u00a0\"", "\" \"");
+        schema("{\"type\": \"string\", \"pattern\": \"^.$\"}").accepts("\"x\"").rejects("\"\u0085\"");
+    }
+
+    @Test
     void patternCharactersThatJsonEscapesAreWrittenEscaped() {
         schema("{\"type\": \"string\", \"pattern\": \"^[\\\"\\\\\\\\]+\\\\t$\"}")
                 .accepts("\"\\\"\\\\\\t\"")
