@@ -33,7 +33,7 @@ class JsonSchemaRandomSchemaTest {
         SplittableRandom random = new SplittableRandom(Long.getLong("cria.test.seed", 19));
         int compiled = 0;
         int refused = 0;
-        for (int i = 0; i < 1500; i++) {
+        for (int i = 0; i < 1000; i++) {
             Map<String, Object> schema = new Generator(random).root();
             String text = StrictJson.toJson(schema);
             String gbnf;
@@ -72,8 +72,8 @@ class JsonSchemaRandomSchemaTest {
                 if (!errors.isEmpty()) fail("%s%nagainst %s%n%s%n%s", instance, text, errors, gbnf);
             }
         }
-        assertThat(compiled).as("compiled").isGreaterThan(300);
-        assertThat(refused).as("refused").isGreaterThan(100);
+        assertThat(compiled).as("compiled").isGreaterThan(200);
+        assertThat(refused).as("refused").isGreaterThan(60);
     }
 
     /** Random schemas: mostly well-formed, sometimes not. */

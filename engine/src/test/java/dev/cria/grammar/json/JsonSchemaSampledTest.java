@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JsonSchemaSampledTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SAMPLES = 100;
+    private static final int SAMPLES = 60;
 
     @ParameterizedTest
     @ValueSource(strings = {
