@@ -2,6 +2,7 @@ package dev.cria.grammar;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Grammar} compiled against one vocabulary: the token trie and the cache of allowed-token
@@ -18,23 +19,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>a token some walk consumes entirely is <em>accepted</em> whatever lies below;</li>
  * <li>a token every walk refuses without ever popping into the unknown rest is <em>rejected</em>;</li>
  * <li>a token whose walk popped into the unknown rest (a string's closing quote, say, followed by
- *     what the enclosing object allows) is <em>uncertain</em>, and is checked against the real stack
- *     when a mask is asked for — typically a few hundred tokens, each a walk of its few bytes.</li>
+ *     what the enclosing object allows) is <em>uncertain</em>. Such tokens lie in whole trie
+ *     subtrees (every walk died under a node after a pop); the entry keeps those subtree roots, and
+ *     a mask walks each once from the real stack (its prefix, then the subtree with pruning).</li>
  * </ul>
  * The key does not depend on the depth of nesting, so a recursive grammar (a JSON tree) meets the
  * same keys at every depth. When a key's frames reach the real bottom of the stack, the entry is
  * exact. Entries are bitsets, or id lists when few tokens are accepted; at most
- * {@value #MAX_CACHED_KEYS} keys are kept, beyond that masks are computed without being stored.
+ * {@value #MAX_CACHED_KEYS} keys and about 8 MiB are kept per grammar, beyond that entries are
+ * computed for the mask at hand and not stored.
  */
 public final class TokenGrammar {
-    /** Frames of a stack's top that key a cache entry: enough to see past a string's or a number's end. */
+    /**
+     * Frames of a stack's top that key a cache entry: enough to see past a string's or a number's
+     * end. Measured on GrammarMaskBenchmark's three grammars (before the set memo): 1 frame leaves
+     * most tokens uncertain (warm masks ~100x slower), 2 frames ~5x slower than 3, at about as many keys.
+     */
     static final int CONTEXT_FRAMES = 3;
     static final int MAX_CACHED_KEYS = 4096;
+    /** Bytes of cached entries per grammar; beyond it, entries are computed and not kept. */
+    static final long MAX_CACHED_BYTES = 8L << 20;
 
     private final Grammar grammar;
     private final TokenVocabulary vocabulary;
     private final TokenTrie trie;
     private final ConcurrentHashMap<FrameKey, MaskEntry> cache = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     private TokenGrammar(Grammar grammar, TokenVocabulary vocabulary, TokenTrie trie) {
         this.grammar = grammar;
@@ -42,8 +52,14 @@ public final class TokenGrammar {
         this.trie = trie;
     }
 
+    /**
+     * The grammar against the vocabulary. The vocabulary keeps the last
+     * {@value TokenVocabulary#COMPILED_GRAMMARS_KEPT} compiled grammars by GBNF text, so compiling
+     * the same text again (a schema sent with every request) returns the same instance, cache warm.
+     */
     public static TokenGrammar compile(Grammar grammar, TokenVocabulary vocabulary) {
-        return new TokenGrammar(grammar, vocabulary, vocabulary.trie());
+        TokenTrie trie = vocabulary.trie();
+        return vocabulary.compiled(grammar.source, () -> new TokenGrammar(grammar, vocabulary, trie));
     }
 
     /** A new state at the start of {@code root}. */
@@ -74,9 +90,10 @@ public final class TokenGrammar {
         MaskEntry e = cache.get(key);
         if (e == null) {
             e = build(key);
-            if (cache.size() < MAX_CACHED_KEYS) {
+            if (cache.size() < MAX_CACHED_KEYS && cachedBytes.get() < MAX_CACHED_BYTES) {
                 MaskEntry raced = cache.putIfAbsent(key, e);
                 if (raced != null) e = raced;
+                else cachedBytes.addAndGet(e.bytes());
             }
         }
         return e;
@@ -91,8 +108,7 @@ public final class TokenGrammar {
         }
         IntList accepted = new IntList();
         IntList uncertain = new IntList();
-        a.buf[0] = node;
-        walkTrie(a, trie, 0, trie.nodes, 0, 1, accepted, null, uncertain);
+        walkTrie(a, trie, new TrieScratch(trie), 0, trie.nodes, a.singleSet(node), accepted, null, uncertain);
         int[] roots = uncertain.toArray();
         byte[][] prefixes = new byte[roots.length][];
         for (int i = 0; i < roots.length; i++) prefixes[i] = trie.prefix(roots[i]);
@@ -100,44 +116,40 @@ public final class TokenGrammar {
     }
 
     /**
-     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the set of tops
-     * {@code a.buf[from .. from + count)}, which has already read the bytes above {@code first}.
-     * Each token the walk consumes entirely goes to {@code accepted} or into {@code mask}; each node
-     * where every walk died after one popped into {@link ByteAutomaton#CONTEXT} goes to
-     * {@code uncertainRoots} (its tokens and its whole subtree are for the real stack to decide).
-     * Dead subtrees are skipped whole; shared prefixes are stepped once.
+     * Walks trie nodes {@code [first, last)} (the whole trie, or one subtree) from the stack set
+     * {@code startSet}, which has already read the bytes above {@code first}. Each token the walk
+     * consumes entirely goes to {@code accepted} or into {@code mask}; each node where every walk
+     * died after one popped into {@link ByteAutomaton#CONTEXT} goes to {@code uncertainRoots} (its
+     * tokens and its whole subtree are for the real stack to decide). Dead subtrees are skipped
+     * whole; shared prefixes are stepped once, and repeated sets step through the automaton's memo.
      */
-    static void walkTrie(ByteAutomaton a, TokenTrie trie, int first, int last, int from, int count,
+    static void walkTrie(ByteAutomaton a, TokenTrie trie, TrieScratch scratch, int first, int last, int startSet,
                          IntList accepted, long[] mask, IntList uncertainRoots) {
         int base = trie.depth[first] - 1;
-        int levels = trie.maxDepth - base + 1;
-        int[] off = new int[levels];
-        int[] len = new int[levels];
-        boolean[] contextSeen = new boolean[levels];
-        off[0] = from;
-        len[0] = count;
+        int[] level = scratch.set;
+        boolean[] contextSeen = scratch.contextSeen;
+        level[0] = startSet;
+        contextSeen[0] = false;
         byte[] label = trie.label;
         int[] depth = trie.depth, subtreeEnd = trie.subtreeEnd, tokenFirst = trie.tokenFirst, tokens = trie.tokens;
         for (int i = first; i < last; ) {
             int d = depth[i] - base;
-            int src = off[d - 1], n = len[d - 1];
-            int dst = src + n;
-            int c = a.stepFrom(a.buf, src, n, label[i] & 0xFF, dst);
-            boolean context = contextSeen[d - 1] || a.context;
-            if (c > 0 || a.complete) {
+            int next = a.stepSet(level[d - 1], label[i] & 0xFF);
+            int live = a.setSize(next);
+            boolean context = contextSeen[d - 1] || a.setContext(next);
+            if (live > 0 || a.setComplete(next)) {
                 for (int t = tokenFirst[i], end = tokenFirst[i + 1]; t < end; t++) {
                     int id = tokens[t];
                     if (mask != null) mask[id >>> 6] |= 1L << id;
                     else accepted.add(id);
                 }
             }
-            if (c == 0) {
+            if (live == 0) {
                 if (context && uncertainRoots != null) uncertainRoots.add(i);
                 i = subtreeEnd[i];
                 continue;
             }
-            off[d] = dst;
-            len[d] = c;
+            level[d] = next;
             contextSeen[d] = context;
             i++;
         }
@@ -201,12 +213,29 @@ public final class TokenGrammar {
             return new MaskEntry(bits, null, uncertainRoots, rootPrefixes);
         }
 
+        long bytes() {
+            long b = 64L + 8L * (acceptedBits == null ? 0 : acceptedBits.length) + 4L * (acceptedIds == null ? 0 : acceptedIds.length);
+            for (byte[] p : rootPrefixes) b += 24 + p.length;
+            return b + 4L * uncertainRoots.length;
+        }
+
         void orInto(long[] mask) {
             if (acceptedBits != null) {
                 for (int w = 0; w < acceptedBits.length; w++) mask[w] |= acceptedBits[w];
             } else {
                 for (int id : acceptedIds) mask[id >>> 6] |= 1L << id;
             }
+        }
+    }
+
+    /** Per-depth state of a trie walk: the stack set after each level's prefix. */
+    static final class TrieScratch {
+        final int[] set;
+        final boolean[] contextSeen;
+
+        TrieScratch(TokenTrie trie) {
+            set = new int[trie.maxDepth + 1];
+            contextSeen = new boolean[trie.maxDepth + 1];
         }
     }
 
