@@ -12,6 +12,13 @@ import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaModel;
 import dev.cria.model.LlamaWeights;
 import picocli.CommandLine.Command;
+import dev.cria.engine.LlamaEngine;
+import dev.cria.grammar.GrammarState;
+import dev.cria.grammar.TokenGrammar;
+import dev.cria.grammar.json.JsonSchemaGrammar;
+import dev.cria.sampling.Sampler;
+import dev.cria.sampling.SamplingParams;
+import dev.cria.util.StrictJson;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,6 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "f32",
             description = EngineFlags.ACTIVATIONS_HELP) ActivationType activations;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
+    @Option(names = "--json-schema", paramLabel = "FILE", description = "Also run tg with greedy sampling constrained by this JSON Schema (MODEL only: its tokenizer), to compare with plain tg")
+    Path jsonSchema;
     @Option(names = "--no-bandwidth", description = "Skip the read-bandwidth and FMA-rate measurements (the rooflines)") boolean noBandwidth;
 
     /** One test's figure with the machine's ceilings measured in the same run (0: not measured). */
@@ -83,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (activations == ActivationType.Q8 && Q8MatVec.available()) type += " act q8"; // else every step runs f32
         if (Kernels.vectorBits() != 512) type += " " + Kernels.vectorBits() + "-bit"; // a CPU without AVX-512 (Vector256Kernels)
+        TokenGrammar grammar = jsonSchemaGrammar();
         List<Result> results = new ArrayList<>();
         try (ComputePool pool = new ComputePool(nThreads); resources) {
             double bw = noBandwidth ? 0 : ReadBandwidth.measureGBps(1L << 30, nThreads);
@@ -100,10 +110,22 @@ final class BenchCommand implements Callable<Integer> {
                 double[] tps = run(reps, () -> tg(m, genTokens, fresh(m, ctx, kv, sequences), rnd));
                 String name = "tg" + genTokens + (sequences > 1 ? " x" + sequences : "");
                 results.add(new Result(name + at, mean(tps), sd(tps), nThreads, type, weights.bytesPerToken(), bw, macs, fma, sequences));
+                if (grammar != null) {
+                    double[] ctps = run(reps, () -> constrainedTg(m, genTokens, fresh(m, ctx, kv, sequences), rnd, grammar));
+                    results.add(new Result(name + " json" + at, mean(ctps), sd(ctps), nThreads, type, weights.bytesPerToken(), bw, macs, fma, sequences));
+                }
             }
         }
         print(results);
         return 0;
+    }
+
+    /** The --json-schema grammar against the model's own tokenizer, or null. */
+    private TokenGrammar jsonSchemaGrammar() {
+        if (jsonSchema == null) return null;
+        if (model == null) throw new IllegalArgumentException("--json-schema needs a MODEL file (its tokenizer), not --synthetic");
+        Object schema = StrictJson.readObjectFile(jsonSchema, jsonSchema.toString());
+        return TokenGrammar.compile(JsonSchemaGrammar.grammar(schema), LlamaEngine.grammarVocabulary(ModelLoader.loadTokenizer(model)));
     }
 
     interface Timed {
@@ -185,6 +207,51 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < s; i++) tokens[i] = argmax(logits, i * vocab, vocab);
         }
         return (double) n * s / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * {@link #tg} with greedy sampling through the grammar, as the engine samples a constrained
+     * sequence (check the sampled token, the full mask when it is refused); a sequence whose answer is
+     * complete starts a new one. The difference to tg is what constrained decoding costs per token.
+     */
+    private double constrainedTg(LlamaModel m, int n, KvSequence[] kvs, SplittableRandom rnd, TokenGrammar grammar) {
+        int s = kvs.length;
+        int vocab = m.config().vocabSize();
+        int[] tokens = new int[s];
+        int[] pos = new int[s];
+        boolean[] want = new boolean[s];
+        java.util.Arrays.fill(want, true);
+        for (int i = 0; i < s; i++) tokens[i] = rnd.nextInt(vocab);
+        float[] logits = new float[s * vocab];
+        Sampler[] samplers = new Sampler[s];
+        GrammarState[] states = new GrammarState[s];
+        long[] mask = new long[(grammar.vocabulary().size() + 63) >>> 6];
+        for (int i = 0; i < s; i++) {
+            samplers[i] = new Sampler(vocab, SamplingParams.greedy());
+            states[i] = grammar.start();
+        }
+        long t0 = System.nanoTime();
+        for (int step = 0; step < n; step++) {
+            java.util.Arrays.fill(pos, depth + step);
+            m.forward(s, tokens, pos, kvs, want, logits);
+            for (int i = 0; i < s; i++) {
+                int id = samplers[i].sample(logits, i * vocab, states[i], mask);
+                if (id < 0 || states[i].isComplete() && isEnd(grammar, id)) {
+                    states[i] = grammar.start();
+                    tokens[i] = argmax(logits, i * vocab, vocab);
+                    continue;
+                }
+                states[i].accept(id);
+                tokens[i] = id;
+                if (states[i].mustEnd()) states[i] = grammar.start();
+            }
+        }
+        return (double) n * s / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static boolean isEnd(TokenGrammar g, int id) {
+        for (int e : g.vocabulary().endIds()) if (e == id) return true;
+        return false;
     }
 
     private static int argmax(float[] a, int off, int n) {

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat with a model in the terminal (/reset clears the history, /exit quits, Ctrl-C stops an answer).")
 final class ChatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Option(names = "--system", description = "System prompt put first in the conversation")
@@ -61,9 +60,9 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
         if (temperature < 0) throw new IllegalArgumentException("--temperature must be at least 0");
+        model = HubModels.localModel(model);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         SamplingParams sampling = new SamplingParams(temperature, topP, 0, 0, seed, 0, 0, 1, Map.of());
         try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1))) {

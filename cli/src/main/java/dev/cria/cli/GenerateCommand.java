@@ -1,6 +1,10 @@
 package dev.cria.cli;
 
 import dev.cria.engine.Engine;
+import dev.cria.grammar.Grammar;
+import dev.cria.grammar.GrammarException;
+import dev.cria.grammar.json.JsonSchemaGrammar;
+import dev.cria.util.StrictJson;
 import dev.cria.engine.EngineOptions;
 import dev.cria.loader.ModelLoader;
 import dev.cria.model.ActivationType;
@@ -12,7 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Continue a prompt (raw completion, no chat template); prints only the generated text.")
 final class GenerateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Option(names = "--prompt", required = true, description = "Text to continue (BOS added as the model file says)")
@@ -44,12 +51,19 @@ final class GenerateCommand implements Callable<Integer> {
             description = EngineFlags.ACTIVATIONS_HELP)
     ActivationType activations;
     @Option(names = "--ignore-eos", description = "Keep generating past end-of-generation tokens") boolean ignoreEos;
+    @Option(names = "--json-schema", paramLabel = "FILE", description = "Constrain the output to JSON that validates against this JSON Schema")
+    Path jsonSchema;
+    @Option(names = "--grammar", paramLabel = "FILE", description = "Constrain the output to this GBNF grammar (llama.cpp's format, root rule 'root')")
+    Path grammar;
 
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be at least 0");
+        if (jsonSchema != null && grammar != null) throw new IllegalArgumentException("--json-schema and --grammar cannot be used together");
+        String gbnf = constraint();
         SamplingParams sampling = new SamplingParams(temperature, topP, topK, 0, seed, 0, 0, 1, Map.of());
         sampling.validate();
+        model = HubModels.localModel(model);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
             int[] text = engine.tokenize(prompt, false);
@@ -59,7 +73,9 @@ final class GenerateCommand implements Callable<Integer> {
                 ids[0] = engine.bosId();
                 System.arraycopy(text, 0, ids, 1, text.length);
             }
-            GenerationHandle h = engine.submit(new GenerationRequest(ids, sampling, maxTokens, List.of(), ignoreEos, -1));
+            GenerationRequest request = new GenerationRequest(ids, sampling, maxTokens, List.of(), ignoreEos, -1);
+            if (gbnf != null) request = request.withGrammar(engine.compileGrammar(Grammar.parse(gbnf)));
+            GenerationHandle h = engine.submit(request);
             while (true) {
                 GenerationEvent e = h.next();
                 if (e instanceof GenerationEvent.Token t) {
@@ -74,5 +90,34 @@ final class GenerateCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The GBNF of --json-schema or --grammar (checked before the model loads), or null. */
+    private String constraint() {
+        if (jsonSchema != null) {
+            Object schema = StrictJson.readObjectFile(jsonSchema, jsonSchema.toString());
+            try {
+                String gbnf = JsonSchemaGrammar.gbnf(schema);
+                Grammar.parse(gbnf);
+                return gbnf;
+            } catch (GrammarException e) {
+                throw new IllegalArgumentException(jsonSchema + ": " + e.getMessage());
+            }
+        }
+        if (grammar == null) return null;
+        String text;
+        try {
+            text = Files.readString(grammar, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(grammar + ": no such file");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(grammar + ": cannot read: " + e.getMessage());
+        }
+        try {
+            Grammar.parse(text);
+        } catch (GrammarException e) {
+            throw new IllegalArgumentException(grammar + ": " + e.getMessage());
+        }
+        return text;
     }
 }

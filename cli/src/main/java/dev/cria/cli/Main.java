@@ -30,6 +30,9 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ServeCommand());
         cl.addSubcommand(new ChatCommand());
         cl.addSubcommand(new LoadBenchCommand());
+        cl.addSubcommand(new PullCommand());
+        cl.addSubcommand(new ListCommand());
+        cl.addSubcommand(new RemoveCommand());
         // A usage error is one line naming the problem (exit 2), not the whole help text.
         cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
             CommandLine bad = ex.getCommandLine();

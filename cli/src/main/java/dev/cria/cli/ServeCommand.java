@@ -27,13 +27,14 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code cria serve MODEL}: the OpenAI-compatible HTTP server. It binds at once (answering 503
- * while the model loads), and on SIGTERM or Ctrl-C stops accepting work, lets in-flight requests
- * finish within {@code --shutdown-timeout}, cancels the rest and exits 0.
+ * while the model loads), and on SIGTERM or Ctrl-C turns unready ({@code /ready} 503), keeps serving
+ * for {@code --shutdown-delay}, then stops accepting work, lets in-flight requests finish within
+ * {@code --shutdown-timeout}, cancels the rest and exits 0.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over the OpenAI API (/v1, /v3/openai), /score, /tokenize and /health.")
+        description = "Serve a model over the OpenAI API (/v1, /v3/openai), /score, /tokenize, /health, /ready and /metrics.")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file or Hugging Face folder")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, Hugging Face folder, or Hub model org/name[:QUANT] (pulled on first use)")
     Path model;
 
     @Mixin
@@ -81,6 +82,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", defaultValue = "30", description = "Seconds in-flight requests may take to finish on shutdown (default ${DEFAULT-VALUE})")
     int shutdownSeconds;
 
+    @Option(names = "--shutdown-delay", defaultValue = "0", description = "Seconds to keep serving new requests after SIGTERM, "
+            + "with /ready already 503, before draining: the time load balancers take to stop sending (default ${DEFAULT-VALUE}; 5 on Kubernetes)")
+    int shutdownDelaySeconds;
+
+    @Option(names = "--metrics-vllm-names", description = "Also export the request and KV cache gauges under vLLM's names "
+            + "(vllm:num_requests_waiting, vllm:num_requests_running, vllm:kv_cache_usage_perc, vllm:cache_config_info) "
+            + "for an inference gateway's endpoint picker that reads only those")
+    boolean metricsVllmNames;
+
     /** The server options these flags describe (keys from --api-key, the key file and CRIA_API_KEY). */
     ServerOptions serverOptions() throws IOException {
         List<String> keys = new ArrayList<>(apiKeys);
@@ -95,14 +105,26 @@ final class ServeCommand implements Callable<Integer> {
             if (keys.isEmpty()) throw new IllegalArgumentException("--api-key-file " + apiKeyFile + " holds no key");
         }
         if (shutdownSeconds < 0) throw new IllegalArgumentException("--shutdown-timeout must be at least 0");
+        if (shutdownDelaySeconds < 0) throw new IllegalArgumentException("--shutdown-delay must be at least 0");
         return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, cors, maxBodyBytes,
-                Duration.ofSeconds(shutdownSeconds), allowedHosts, null);
+                Duration.ofSeconds(shutdownSeconds), allowedHosts, null, Duration.ofSeconds(shutdownDelaySeconds), metricsVllmNames);
     }
 
     /** The warning printed when a key was given as an argument, where every local user can read it (ps, /proc); null if none was. */
     String keyOnCommandLineWarning() {
         return apiKeys.isEmpty() ? null : "cria: warning: --api-key puts the key in the process list (ps); "
                 + "pass it with --api-key-file FILE or the CRIA_API_KEY environment variable instead";
+    }
+
+    /**
+     * MODEL as a local path, pulling a Hub model the cache lacks. A Hub model answers to the name it
+     * was pulled by unless --model-id says otherwise, as Ollama's models do (and a safetensors
+     * snapshot folder is named by its commit hash, no name for clients).
+     */
+    void resolveModel() {
+        String argument = model.toString();
+        model = HubModels.localModel(model);
+        if (modelId == null && !model.toString().equals(argument)) modelId = argument;
     }
 
     /** The engine options these flags describe; a value out of range is a usage error (exit 2). */
@@ -114,7 +136,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
-        if (!Files.exists(model)) throw new IllegalArgumentException("no such model file or folder: " + model);
+        serverOptions(); // a bad flag or key file fails before a download
+        resolveModel();
         ServerOptions options = serverOptions();
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);
@@ -144,7 +167,8 @@ final class ServeCommand implements Callable<Integer> {
                 System.err.println("cria: cannot load " + model + ": " + (e.getMessage() == null ? e : e.getMessage()));
                 return 1;
             }
-            System.err.println("cria: shutting down (up to " + shutdownSeconds + " s for in-flight requests)");
+            System.err.println("cria: shutting down (" + (shutdownDelaySeconds > 0 ? shutdownDelaySeconds + " s until new requests are refused, then " : "")
+                    + "up to " + shutdownSeconds + " s for in-flight requests)");
             return 0;
         } finally {
             server.stop();

@@ -38,6 +38,7 @@ class ChatCommandTest {
         @Override public List<ToolCall> parseToolCalls(String text) { return List.of(); }
         @Override public void close() { }
         @Override public dev.cria.engine.EngineStats stats() { throw new UnsupportedOperationException(); }
+        @Override public dev.cria.grammar.TokenGrammar compileGrammar(dev.cria.grammar.Grammar g) { throw new UnsupportedOperationException(); }
 
         @Override
         public int[] renderChat(List<ChatMessage> messages, List<Object> tools, boolean addGenerationPrompt) {

@@ -42,6 +42,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void shutdownDelayAndVllmMetricNamesBecomeServerOptions() throws Exception {
+        var options = parse("m.gguf", "--shutdown-delay", "5", "--metrics-vllm-names").serverOptions();
+        var defaults = parse("m.gguf").serverOptions();
+
+        assertThat(options.shutdownDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(options.vllmMetricNames()).isTrue();
+        assertThat(defaults.shutdownDelay()).isZero();
+        assertThat(defaults.vllmMetricNames()).isFalse();
+    }
+
+    @Test
     void allowedHostsBecomeServerOptions() throws Exception {
         assertThat(parse("m.gguf", "--allowed-host", "cria.lan", "--allowed-host", "10.0.0.5").serverOptions().allowedHosts())
                 .containsExactly("cria.lan", "10.0.0.5");

@@ -2,6 +2,8 @@ package dev.cria.engine;
 
 import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ToolCall;
+import dev.cria.grammar.Grammar;
+import dev.cria.grammar.TokenGrammar;
 
 import java.util.List;
 
@@ -51,6 +53,13 @@ public interface Engine extends AutoCloseable {
 
     /** Tool calls in generated text, or an empty list when the text is not a tool call. */
     List<ToolCall> parseToolCalls(String text);
+
+    /**
+     * {@code grammar} compiled against this model's vocabulary, for {@link GenerationRequest#grammar}.
+     * The vocabulary's token trie is built once per engine; each compiled grammar caches its own masks,
+     * so a grammar used by many requests (a tool set, a schema) is worth keeping.
+     */
+    TokenGrammar compileGrammar(Grammar grammar);
 
     /** Queues a generation. Throws {@link EngineBusyException} when the wait queue is full. */
     GenerationHandle submit(GenerationRequest request);

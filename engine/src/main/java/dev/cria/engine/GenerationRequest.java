@@ -1,5 +1,6 @@
 package dev.cria.engine;
 
+import dev.cria.grammar.TokenGrammar;
 import dev.cria.sampling.SamplingParams;
 
 import java.util.List;
@@ -13,11 +14,25 @@ import java.util.List;
  * @param stop        stop strings: output is cut before the leftmost one and it is never emitted
  * @param ignoreEos   keep going past end-of-generation tokens
  * @param topLogprobs -1: no logprobs; 0..20: the sampled token's logprob plus that many alternatives
+ * @param grammar     null, or the grammar every generated token must follow ({@link Engine#compileGrammar});
+ *                    the generation then ends when the grammar is complete and closes the text when
+ *                    max_tokens would otherwise cut it (finish reason stop)
  */
 public record GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, List<String> stop,
-                                boolean ignoreEos, int topLogprobs) {
+                                boolean ignoreEos, int topLogprobs, TokenGrammar grammar) {
     public GenerationRequest {
         stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    /** An unconstrained generation. */
+    public GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, List<String> stop,
+                             boolean ignoreEos, int topLogprobs) {
+        this(prompt, sampling, maxTokens, stop, ignoreEos, topLogprobs, null);
+    }
+
+    /** The same request constrained by {@code grammar} (null: unconstrained). */
+    public GenerationRequest withGrammar(TokenGrammar grammar) {
+        return new GenerationRequest(prompt, sampling, maxTokens, stop, ignoreEos, topLogprobs, grammar);
     }
 
     public static GenerationRequest greedy(int[] prompt, int maxTokens) {

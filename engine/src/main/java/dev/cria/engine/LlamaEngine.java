@@ -8,6 +8,9 @@ import dev.cria.chat.ToolCallParser;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kv.KvBlockPool;
 import dev.cria.model.LlamaModel;
+import dev.cria.grammar.Grammar;
+import dev.cria.grammar.TokenGrammar;
+import dev.cria.grammar.TokenVocabulary;
 import dev.cria.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -54,6 +57,8 @@ public final class LlamaEngine implements Engine {
     private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong rejections = new AtomicLong();
     private final Thread loop;
+    /** The vocabulary as the grammar engine sees it, built on the first {@link #compileGrammar}. */
+    private volatile TokenVocabulary grammarVocabulary;
     private volatile boolean closed;
 
     public LlamaEngine(LlamaModel model, Tokenizer tokenizer, ModelInfo info, ComputePool pool,
@@ -182,6 +187,34 @@ public final class LlamaEngine implements Engine {
     @Override
     public List<ToolCall> parseToolCalls(String text) {
         return ToolCallParser.parse(text);
+    }
+
+    @Override
+    public TokenGrammar compileGrammar(Grammar grammar) {
+        return TokenGrammar.compile(grammar, grammarVocabulary());
+    }
+
+    private TokenVocabulary grammarVocabulary() {
+        TokenVocabulary v = grammarVocabulary;
+        if (v == null) {
+            synchronized (this) {
+                v = grammarVocabulary;
+                if (v == null) grammarVocabulary = v = grammarVocabulary(tokenizer);
+            }
+        }
+        return v;
+    }
+
+    /** A tokenizer's vocabulary as the grammar engine sees it: token bytes, special tokens, end-of-generation ids. */
+    public static TokenVocabulary grammarVocabulary(Tokenizer tokenizer) {
+        int n = tokenizer.vocabSize();
+        byte[][] bytes = new byte[n][];
+        boolean[] special = new boolean[n];
+        for (int id = 0; id < n; id++) {
+            bytes[id] = tokenizer.tokenBytes(id);
+            special[id] = tokenizer.isSpecial(id);
+        }
+        return new TokenVocabulary(bytes, special, endOfGenerationIds(tokenizer));
     }
 
     @Override

@@ -33,6 +33,8 @@ final class Scheduler {
     private final KvBlockPool pool;
     private final int parallel;
     private final boolean[] endOfGeneration;
+    /** How a grammar's closing is written in tokens. */
+    private final ConstrainedOutput.Spelling spelling;
     /** Not yet admitted, or preempted (those first), in admission order. */
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     /** Admitted and holding KV, at most {@code parallel}; done ones are removed at the end of the step that ended them. */
@@ -63,6 +65,7 @@ final class Scheduler {
         this.pool = pool;
         this.parallel = parallel;
         this.endOfGeneration = endOfGeneration;
+        this.spelling = spelling(tokenizer);
         batch = new Batch(Math.min(budget, model.maxBatch()), parallel);
         logits = new float[parallel * model.config().vocabSize()];
         logprobs = new Logprobs(model.config().vocabSize());
@@ -243,12 +246,46 @@ final class Scheduler {
                 promptTokens.addAndGet(s.promptLength);
                 prefixHitTokens.addAndGet(s.computed());
                 s.startOutput(new Sampler(model.config().vocabSize(), s.request.sampling()),
-                        tokenizer.streamingDecoder(), new StopMatcher(s.request.stop()));
+                        tokenizer.streamingDecoder(), new StopMatcher(s.request.stop()), spelling);
             }
             running.add(s);
             // Counted as running before it leaves the queue: submit() never sees its slot and its queue place both free.
             runningCount.incrementAndGet();
             s.leftQueue();
+        }
+    }
+
+    /**
+     * Completion bytes as the tokenizer would write them (valid UTF-8: the fewest tokens, so a closing
+     * fits the budget best), else one ordinary single-byte token per byte (a completion that starts
+     * inside a character); null when a byte has no token. Either way the bytes are exactly the same,
+     * so the byte-level grammar accepts them.
+     */
+    private static ConstrainedOutput.Spelling spelling(Tokenizer tokenizer) {
+        int[] byteTokens = new int[256];
+        java.util.Arrays.fill(byteTokens, -1);
+        for (int id = tokenizer.vocabSize() - 1; id >= 0; id--) {
+            if (tokenizer.isSpecial(id)) continue;
+            byte[] b = tokenizer.tokenBytes(id);
+            if (b.length == 1) byteTokens[b[0] & 0xFF] = id;
+        }
+        return bytes -> {
+            String text = validUtf8(bytes);
+            if (text != null) return tokenizer.encode(text, false);
+            int[] out = new int[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                out[i] = byteTokens[bytes[i] & 0xFF];
+                if (out[i] < 0) return null;
+            }
+            return out;
+        };
+    }
+
+    private static String validUtf8(byte[] bytes) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
         }
     }
 
@@ -262,8 +299,12 @@ final class Scheduler {
 
     private void onLogits(Sequence s, int off) {
         int id = s.sampleNext(logits, off);
+        if (id < 0) { // the grammar allows nothing but the end
+            finish(s, FinishReason.STOP);
+            return;
+        }
         TokenLogprob lp = s.request.topLogprobs() >= 0 ? logprob(off, id, s.request.topLogprobs()) : null;
-        if (endOfGeneration[id] && !s.request.ignoreEos()) {
+        if (endOfGeneration[id] && (!s.request.ignoreEos() || s.request.grammar() != null)) {
             finish(s, FinishReason.STOP);
             return;
         }
@@ -276,7 +317,7 @@ final class Scheduler {
         // Special tokens are not part of the text (llama-server and vLLM skip them by default).
         String safe = s.decode(id, tokenizer.isSpecial(id));
         s.emit(new GenerationEvent.Token(id, safe, lp));
-        if (s.stopStringSeen()) {
+        if (s.stopStringSeen() || s.grammarEnded()) {
             finish(s, FinishReason.STOP);
         } else if (s.generated() >= s.maxGenerated) {
             finish(s, FinishReason.LENGTH);

@@ -39,6 +39,7 @@ final class Sequence implements GenerationHandle {
     private Sampler sampler;      // these three from the first admission on
     private StreamingDecoder decoder;
     private StopMatcher stops;
+    private ConstrainedOutput grammar; // null unless the request has a grammar
     private volatile boolean cancelled;
     private boolean done;
     private boolean inBatch;      // has tokens in the batch being built
@@ -163,12 +164,17 @@ final class Sequence implements GenerationHandle {
         return true;
     }
 
-    /** Gives a first-admitted sequence its sampler (which then reads the prompt), detokenizer and stop matcher. */
-    void startOutput(Sampler sampler, StreamingDecoder decoder, StopMatcher stops) {
+    /**
+     * Gives a first-admitted sequence its sampler (which then reads the prompt), detokenizer, stop
+     * matcher and, when the request has a grammar, its grammar state ({@code spelling}: how to write
+     * out a completion that closes an answer the budget would cut).
+     */
+    void startOutput(Sampler sampler, StreamingDecoder decoder, StopMatcher stops, ConstrainedOutput.Spelling spelling) {
         if (this.sampler != null) throw new IllegalStateException("the output state is set once, at the first admission");
         this.sampler = sampler;
         this.decoder = decoder;
         this.stops = stops;
+        if (request.grammar() != null) this.grammar = new ConstrainedOutput(request.grammar(), spelling);
         sampler.acceptPrompt(request.prompt());
     }
 
@@ -193,11 +199,23 @@ final class Sequence implements GenerationHandle {
         kv.filled(computed, tokens);
     }
 
-    /** Samples the next token from its row of {@code logits} and lets the sampler remember it (penalties). */
+    /**
+     * Samples the next token from its row of {@code logits} (within the grammar, if any) and lets the
+     * sampler remember it (penalties); -1 when the grammar allows nothing but the end.
+     */
     int sampleNext(float[] logits, int offset) {
-        int id = sampler.sample(logits, offset);
-        sampler.accept(id);
+        int id = grammar == null ? sampler.sample(logits, offset)
+                : grammar.next(sampler, logits, offset, maxGenerated - generated());
+        if (id >= 0) sampler.accept(id);
         return id;
+    }
+
+    /**
+     * The request's grammar is complete and allows nothing more, or the budget's forced completion
+     * is all written: the generation is over, and complete.
+     */
+    boolean grammarEnded() {
+        return grammar != null && (grammar.mustEnd() || grammar.closedByBudget());
     }
 
     /** Appends a token sampled from the logits of its last known token, at time {@code nowNanos}. */

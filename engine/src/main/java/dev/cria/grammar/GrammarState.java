@@ -27,6 +27,12 @@ public interface GrammarState {
     /** Complete and no byte can follow: only an end-of-generation token may come. */
     boolean mustEnd();
 
+    /**
+     * The fewest bytes that make the text so far complete (empty when {@link #isComplete()}): the
+     * engine appends them, one byte token each, when max_tokens would otherwise cut the text short.
+     */
+    byte[] shortestCompletion();
+
     /** Undoes the last {@code tokens} accepted tokens. @throws IllegalArgumentException beyond the start */
     void rollback(int tokens);
 }

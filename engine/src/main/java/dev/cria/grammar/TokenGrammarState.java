@@ -112,6 +112,18 @@ final class TokenGrammarState implements GrammarState {
         return automaton.setComplete(set) && automaton.setSize(set) == 0;
     }
 
+    /** Built on first use: only a sequence whose budget runs short asks. */
+    private ShortestCompletion shortest;
+
+    @Override
+    public byte[] shortestCompletion() {
+        if (shortest == null) shortest = new ShortestCompletion(grammar.grammar());
+        int set = current();
+        int[] tops = new int[automaton.setSize(set)];
+        for (int i = 0; i < tops.length; i++) tops[i] = automaton.setTop(set, i);
+        return shortest.of(automaton, tops, automaton.setComplete(set));
+    }
+
     @Override
     public void rollback(int tokens) {
         if (tokens < 0 || tokens > size - 1) {

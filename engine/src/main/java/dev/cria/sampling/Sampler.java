@@ -1,5 +1,6 @@
 package dev.cria.sampling;
 
+import dev.cria.grammar.GrammarState;
 import dev.cria.kernels.ExpWeights;
 
 import java.util.Arrays;
@@ -168,6 +169,38 @@ public final class Sampler {
      */
     public int sample(float[] logits, int off) {
         adjust(logits, off);
+        return pick();
+    }
+
+    /**
+     * The next token {@code grammar} allows, or -1 when it allows none. Where the grammar and the
+     * sampler meet: the token is first sampled as {@link #sample} does, and returned when the grammar
+     * accepts it (most steps: one token's bytes walked); only when it is refused is the full mask of
+     * allowed tokens computed into {@code mask} (a {@code long[(vocabSize + 63) / 64]}, ids the grammar's
+     * vocabulary lacks count as refused) and the token sampled again from the allowed ones — llama.cpp's
+     * {@code common_sampler_sample} without {@code grammar_first}. Greedy, this is exactly the argmax
+     * of the allowed tokens; sampled, the retry draws from the allowed ones renormalised (with top-k/p
+     * and min-p applied to the masked logits). Allocates nothing.
+     */
+    public int sample(float[] logits, int off, GrammarState grammar, long[] mask) {
+        int id = sample(logits, off);
+        if (grammar.accepts(id)) return id;
+        grammar.allowedTokens(mask);
+        adjust(logits, off);
+        boolean any = false;
+        for (int id2 = 0; id2 < vocabSize; id2++) {
+            int word = id2 >>> 6;
+            if (word >= mask.length || (mask[word] & (1L << id2)) == 0) {
+                work[id2] = Float.NEGATIVE_INFINITY;
+            } else {
+                any = true;
+            }
+        }
+        return any ? pick() : -1;
+    }
+
+    /** Greedy argmax or a filtered draw over {@link #work}, adjusted. */
+    private int pick() {
         if (params.isGreedy()) {
             return argmax(work, vocabSize);
         }

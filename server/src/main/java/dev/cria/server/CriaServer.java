@@ -26,6 +26,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +46,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
  * {@code /v3/openai}; Anthropic's Messages API under {@code /v1/messages}; Ollama's API under
  * {@code /api}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and {@code /detokenize};
- * {@code /health}; Prometheus {@code /metrics}. Requests run on virtual threads; generation runs on
- * the engine's loop. Start with {@link #start} (engine ready) or {@link #startLoading} (bind now, answer
- * 503 until the model is loaded); {@link #stop} drains.
+ * {@code /health} (liveness) and {@code /ready} (readiness); Prometheus {@code /metrics}. Requests run
+ * on virtual threads; generation runs on the engine's loop. Start with {@link #start} (engine ready) or
+ * {@link #startLoading} (bind now, answer 503 until the model is loaded); {@link #stop} withdraws, then drains.
  */
 public final class CriaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriaServer.class);
     private static final String ERROR_WRITTEN = "cria.error-written";
     private static final String COUNTED = "cria.counted";
+    /** Paths served without a key and not counted as in-flight work: probes and the scraper. */
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
+    /** How long stop() waits for responses whose handlers are done to finish sending. */
+    private static final Duration FLUSH_ON_STOP = Duration.ofSeconds(5);
 
     /**
      * Routes that speak another API than OpenAI's: under {@code prefix}, the key may come in
@@ -84,6 +89,13 @@ public final class CriaServer implements AutoCloseable {
     private final boolean ownsEngine;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /**
+     * Requests whose response Jetty has not finished sending. A handler is done (and the in-flight
+     * count down) before Jetty sends a response's last bytes, a stream's terminating chunk
+     * included: stopping the listener then cut drained streams short. This handler counts a
+     * request until its response is complete, and stop() waits for it.
+     */
+    private final StatisticsHandler openExchanges = new StatisticsHandler();
     /** The paths of the API's routes, in registration order (CORS preflights are answered on these). */
     private final Set<String> apiPaths = new LinkedHashSet<>();
     private volatile Throwable loadFailure;
@@ -98,7 +110,7 @@ public final class CriaServer implements AutoCloseable {
         this.metrics = new ServerMetrics(() -> {
             Engine e = state.engineOrNull();
             return e == null ? null : e.stats();
-        });
+        }, options.vllmMetricNames());
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -110,7 +122,11 @@ public final class CriaServer implements AutoCloseable {
                         EnumSet.of(DispatcherType.REQUEST));
                 context.setErrorHandler(new JsonErrorHandler(cors));
             });
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(cors)));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(cors));
+                // Javalin nests its context in a handler set here; see openExchanges.
+                server.setHandler(openExchanges);
+            });
             // A body that stalls is noticed by the connection's idle timeout (then RequestBodyFilter answers 408).
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setIdleTimeout(options.idleTimeout().toMillis());
@@ -141,7 +157,7 @@ public final class CriaServer implements AutoCloseable {
 
     /**
      * Binds at once and loads the model on a background thread: until it is loaded every API
-     * request (and {@code /health}) answers 503. The server owns the engine and closes it on stop.
+     * request (and {@code /ready}) answers 503; {@code /health} answers 200 (alive, loading). The server owns the engine and closes it on stop.
      */
     public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options) {
         CriaServer s = new CriaServer(options, true);
@@ -197,11 +213,18 @@ public final class CriaServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: new requests get 503 at once; in-flight ones may finish within the shutdown
-     * timeout, then whatever still generates is cancelled; then the listener closes. Idempotent.
+     * Graceful stop: readiness turns false at once, new requests are still served for the shutdown
+     * delay (while load balancers stop sending), then get 503; in-flight ones may finish within the
+     * shutdown timeout, then whatever still generates is cancelled; then the listener closes. Idempotent.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) return;
+        state.withdraw();
+        // A model still loading has nothing to serve meanwhile: no reason to wait for the balancers.
+        if (state.engineOrNull() != null && options.shutdownDelay().isPositive()) {
+            LOG.info("shutting down: not ready; serving new requests for {} ms more, then draining", options.shutdownDelay().toMillis());
+            sleep(options.shutdownDelay());
+        }
         state.startDraining();
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         awaitIdle(deadline);
@@ -210,6 +233,8 @@ public final class CriaServer implements AutoCloseable {
             state.cancelAll();
             awaitIdle(System.nanoTime() + Duration.ofSeconds(5).toNanos());
         }
+        long flushDeadline = System.nanoTime() + FLUSH_ON_STOP.toNanos();
+        while (openExchanges.getRequestsActive() > 0 && System.nanoTime() < flushDeadline) sleep(Duration.ofMillis(5));
         app.stop();
         Engine e = state.engineOrNull();
         if (ownsEngine && e != null) e.close();
@@ -218,6 +243,14 @@ public final class CriaServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void awaitIdle(long deadlineNanos) {
@@ -238,6 +271,7 @@ public final class CriaServer implements AutoCloseable {
             if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) state.activeRequests().decrementAndGet();
         });
         route(HandlerType.GET, "/health", this::health);
+        route(HandlerType.GET, "/ready", this::ready);
         route(HandlerType.GET, "/metrics", this::metrics);
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
@@ -302,8 +336,9 @@ public final class CriaServer implements AutoCloseable {
             throw ApiError.misdirected("This server answers only to loopback host names without an API key; "
                     + "start it with --allowed-host NAME to serve this name.");
         }
-        // /health and /metrics are open (no key, not counted as in-flight work), as vLLM serves them.
-        if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/health") || ctx.path().equals("/metrics")) return;
+        // /health, /ready and /metrics are open (no key, not counted as in-flight work), as vLLM serves
+        // /health and /metrics: a kubelet's probes and a scraper carry no secret.
+        if (ctx.method() == HandlerType.OPTIONS || OPEN_PATHS.contains(ctx.path())) return;
         ctx.attribute(COUNTED, true);
         state.activeRequests().incrementAndGet();
         // Keys are compared in constant time and never logged.
@@ -331,14 +366,32 @@ public final class CriaServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Liveness: 200 while the process can still serve, loading and shutting down included (a
+     * kubelet restarts a container whose liveness probe fails, which would only lose the load or
+     * the draining streams); 503 once the model failed to load. The status says which phase.
+     */
     private void health(Context ctx) {
+        if (!state.isLive()) state.engine(); // throws the 503 that says why the load failed
+        String status = state.isLoading() ? "loading" : state.isShuttingDown() ? "draining" : "ok";
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(Map.of("status", status)));
+    }
+
+    /**
+     * Readiness: 200 only while the model is loaded and no shutdown has begun, so load balancers
+     * (a Service's endpoints, the inference gateway's pool) send requests only then; 503 with the
+     * reason otherwise.
+     */
+    private void ready(Context ctx) {
         ctx.contentType("application/json");
         if (state.isReady()) {
-            ctx.result(ApiJson.bytes(Map.of("status", "ok")));
-        } else {
-            state.engine(); // throws the 503 that says why (loading, failed, draining)
-            throw ApiError.unavailable("The server is not ready.");
+            ctx.result(ApiJson.bytes(Map.of("status", "ready")));
+            return;
         }
+        if (state.isShuttingDown()) throw ApiError.unavailable("The server is shutting down.");
+        state.engine(); // throws the 503 that says why (loading, failed)
+        throw ApiError.unavailable("The server is not ready.");
     }
 
     /** Engine, HTTP and JVM metrics, as Prometheus text or OpenMetrics by the Accept header; see {@link ServerMetrics}. */

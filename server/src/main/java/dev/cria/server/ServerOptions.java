@@ -21,10 +21,16 @@ import java.util.List;
  *                        ones; "*" = any. With keys the Host is not checked
  * @param idleTimeout     how long a connection may stay silent before it is closed; a request whose body
  *                        stalls this long gets 408. null = 30 s (Jetty's default)
+ * @param shutdownDelay   how long {@link CriaServer#stop()} keeps serving new requests after readiness turned
+ *                        false, before it drains: the time a load balancer needs to stop sending (Kubernetes
+ *                        removes a terminating pod's endpoints asynchronously). null = none
+ * @param vllmMetricNames also export the load gauges the inference gateway's endpoint picker reads under vLLM's
+ *                        names ({@code vllm:num_requests_waiting}, ...), for pickers that only know those
  */
 public record ServerOptions(String host, int port, List<String> apiKeys, String modelId, List<String> aliases,
                             String providerModelId, List<String> corsOrigins, long maxBodyBytes,
-                            Duration shutdownTimeout, List<String> allowedHosts, Duration idleTimeout) {
+                            Duration shutdownTimeout, List<String> allowedHosts, Duration idleTimeout,
+                            Duration shutdownDelay, boolean vllmMetricNames) {
     public ServerOptions {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
@@ -35,6 +41,8 @@ public record ServerOptions(String host, int port, List<String> apiKeys, String 
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         if (idleTimeout == null) idleTimeout = Duration.ofSeconds(30);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+        if (shutdownDelay == null) shutdownDelay = Duration.ZERO;
+        if (shutdownDelay.isNegative()) throw new IllegalArgumentException("shutdownDelay must not be negative, got " + shutdownDelay);
         for (String h : allowedHosts) {
             if (h == null || h.isBlank()) throw new IllegalArgumentException("an allowed host must not be empty");
         }
@@ -43,50 +51,61 @@ public record ServerOptions(String host, int port, List<String> apiKeys, String 
         }
     }
 
-    /** Loopback, an ephemeral port, no keys, no CORS, 8 MiB bodies, 30 s to drain, only loopback Host names, 30 s idle. */
+    /**
+     * Loopback, an ephemeral port, no keys, no CORS, 8 MiB bodies, 30 s to drain, only loopback Host names, 30 s idle,
+     * no shutdown delay, only Cria's metric names.
+     */
     public static ServerOptions defaults() {
         return new ServerOptions(null, 0, List.of(), null, List.of(), null, List.of(), 8L << 20, Duration.ofSeconds(30),
-                List.of(), Duration.ofSeconds(30));
+                List.of(), Duration.ofSeconds(30), Duration.ZERO, false);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(h, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, p, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withApiKeys(List<String> keys) {
-        return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, keys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withModelId(String id, List<String> moreNames) {
-        return new ServerOptions(host, port, apiKeys, id, moreNames, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, id, moreNames, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withProviderModelId(String id) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, id, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, id, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withCorsOrigins(List<String> origins) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, origins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, origins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, n, shutdownTimeout, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, n, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withShutdownTimeout(Duration d) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, d, allowedHosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, d, allowedHosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withAllowedHosts(List<String> hosts) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, hosts, idleTimeout);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, hosts, idleTimeout, shutdownDelay, vllmMetricNames);
     }
 
     public ServerOptions withIdleTimeout(Duration d) {
-        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, d);
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, d, shutdownDelay, vllmMetricNames);
+    }
+
+    public ServerOptions withShutdownDelay(Duration d) {
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, d, vllmMetricNames);
+    }
+
+    public ServerOptions withVllmMetricNames(boolean on) {
+        return new ServerOptions(host, port, apiKeys, modelId, aliases, providerModelId, corsOrigins, maxBodyBytes, shutdownTimeout, allowedHosts, idleTimeout, shutdownDelay, on);
     }
 
     /** The address actually bound: explicit host, else loopback without keys, else all interfaces. */

@@ -134,13 +134,14 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void missingOrWrongApiKeyIs401AndHealthStaysOpen() throws Exception {
+    void missingOrWrongApiKeyIs401AndHealthAndReadyStayOpen() throws Exception {
         try (TestServers.Running keyed = TestServers.alongside(server, ServerOptions.defaults().withHost("127.0.0.1")
                 .withApiKeys(java.util.List.of("k1", "k2")))) {
             error(Http.get(keyed.uri("/v1/models")), 401);
             error(Http.get(keyed.uri("/v1/models"), "Authorization", "Bearer nope"), 401);
             assertThat(Http.get(keyed.uri("/v1/models"), "Authorization", "Bearer k2").statusCode()).isEqualTo(200);
             assertThat(Http.get(keyed.uri("/health")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(keyed.uri("/ready")).statusCode()).isEqualTo(200);
         }
     }
 

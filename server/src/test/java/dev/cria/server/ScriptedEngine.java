@@ -56,6 +56,10 @@ public class ScriptedEngine implements Engine {
     public final AtomicInteger started = new AtomicInteger();
     /** Tokens the last finished generation produced. */
     public volatile int lastCompletionTokens;
+    /** Prompt and generated tokens of the generation in progress (0 between generations): what it holds of the "KV cache". */
+    private volatile int tokensHeld;
+    /** The stand-in's KV cache: blocks of this many tokens, as many as the context needs. */
+    static final int KV_BLOCK_SIZE = 16;
 
     public ScriptedEngine(int contextLength, int maxQueue, Duration tokenDelay) {
         this.contextLength = contextLength;
@@ -199,6 +203,18 @@ public class ScriptedEngine implements Engine {
         return List.of();
     }
 
+    /**
+     * Compiles for real against the byte vocabulary, so a grammar the server builds is checked as on a
+     * real engine; the scripted answers do not follow it (constrained output is tested on the tiny model).
+     */
+    @Override
+    public dev.cria.grammar.TokenGrammar compileGrammar(dev.cria.grammar.Grammar grammar) {
+        byte[][] bytes = new byte[VOCAB][];
+        for (int id = 0; id < VOCAB; id++) bytes[id] = tokenBytes(id);
+        return dev.cria.grammar.TokenGrammar.compile(grammar,
+                new dev.cria.grammar.TokenVocabulary(bytes, new boolean[VOCAB], new int[0]));
+    }
+
     @Override
     public GenerationHandle submit(GenerationRequest request) {
         return submitAll(List.of(request)).getFirst();
@@ -222,10 +238,19 @@ public class ScriptedEngine implements Engine {
         }
     }
 
+    /** One generation at a time: running is 0 or 1, its tokens hold whole blocks of a pool one context long; no counters. */
     @Override
     public dev.cria.engine.EngineStats stats() {
         var empty = new dev.cria.engine.EngineStats.Histogram(new double[0], new long[0], 0, 0);
-        return new dev.cria.engine.EngineStats(0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, empty, empty);
+        int held = tokensHeld;
+        int waiting;
+        synchronized (queue) {
+            waiting = waitingRequests;
+        }
+        int blocksUsed = (held + KV_BLOCK_SIZE - 1) / KV_BLOCK_SIZE;
+        int blocksTotal = (contextLength + KV_BLOCK_SIZE - 1) / KV_BLOCK_SIZE;
+        return new dev.cria.engine.EngineStats(held > 0 ? 1 : 0, waiting, blocksUsed, blocksTotal, 0, KV_BLOCK_SIZE,
+                0, 0, 0, 0, 0, 0, 0, empty, empty);
     }
 
     @Override
@@ -278,7 +303,11 @@ public class ScriptedEngine implements Engine {
                     if (--job.waitingMembers[0] == 0) waitingRequests--;
                 }
                 started.incrementAndGet();
-                generate(job);
+                try {
+                    generate(job);
+                } finally {
+                    tokensHeld = 0;
+                }
             }
         } catch (InterruptedException e) {
             // closed
@@ -317,6 +346,7 @@ public class ScriptedEngine implements Engine {
             if (!d.isZero()) Thread.sleep(d);
             int id = script[generated % script.length] & 0xFF;
             generated++;
+            tokensHeld = prompt.length + generated;
             String text = scanner.accept((byte) id);
             TokenLogprob lp = r.topLogprobs() < 0 ? null : logprob(id, r.topLogprobs());
             if (scanner.stopped()) {
@@ -361,6 +391,7 @@ public class ScriptedEngine implements Engine {
 
     private void finish(Job job, FinishReason reason, String text, int promptTokens, int generated) {
         lastCompletionTokens = generated;
+        tokensHeld = 0; // as the engine does: uncounted before its last event, so a client that has the end sees it gone
         job.events.add(new GenerationEvent.Finished(reason, text, new Usage(promptTokens, generated, 0)));
     }
 

@@ -72,7 +72,7 @@ class ServerLifecycleTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void whileLoadingHealthAndApiAre503ThenReady() throws Exception {
+    void whileLoadingTheServerIsAliveButNotReadyAndTheApiIs503() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScriptedEngine engine = ScriptedEngine.quick();
         CriaServer server = CriaServer.startLoading(() -> {
@@ -82,17 +82,95 @@ class ServerLifecycleTest {
         try {
             String base = "http://127.0.0.1:" + server.port();
             HttpResponse<String> loadingHealth = Http.get(java.net.URI.create(base + "/health"));
+            HttpResponse<String> loadingReady = Http.get(java.net.URI.create(base + "/ready"));
             HttpResponse<String> loadingModels = Http.get(java.net.URI.create(base + "/v1/models"));
             release.countDown();
             server.awaitLoaded();
             HttpResponse<String> readyHealth = Http.get(java.net.URI.create(base + "/health"));
+            HttpResponse<String> readyReady = Http.get(java.net.URI.create(base + "/ready"));
 
-            assertThat(loadingHealth.statusCode()).isEqualTo(503);
-            assertThat(Http.json(loadingHealth).at("/error/type").asText()).isEqualTo("unavailable_error");
+            assertThat(loadingHealth.statusCode()).isEqualTo(200);
+            assertThat(Http.json(loadingHealth).get("status").asText()).isEqualTo("loading");
+            assertThat(loadingReady.statusCode()).isEqualTo(503);
+            assertThat(Http.json(loadingReady).at("/error/type").asText()).isEqualTo("unavailable_error");
             assertThat(loadingModels.statusCode()).isEqualTo(503);
             assertThat(readyHealth.statusCode()).isEqualTo(200);
+            assertThat(Http.json(readyHealth).get("status").asText()).isEqualTo("ok");
+            assertThat(readyReady.statusCode()).isEqualTo(200);
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aModelThatFailedToLoadIsNotAliveEither() throws Exception {
+        CriaServer server = CriaServer.startLoading(() -> {
+            throw new IllegalStateException("no such tensor");
+        }, ServerOptions.defaults());
+        try {
+            try {
+                server.awaitLoaded();
+            } catch (IllegalStateException expected) {
+                // the load failed, as it should here
+            }
+            HttpResponse<String> health = Http.get(java.net.URI.create("http://127.0.0.1:" + server.port() + "/health"));
+
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(Http.json(health).at("/error/message").asText()).contains("no such tensor");
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * What a SIGTERM does (cria serve calls stop()): readiness turns false at once while liveness
+     * stays true; for the shutdown delay new requests are still served (a load balancer may still
+     * send some); then they get 503, and the stream that was in flight all along still ends whole.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void stopTurnsUnreadyFirstThenRefusesNewWorkWhileTheInFlightStreamCompletes() throws Exception {
+        ScriptedEngine engine = new ScriptedEngine(512, 8, Duration.ofMillis(10));
+        Duration delay = Duration.ofMillis(1500);
+        TestServers.Running s = TestServers.scripted(engine, ServerOptions.defaults()
+                .withShutdownDelay(delay).withShutdownTimeout(Duration.ofSeconds(20)));
+        String stream = "{\"model\":\"scripted-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"max_tokens\":300,\"ignore_eos\":true,\"stream\":true}";
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> post(s, stream));
+        while (engine.started.get() == 0) Thread.sleep(2);
+        assertThat(Http.get(s.uri("/ready")).statusCode()).isEqualTo(200);
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(s::close);
+        HttpResponse<String> ready;
+        do {
+            ready = Http.get(s.uri("/ready"));
+        } while (ready.statusCode() == 200);
+        HttpResponse<String> health = Http.get(s.uri("/health"));
+        HttpResponse<String> duringDelay = Http.get(s.uri("/v1/models"));
+        boolean stillInDelay = System.nanoTime() - t0 < delay.toNanos();
+        while (System.nanoTime() - t0 < delay.toNanos() + Duration.ofMillis(300).toNanos()) Thread.sleep(10);
+        HttpResponse<String> afterDelay = Http.get(s.uri("/v1/models"));
+        HttpResponse<String> healthDraining = Http.get(s.uri("/health"));
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(Http.json(ready).at("/error/message").asText()).contains("shutting down");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(Http.json(health).get("status").asText()).isEqualTo("draining");
+        assertThat(stillInDelay).as("the checks above ran within the delay").isTrue();
+        assertThat(duringDelay.statusCode()).isEqualTo(200);
+        assertThat(afterDelay.statusCode()).isEqualTo(503);
+        assertThat(healthDraining.statusCode()).isEqualTo(200);
+        assertThat(inFlight.get().body()).endsWith("data: [DONE]\n\n");
+        assertThat(engine.cancelled.get()).isZero();
+        stopping.get();
+    }
+
+    private static HttpResponse<String> post(TestServers.Running s, String body) {
+        try {
+            return Http.post(s.uri("/v1/chat/completions"), body);
+        } catch (Exception e) {
+            throw new RuntimeException(e);
         }
     }
 

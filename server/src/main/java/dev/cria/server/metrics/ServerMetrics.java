@@ -25,9 +25,12 @@ public final class ServerMetrics {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final HttpServerMetrics http;
 
-    /** @param engineStats the engine's snapshot now, or null while the model is not loaded */
-    public ServerMetrics(Supplier<EngineStats> engineStats) {
-        registry.register(new EngineCollector(engineStats));
+    /**
+     * @param engineStats the engine's snapshot now, or null while the model is not loaded
+     * @param vllmNames   also export the endpoint picker's gauges under vLLM's names (see {@link EngineCollector})
+     */
+    public ServerMetrics(Supplier<EngineStats> engineStats, boolean vllmNames) {
+        registry.register(new EngineCollector(engineStats, vllmNames));
         http = new HttpServerMetrics(registry);
     }
 

@@ -22,7 +22,13 @@ import dev.cria.server.generation.GenerationSettings;
 import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.PromptBound;
 import dev.cria.server.generation.SseFraming;
+import dev.cria.grammar.TokenGrammar;
 import dev.cria.server.serving.CpuWork;
+import dev.cria.server.structured.CompiledGrammars;
+import dev.cria.server.structured.OutputConstraint;
+import dev.cria.server.structured.ResponseFormats;
+import dev.cria.server.structured.ToolCallGrammar;
+import dev.cria.server.structured.ToolCallStream;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
@@ -45,7 +51,7 @@ public final class ChatCompletions {
 
     /** A validated request, ready for the engine. */
     record Prepared(String model, int[] prompt, List<Object> tools, GenerationSettings settings, boolean logprobs,
-                    List<GenerationRequest> requests) {
+                    List<GenerationRequest> requests, boolean forcedCalls) {
     }
 
     Prepared prepare(Engine engine, ObjectNode body) {
@@ -74,7 +80,23 @@ public final class ChatCompletions {
         }
         int topLogprobs = logprobs ? (top == null ? 0 : top.intValue()) : -1;
         List<GenerationRequest> requests = s.requests(prompt, engine.info().contextLength(), topLogprobs, "messages");
-        return new Prepared(model, prompt, tools, s, logprobs, requests);
+        OutputConstraint constraint = constraint(f, tools);
+        if (constraint != null) {
+            TokenGrammar grammar = CompiledGrammars.compile(engine, constraint);
+            requests = requests.stream().map(r -> r.withGrammar(grammar)).toList();
+        }
+        return new Prepared(model, prompt, tools, s, logprobs, requests, constraint != null && constraint.toolCalls());
+    }
+
+    /**
+     * What the answer must follow: the tool calls {@code tool_choice} obliges, else
+     * {@code response_format} (or llama.cpp's {@code grammar}); both are validated either way.
+     */
+    private static OutputConstraint constraint(RequestFields f, List<Object> tools) {
+        OutputConstraint format = ResponseFormats.read(f);
+        boolean parallel = f.bool("parallel_tool_calls", true);
+        OutputConstraint calls = ToolCallGrammar.of(tools, f.get("tool_choice"), parallel, f.param("tools"));
+        return calls != null ? calls : format;
     }
 
     public void handle(Context ctx) throws Exception {
@@ -153,8 +175,8 @@ public final class ChatCompletions {
             this.usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
             this.choices = new StreamChoice[n];
             for (int i = 0; i < n; i++) {
-                choices[i] = new StreamChoice();
-                choices[i].holding = !p.tools().isEmpty();
+                choices[i] = new StreamChoice(p.forcedCalls());
+                choices[i].holding = !p.tools().isEmpty() && !p.forcedCalls();
             }
         }
 
@@ -169,7 +191,17 @@ public final class ChatCompletions {
         public void text(int index, String text, TokenLogprob logprob, FrameSink out) throws IOException {
             StreamChoice c = choices[index];
             if (logprob != null) c.pendingLogprobs.add(logprob);
-            release(out, index, c, text);
+            if (c.calls != null) streamCalls(out, index, c, text);
+            else release(out, index, c, text);
+        }
+
+        /** Obliged tool calls stream as OpenAI's deltas: the call's index, id, type and name, then argument fragments. */
+        private void streamCalls(FrameSink out, int index, StreamChoice c, String text) throws IOException {
+            c.calls.accept(text);
+            for (OpenAiShapes.ToolCall delta : c.pendingCalls) {
+                out.send(chunk(index, new OpenAiShapes.Delta(null, null, List.of(delta)), logprobs(c), null));
+            }
+            c.pendingCalls.clear();
         }
 
         @Override
@@ -177,6 +209,13 @@ public final class ChatCompletions {
             StreamChoice c = choices[index];
             completionTokens += usage.completionTokens();
             cached = Math.max(cached, usage.cachedTokens());
+            if (c.calls != null) {
+                streamCalls(out, index, c, text);
+                String finish = c.calls.calls() > 0 && reason == FinishReason.STOP ? FinishReason.TOOL_CALLS.apiName : reason.apiName;
+                out.send(chunk(index, new OpenAiShapes.Delta(null, null, null),
+                        c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish));
+                return;
+            }
             release(out, index, c, text);
             String finish = reason.apiName;
             List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, c.held.toString(), reason, true);
@@ -230,5 +269,23 @@ public final class ChatCompletions {
         final StringBuilder held = new StringBuilder();
         final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
         boolean holding;
+        /** Obliged tool calls (tool_choice required or named): read as they stream; null otherwise. */
+        final ToolCallStream calls;
+        final List<OpenAiShapes.ToolCall> pendingCalls = new ArrayList<>();
+
+        StreamChoice(boolean forcedCalls) {
+            this.calls = forcedCalls ? new ToolCallStream(new ToolCallStream.Listener() {
+                @Override
+                public void callStarted(int index, String name) {
+                    pendingCalls.add(new OpenAiShapes.ToolCall(index, ApiStyle.newToolCallId(), "function",
+                            new OpenAiShapes.Function(name, "")));
+                }
+
+                @Override
+                public void arguments(int index, String fragment) {
+                    pendingCalls.add(new OpenAiShapes.ToolCall(index, null, null, new OpenAiShapes.Function(null, fragment)));
+                }
+            }) : null;
+        }
     }
 }

@@ -21,7 +21,11 @@ import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.PromptBound;
 import dev.cria.server.generation.RawPrompt;
 import dev.cria.server.generation.SseFraming;
+import dev.cria.grammar.TokenGrammar;
 import dev.cria.server.serving.CpuWork;
+import dev.cria.server.structured.CompiledGrammars;
+import dev.cria.server.structured.OutputConstraint;
+import dev.cria.server.structured.ResponseFormats;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
@@ -93,6 +97,12 @@ public final class Completions {
         for (Prompt pr : prompts) {
             requests.addAll(s.requests(pr.ids(), engine.info().contextLength(), topLogprobs, "prompt"));
             promptTokens += pr.ids().length;
+        }
+        // vLLM and llama.cpp take response_format (and llama.cpp grammar) on raw completions too.
+        OutputConstraint constraint = ResponseFormats.read(f);
+        if (constraint != null) {
+            TokenGrammar grammar = CompiledGrammars.compile(engine, constraint);
+            requests = requests.stream().map(r -> r.withGrammar(grammar)).toList();
         }
         return new Prepared(model, prompts, s, echo, logprobs != null, requests, promptTokens);
     }

@@ -32,12 +32,16 @@ public final class OpenAiShapes {
                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {
     }
 
-    /** {@code index} appears only in stream deltas. */
-    public record ToolCall(@JsonInclude(JsonInclude.Include.NON_NULL) Integer index, String id, String type,
-                           Function function) {
+    /**
+     * {@code index} appears only in stream deltas; a delta that continues a call's arguments carries
+     * only {@code index} and {@code function.arguments}, as OpenAI streams them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCall(Integer index, String id, String type, Function function) {
     }
 
     /** {@code arguments} is a JSON document in a string, as OpenAI sends it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Function(String name, String arguments) {
     }
 

@@ -13,13 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What every handler asks before working: is the model loaded, is the server draining, and which
  * generations are in flight (cancelled when a shutdown runs out of time). The server's lifecycle
- * ({@code CriaServer}) drives {@link #ready}, {@link #failed}, {@link #startDraining} and
- * {@link #cancelAll}; endpoints only read.
+ * ({@code CriaServer}) drives {@link #ready}, {@link #failed}, {@link #withdraw},
+ * {@link #startDraining} and {@link #cancelAll}; endpoints only read.
+ *
+ * <p>A shutdown has two steps because a load balancer learns late that a server is going: first
+ * the server is <em>withdrawn</em> (readiness false, requests still served, so what the balancer
+ * still sends is not lost), then it <em>drains</em> (new requests 503, in-flight ones finish).
+ * Liveness ({@link #isLive}) stays true through both: a loading or draining server is not stuck,
+ * and restarting it would only lose the work.
  */
 public final class ServerState {
     private volatile Engine engine;
     private volatile ServedModels models;
     private volatile String loadFailure;
+    private volatile boolean withdrawn;
     private volatile boolean draining;
     private final Set<GenerationHandle> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeRequests = new AtomicInteger();
@@ -34,8 +41,29 @@ public final class ServerState {
         loadFailure = message;
     }
 
+    /** Readiness: the model is loaded and the server has not begun to shut down. */
     public boolean isReady() {
-        return engine != null && !draining;
+        return engine != null && !withdrawn && !draining;
+    }
+
+    /** Liveness: false only once loading has failed (nothing will ever be served); true while loading and draining. */
+    public boolean isLive() {
+        return loadFailure == null;
+    }
+
+    /** Still loading the model (neither loaded nor failed). */
+    public boolean isLoading() {
+        return engine == null && loadFailure == null;
+    }
+
+    /** Shutting down: withdrawn or draining. */
+    public boolean isShuttingDown() {
+        return withdrawn || draining;
+    }
+
+    /** The first step of a shutdown: readiness false, requests still served. */
+    public void withdraw() {
+        withdrawn = true;
     }
 
     /** The engine, or 503 while the model loads (or failed to) and while the server drains. */
@@ -60,7 +88,9 @@ public final class ServerState {
         return engine;
     }
 
+    /** The second step of a shutdown: new requests 503 (readiness stays false). */
     public void startDraining() {
+        withdrawn = true;
         draining = true;
     }
 
