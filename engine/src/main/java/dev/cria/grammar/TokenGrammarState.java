@@ -93,7 +93,7 @@ final class TokenGrammarState implements GrammarState {
                     if (a.setSize(from) == 0) break;
                 }
                 if (a.setSize(from) == 0) continue;
-                TokenGrammar.walkTrie(a, trie, scratch, root, trie.subtreeEnd[root], from, null, mask, null);
+                TokenGrammar.walkTrie(a, trie, scratch, root, trie.subtreeEnd[root], from, false, mask, null);
             }
         }
         if (a.setComplete(set)) {
