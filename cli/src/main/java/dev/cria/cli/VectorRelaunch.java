@@ -51,10 +51,9 @@ final class VectorRelaunch {
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), args));
         pb.environment().put(MARKER, "1");
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        ignoreInterrupt();
         try {
             Process child = pb.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(child)));
+            forwardSignals(child);
             Thread copier = Thread.ofPlatform().daemon().start(() -> copyWithoutWarning(child.getErrorStream(), System.err));
             int code = child.waitFor();
             copier.join(1000);
@@ -68,24 +67,20 @@ final class VectorRelaunch {
         }
     }
 
-    /** A terminal's Ctrl-C reaches the whole process group: the child acts on it, this JVM must not exit. */
+    /**
+     * A terminal's Ctrl-C reaches the whole process group: the child acts on it (chat stops an
+     * answer, serve drains), so this JVM ignores it. A SIGTERM sent to this JVM alone (a service
+     * manager, a container stop) is passed on; the child's exit code then is still ours.
+     */
     @SuppressWarnings("removal")
-    private static void ignoreInterrupt() {
+    private static void forwardSignals(Process child) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
+            // ProcessHandle.destroy sends the signal only; Process.destroy would also close the pipe the
+            // child still writes its last lines to.
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> child.toHandle().destroy());
         } catch (IllegalArgumentException e) {
-            // no SIGINT on this platform: nothing to ignore
-        }
-    }
-
-    /** This JVM is being stopped (SIGTERM, e.g. a container stop): stop the child the same way and wait for it. */
-    private static void stop(Process child) {
-        if (!child.isAlive()) return;
-        child.destroy();
-        try {
-            child.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // a platform without these signals: the JVM's defaults stay
         }
     }
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The container image without a container engine (none runs here): what the Dockerfile names exists,
  * and its runtime works, laid out as in the image: a jlink'd Java with image/jre-modules only, the jar,
- * and image/entrypoint.sh serving a model until image/healthcheck.sh says it is healthy.
+ * and image/entrypoint.sh serving a model until image/healthcheck.sh says it is healthy, then
+ * draining on SIGTERM (a container stop) through the jar's relaunch.
  */
 class ImageIT {
     private static final Path ROOT = Path.of(System.getProperty("cria.testdata", "testdata")).getParent();
@@ -70,6 +71,8 @@ class ImageIT {
             server.destroy();
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
         }
+        assertThat(server.exitValue()).as("drained, as a container stop asks").isZero();
+        assertThat(Files.readString(home.resolve("server.log"))).contains("cria: ready in ").contains("cria: shutting down");
         assertThat(run(List.of(ROOT.resolve("image/healthcheck.sh").toString()), env)).as("unhealthy once stopped").isNotZero();
     }
 
