@@ -13,8 +13,9 @@ import java.util.List;
  * {@code java -jar cria.jar} without {@code --add-modules jdk.incubator.vector}: the Vector API is an
  * incubator module, which only the command line can add (a manifest cannot), so cria starts the same
  * java again with {@link JvmOptions} and waits for it. The child shares the terminal (stdin, stdout,
- * and Ctrl-C, which the parent ignores: the child's chat stops an answer on it); its stderr passes
- * through minus the JVM's "Using incubator modules" line. The child's exit code is ours.
+ * and Ctrl-C, which the parent ignores: the child's chat stops an answer on it), gets the SIGTERM the
+ * parent is sent, and its stderr passes through minus the JVM's "Using incubator modules" line. The
+ * child's exit code is ours.
  */
 final class VectorRelaunch {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
