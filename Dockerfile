@@ -1,8 +1,9 @@
-# Cria's image: `cria serve` on a mounted model, on a Java runtime cut down with jlink to the
-# modules cria uses (image/jre-modules, the Vector API's jdk.incubator.vector among them), as a
-# non-root user. Build: docker build -t cria .   (or podman build -t cria .)
+# Cria's image: the entrypoint is `cria` (arguments are cria's; none = serve $CRIA_MODEL), on a Java
+# runtime cut down with jlink to the modules cria uses (image/jre-modules, the Vector API's
+# jdk.incubator.vector among them), as a non-root user.
+# Build: docker build -t cria .   (or podman build -t cria .)
 # Run:   docker run -p 127.0.0.1:8080:8080 -v ~/models:/models:ro -e CRIA_MODEL=/models/llama-3.2-1b-q4_0.gguf cria
-# docs/server.md, "The image", says more (API key, memory, Kubernetes).
+# docs/server.md, "The image", says more (API key, memory, pull, Kubernetes).
 
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
@@ -26,6 +27,6 @@ USER 10001
 WORKDIR /home/cria
 VOLUME /models
 EXPOSE 8080
-# The model loads before /health answers 200: a 3B model from a cold disk takes a while.
+# Healthy once /ready answers 200, when the model is loaded: a 3B model from a cold disk takes a while.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 CMD ["/opt/cria/healthcheck.sh"]
 ENTRYPOINT ["/opt/cria/entrypoint.sh"]

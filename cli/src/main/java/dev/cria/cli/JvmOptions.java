@@ -7,9 +7,10 @@ import java.util.List;
  * The JVM options {@code cria} runs with, for a jar started without them ({@link VectorRelaunch}).
  * The same as bin/cria and bin/jdk25.sh pass (JvmOptionsTest holds them equal): the Vector API
  * module, native access for mmap and madvise, the small-young-generation serial GC, and the JIT
- * flags that keep C2 inlining the kernels' vector helpers (docs/benchmarks.md, "JIT flags").
+ * flags that keep C2 inlining the kernels' vector helpers (docs/benchmarks.md, "JIT flags"). The
+ * image's entrypoint asks for them ({@link #main}) and starts one JVM with them.
  */
-final class JvmOptions {
+public final class JvmOptions {
     private JvmOptions() {
     }
 
@@ -35,5 +36,10 @@ final class JvmOptions {
         all.addAll(MEMORY);
         all.addAll(jitFlags());
         return all;
+    }
+
+    /** Prints {@link #all()} on one line, for scripts that start the JVM themselves (image/entrypoint.sh). */
+    public static void main(String[] args) {
+        System.out.println(String.join(" ", all()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.cria.cli;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,15 +23,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The container image without a container engine (none runs here): what the Dockerfile names exists,
  * and its runtime works, laid out as in the image: a jlink'd Java with image/jre-modules only, the jar,
- * and image/entrypoint.sh serving a model until image/healthcheck.sh says it is healthy, then
+ * and image/entrypoint.sh serving a model until image/healthcheck.sh says it is ready, then
  * draining on SIGTERM (a container stop) through the jar's relaunch.
  */
 class ImageIT {
     private static final Path ROOT = Path.of(System.getProperty("cria.testdata", "testdata")).getParent();
     private static final Path TINY = ROOT.resolve("testdata/models/tiny-llama3-Q8_0.gguf");
 
+    /** The image's /opt/cria: a jlinked runtime of image/jre-modules, and the jar. */
     @TempDir
-    Path home;
+    static Path home;
+
+    @BeforeAll
+    static void layOutTheRuntimeAsTheImageDoes() throws Exception {
+        String modules = Files.readString(ROOT.resolve("image/jre-modules")).strip();
+        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+        assertThat(run(List.of(jlink.toString(), "--add-modules", modules, "--strip-debug", "--no-man-pages",
+                "--no-header-files", "--output", home.resolve("jre").toString()), Map.of())).isZero();
+        Files.copy(Path.of(System.getProperty("cria.jar", "target/cria.jar")), home.resolve("cria.jar"));
+    }
 
     @Test
     void everyRepositoryFileTheDockerfileNamesExistsAndItsScriptsAreExecutable() throws Exception {
@@ -49,12 +60,7 @@ class ImageIT {
     }
 
     @Test
-    void theJlinkedRuntimeServesTheModelAndTheHealthCheckSeesIt() throws Exception {
-        String modules = Files.readString(ROOT.resolve("image/jre-modules")).strip();
-        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
-        assertThat(run(List.of(jlink.toString(), "--add-modules", modules, "--strip-debug", "--no-man-pages",
-                "--no-header-files", "--output", home.resolve("jre").toString()), Map.of())).isZero();
-        Files.copy(Path.of(System.getProperty("cria.jar", "target/cria.jar")), home.resolve("cria.jar"));
+    void withoutArgumentsItServesTheModelUntilTheHealthCheckSaysReadyAndDrainsOnSigterm() throws Exception {
         int port = freePort();
         Map<String, String> env = Map.of("CRIA_HOME", home.toString(), "CRIA_MODEL", TINY.toString(), "CRIA_PORT", Integer.toString(port));
 
@@ -76,7 +82,19 @@ class ImageIT {
         assertThat(run(List.of(ROOT.resolve("image/healthcheck.sh").toString()), env)).as("unhealthy once stopped").isNotZero();
     }
 
-    private void awaitHealthy(Map<String, String> env) throws Exception {
+    @Test
+    void argumentsAreCriasAndCriaJavaOptsReachTheJvm() throws Exception {
+        Path out = home.resolve("version.txt");
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("image/entrypoint.sh").toString(), "--version")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(Map.of("CRIA_HOME", home.toString(), "CRIA_JAVA_OPTS", "-XshowSettings:properties"));
+
+        assertThat(pb.start().waitFor()).isZero();
+        assertThat(Files.readString(out)).contains("cria 0.1.0").contains("Property settings:")
+                .doesNotContain("NoClassDefFoundError");
+    }
+
+    private static void awaitHealthy(Map<String, String> env) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (run(List.of(ROOT.resolve("image/healthcheck.sh").toString()), env) != 0) {
             assertThat(System.nanoTime()).as(Files.readString(home.resolve("server.log"))).isLessThan(deadline);
