@@ -174,6 +174,24 @@ class ContentFilterTest {
         }
     }
 
+    @Test
+    void aStreamThroughTheGuardModelCarriesItsVerdictOnEveryTextChunk() throws Exception {
+        CriaServer s = guarded("unsafe\nS10", GuardPolicy.parse("S1"), false);
+        try {
+            String body = Http.post(uri(s, "/v3/openai/chat/completions"),
+                    chat(PROVIDER_MODEL, ",\"stream\":true,\"ignore_eos\":true")).body();
+            List<JsonNode> chunks = Http.chunks(body);
+            assertThat(chunks.getFirst().at("/prompt_filter_results/0/content_filter_results/hate/severity").asText()).isEqualTo("high");
+            for (JsonNode ch : chunks.subList(1, chunks.size())) {
+                assertThat(ch.at("/choices/0/content_filter_results/hate/severity").asText()).isEqualTo("high");
+                assertThat(ch.at("/choices/0/content_filter_results/hate/filtered").asBoolean()).isFalse();
+            }
+            assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("length");
+        } finally {
+            s.stop();
+        }
+    }
+
     /** A filter that flags an answer (never a prompt) as violent once it is longer than {@code chars}. */
     private static ContentFilter longAnswersAreViolent(int chars) {
         return turns -> turns.getLast().agent() && turns.getLast().text().length() > chars
