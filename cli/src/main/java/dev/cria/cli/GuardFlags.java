@@ -26,6 +26,8 @@ final class GuardFlags {
     static final int GUARD_CONTEXT = 4096;
     /** Checks waiting for the Guard before one is refused (and reported as not filtered): far above the main queue. */
     static final int GUARD_QUEUE = 1024;
+    /** The Guard's KV pool: 256 MiB of f16 is 8192 tokens of a 1B model (32 KiB each), two full contexts or many short checks. */
+    static final long GUARD_KV_BYTES = 256L << 20;
 
     @Option(names = "--guard", paramLabel = "MODEL", description = "Llama Guard 3 1B (GGUF file, folder or Hub name): judge prompts and answers; see docs/safety.md")
     Path guard;
@@ -73,7 +75,7 @@ final class GuardFlags {
 
     /**
      * Loads the Guard beside {@code main} (sharing its compute threads, with its own small f16 KV
-     * pool) and readies {@code safety}; nothing without --guard. Prints which template it renders.
+     * pool of 256 MiB) and readies {@code safety}; nothing without --guard. Prints which template it renders.
      */
     void load(ContentSafety safety, Engine main, EngineOptions mainOptions, CommandSpec spec) {
         if (guard == null) return;
@@ -84,7 +86,7 @@ final class GuardFlags {
             throw new IllegalArgumentException("--guard " + guard + ": " + e.getMessage());
         }
         EngineOptions options = new EngineOptions(GUARD_CONTEXT, mainOptions.threads(), GUARD_QUEUE, mainOptions.parallel(),
-                0, KvType.F16, mainOptions.activations());
+                GUARD_KV_BYTES, KvType.F16, mainOptions.activations());
         Engine engine = ModelLoader.openEngine(guard, options, main);
         try {
             LlamaGuard lg = new LlamaGuard(engine, template, excluded(spec), null);
