@@ -22,12 +22,10 @@ import java.util.List;
  * served one, which categories block, how often a stream is checked, and where results show.
  */
 final class GuardFlags {
-    /** The Guard's own context: its template (~200 tokens) plus the conversation it judges, oldest turns dropped first. */
-    static final int GUARD_CONTEXT = 4096;
     /** Checks waiting for the Guard before one is refused (and reported as not filtered): far above the main queue. */
     static final int GUARD_QUEUE = 1024;
-    /** The Guard's KV pool: 256 MiB of f16 is 8192 tokens of a 1B model (32 KiB each), two full contexts or many short checks. */
-    static final long GUARD_KV_BYTES = 256L << 20;
+    /** The Guard's KV pool: 512 MiB of f16 is 16384 tokens of a 1B model (32 KiB each): two full contexts, or many short checks. */
+    static final long GUARD_KV_BYTES = 512L << 20;
 
     @Option(names = "--guard", paramLabel = "MODEL", description = "Llama Guard 3 1B (GGUF file, folder or Hub name): judge prompts and answers; see docs/safety.md")
     Path guard;
@@ -75,7 +73,7 @@ final class GuardFlags {
 
     /**
      * Loads the Guard beside {@code main} (sharing its compute threads, with its own small f16 KV
-     * pool of 256 MiB) and readies {@code safety}; nothing without --guard. Prints which template it renders.
+     * pool of 512 MiB) and readies {@code safety}; nothing without --guard. Prints which template it renders.
      */
     void load(ContentSafety safety, Engine main, EngineOptions mainOptions, CommandSpec spec) {
         if (guard == null) return;
@@ -85,7 +83,9 @@ final class GuardFlags {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--guard " + guard + ": " + e.getMessage());
         }
-        EngineOptions options = new EngineOptions(GUARD_CONTEXT, mainOptions.threads(), GUARD_QUEUE, mainOptions.parallel(),
+        // Context 0: min(8192, the Guard's own), as long as the served model's default context, so the
+        // template (~200 tokens) and most conversations fit; a longer one loses its oldest turns first.
+        EngineOptions options = new EngineOptions(0, mainOptions.threads(), GUARD_QUEUE, mainOptions.parallel(),
                 GUARD_KV_BYTES, KvType.F16, mainOptions.activations());
         Engine engine = ModelLoader.openEngine(guard, options, main);
         try {
