@@ -266,7 +266,7 @@ public final class CriaServer implements AutoCloseable {
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
             ChatCompletions chat = new ChatCompletions(state, style, safety);
-            Completions completions = new Completions(state, style);
+            Completions completions = new Completions(state, style, safety);
             Models models = new Models(state, style);
             route(HandlerType.POST, base + "/chat/completions", chat::handle);
             route(HandlerType.POST, base + "/completions", completions::handle);

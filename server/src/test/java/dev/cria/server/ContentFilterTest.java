@@ -192,6 +192,59 @@ class ContentFilterTest {
         }
     }
 
+    @Test
+    void withoutGuardV3TextCompletionsSayNothingRanToo() throws Exception {
+        JsonNode c = Http.json(Http.post(plain.uri("/v3/openai/completions"),
+                "{\"model\":\"" + PROVIDER_MODEL + "\",\"prompt\":[\"a\",\"b\"],\"max_tokens\":3}"));
+        assertThat(c.at("/choices/1/content_filter_results").size()).isZero();
+        assertThat(c.at("/prompt_filter_results/1/prompt_index").asInt()).isEqualTo(1);
+        assertThat(c.at("/prompt_filter_results/1/content_filter_results").size()).isZero();
+    }
+
+    @Test
+    void aStreamedV3TextCompletionOpensWithThePromptResultsInAChunkWithoutChoices() throws Exception {
+        String body = Http.post(plain.uri("/v3/openai/completions"),
+                "{\"model\":\"" + PROVIDER_MODEL + "\",\"prompt\":\"a\",\"max_tokens\":3,\"stream\":true}").body();
+        List<JsonNode> chunks = Http.chunks(body);
+        assertThat(chunks.getFirst().get("choices").size()).isZero();
+        assertThat(chunks.getFirst().at("/prompt_filter_results/0/prompt_index").asInt()).isZero();
+        for (JsonNode ch : chunks.subList(1, chunks.size())) assertThat(ch.at("/choices/0/content_filter_results").isObject()).isTrue();
+    }
+
+    @Test
+    void aTextCompletionPromptTheGuardFlagsIsRefused() throws Exception {
+        CriaServer s = guarded("unsafe\nS1", GuardPolicy.ALL, false);
+        try {
+            HttpResponse<String> r = Http.post(uri(s, "/v3/openai/completions"),
+                    "{\"model\":\"" + PROVIDER_MODEL + "\",\"prompt\":\"a\",\"max_tokens\":3}");
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(Http.json(r).at("/error/innererror/content_filter_result/violence/filtered").asBoolean()).isTrue();
+        } finally {
+            s.stop();
+        }
+    }
+
+    @Test
+    void aStreamedTextCompletionIsCheckedAndStopsWithContentFilter() throws Exception {
+        ContentSafety safety = new ContentSafety(GuardPolicy.ALL, false, 4);
+        safety.ready(longAnswersAreViolent(10), null);
+        ScriptedEngine engine = ScriptedEngine.quick();
+        CriaServer server = CriaServer.start(engine, ServerOptions.defaults(), safety);
+        try {
+            String body = Http.post(uri(server, "/v3/openai/completions"),
+                    "{\"model\":\"" + PROVIDER_MODEL + "\",\"prompt\":\"go\",\"max_tokens\":40,\"stream\":true}").body();
+            List<JsonNode> chunks = Http.chunks(body);
+            StringBuilder sent = new StringBuilder();
+            for (JsonNode ch : chunks) sent.append(ch.at("/choices/0/text").asText(""));
+            assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+            assertThat(chunks.getLast().at("/choices/0/content_filter_results/violence/filtered").asBoolean()).isTrue();
+            assertThat(sent.length()).isLessThanOrEqualTo(10);
+        } finally {
+            server.stop();
+            engine.close();
+        }
+    }
+
     /** A filter that flags an answer (never a prompt) as violent once it is longer than {@code chars}. */
     private static ContentFilter longAnswersAreViolent(int chars) {
         return turns -> turns.getLast().agent() && turns.getLast().text().length() > chars

@@ -76,12 +76,24 @@ public final class OpenAiShapes {
     public record Delta(String role, String content, List<ToolCall> toolCalls) {
     }
 
-    /** Also the stream chunk of /v1/completions (same object name, as OpenAI streams it). */
+    /**
+     * Also the stream chunk of /v1/completions (same object name, as OpenAI streams it).
+     * {@code prompt_filter_results} (Azure OpenAI's) is absent where content filter results are not reported.
+     */
     public record Completion(String id, String object, long created, String model, List<CompletionChoice> choices,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) Object usage, String systemFingerprint) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Object usage, String systemFingerprint,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Object promptFilterResults) {
+        public Completion(String id, String object, long created, String model, List<CompletionChoice> choices,
+                          Object usage, String systemFingerprint) {
+            this(id, object, created, model, choices, usage, systemFingerprint, null);
+        }
     }
 
-    public record CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason) {
+    public record CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason,
+                                   @JsonInclude(JsonInclude.Include.NON_NULL) Object contentFilterResults) {
+        public CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason) {
+            this(text, index, logprobs, finishReason, null);
+        }
     }
 
     /** The legacy completions logprobs object: parallel arrays, {@code top_logprobs} maps token text → logprob. */

@@ -78,6 +78,27 @@ public final class ContentSafety implements AutoCloseable {
         return f.check(turns);
     }
 
+    /** The prompt filter on a raw completion's prompt: its text is judged as the user's turn. */
+    public FilterOutcome checkPromptText(String prompt) throws InterruptedException {
+        ContentFilter f = filter;
+        if (f == null) return FilterOutcome.NOT_RUN;
+        return f.check(List.of(GuardTurn.user(prompt)));
+    }
+
+    /** The response filter on a raw completion: {@code completion} judged as the answer to {@code prompt}. */
+    public FilterOutcome checkCompletionText(String prompt, String completion) throws InterruptedException {
+        ContentFilter f = filter;
+        if (f == null) return FilterOutcome.NOT_RUN;
+        return f.check(List.of(GuardTurn.user(prompt), GuardTurn.agent(completion)));
+    }
+
+    /** {@code prompt_filter_results} for several prompts, {@code prompt_index} in order. */
+    public List<Map<String, Object>> promptResults(List<FilterOutcome> outcomes) {
+        List<Map<String, Object>> out = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) out.add(Map.of("prompt_index", i, "content_filter_results", results(outcomes.get(i))));
+        return out;
+    }
+
     /** A choice's or chunk's {@code content_filter_results}. */
     public Map<String, Object> results(FilterOutcome o) {
         return o.results(policy);
