@@ -95,8 +95,10 @@ final class GuardFlags {
             engine.close();
             throw e;
         }
-        System.err.println("cria: content filter: " + guard.getFileName() + " (" + template.source() + " Llama Guard 3 template, "
-                + template.categories().size() + " categories; blocking " + (safety.policy().blocking().isEmpty() ? "none" : String.join(",",
-                safety.policy().blocking().stream().sorted(java.util.Comparator.comparingInt(s -> Integer.parseInt(s.substring(1)))).toList())) + ")");
+        List<String> blocking = safety.policy().blocking().stream()
+                .sorted(java.util.Comparator.comparingInt(s -> Integer.parseInt(s.substring(1)))).toList();
+        String blocks = blocking.isEmpty() ? "none" : safety.policy().equals(GuardPolicy.ALL) ? "all" : String.join(",", blocking);
+        System.err.println("cria: content filter: " + guard.getFileName() + "; Llama Guard 3 template: " + template.source()
+                + "; " + template.categories().size() + " categories; blocking " + blocks);
     }
 }

@@ -69,7 +69,7 @@ public final class GuardTemplate {
      */
     public static GuardTemplate fromCarried(String chatTemplate) {
         if (chatTemplate == null || chatTemplate.isBlank()) return builtIn();
-        if (chatTemplate.equals(builtInSource())) return new GuardTemplate(DEFAULT_CATEGORIES, "the model's (same as the built-in)");
+        if (chatTemplate.equals(builtInSource())) return new GuardTemplate(DEFAULT_CATEGORIES, "the model's, same as the built-in");
         boolean shaped = chatTemplate.contains("<BEGIN UNSAFE CONTENT CATEGORIES>")
                 && chatTemplate.contains("excluded_category_keys")
                 && chatTemplate.contains("set categories")

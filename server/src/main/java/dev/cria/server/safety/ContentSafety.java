@@ -95,7 +95,12 @@ public final class ContentSafety implements AutoCloseable {
     /** {@code prompt_filter_results} for several prompts, {@code prompt_index} in order. */
     public List<Map<String, Object>> promptResults(List<FilterOutcome> outcomes) {
         List<Map<String, Object>> out = new ArrayList<>(outcomes.size());
-        for (int i = 0; i < outcomes.size(); i++) out.add(Map.of("prompt_index", i, "content_filter_results", results(outcomes.get(i))));
+        for (int i = 0; i < outcomes.size(); i++) {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>(); // Azure's order: prompt_index first
+            entry.put("prompt_index", i);
+            entry.put("content_filter_results", results(outcomes.get(i)));
+            out.add(entry);
+        }
         return out;
     }
 
@@ -106,7 +111,7 @@ public final class ContentSafety implements AutoCloseable {
 
     /** The {@code prompt_filter_results} array: one entry, the conversation's prompt. */
     public List<Map<String, Object>> promptResults(FilterOutcome o) {
-        return List.of(Map.of("prompt_index", 0, "content_filter_results", results(o)));
+        return promptResults(List.of(o));
     }
 
     /** The 400 for a blocked prompt, in Azure OpenAI's shape. */

@@ -43,7 +43,10 @@ public record FilterOutcome(boolean ran, boolean readable, List<String> categori
         Map<String, Object> out = new LinkedHashMap<>();
         if (!ran) return out;
         if (!readable) {
-            out.put("error", Map.of("code", "content_filter_error", "message", "The contents are not filtered"));
+            Map<String, Object> error = new LinkedHashMap<>(); // Azure's order: code, then message
+            error.put("code", "content_filter_error");
+            error.put("message", "The contents are not filtered");
+            out.put("error", error);
             return out;
         }
         for (Map.Entry<String, Set<String>> f : FIELDS.entrySet()) {
