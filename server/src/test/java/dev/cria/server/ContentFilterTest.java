@@ -301,6 +301,34 @@ class ContentFilterTest {
     }
 
     @Test
+    void eachStreamedChoiceIsJudgedOnItsOwn() throws Exception {
+        ContentSafety safety = new ContentSafety(GuardPolicy.ALL, false, 4);
+        // every answer grows past 10 characters, so each choice is stopped at its own check
+        safety.ready(turns -> turns.getLast().agent() && turns.getLast().text().length() > 10
+                ? FilterOutcome.of(List.of("S9"), GuardPolicy.ALL) : FilterOutcome.of(List.of(), GuardPolicy.ALL), null);
+        ScriptedEngine engine = ScriptedEngine.quick();
+        CriaServer server = CriaServer.start(engine, ServerOptions.defaults(), safety);
+        try {
+            String body = Http.post(uri(server, "/v3/openai/chat/completions"),
+                    "{\"model\":\"" + PROVIDER_MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"go\"}],"
+                            + "\"max_tokens\":40,\"n\":3,\"temperature\":1,\"seed\":7,\"stream\":true}").body();
+            List<JsonNode> chunks = Http.chunks(body);
+            for (int i = 0; i < 3; i++) {
+                int index = i;
+                List<JsonNode> ends = chunks.stream()
+                        .filter(ch -> ch.at("/choices/0/index").asInt() == index && !ch.at("/choices/0/finish_reason").isNull()).toList();
+                assertThat(ends).hasSize(1);
+                assertThat(ends.getFirst().at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+                assertThat(ends.getFirst().at("/choices/0/content_filter_results/violence/filtered").asBoolean()).isTrue();
+            }
+            assertThat(body).endsWith("data: [DONE]\n\n");
+        } finally {
+            server.stop();
+            engine.close();
+        }
+    }
+
+    @Test
     void aBlockedStreamStopsItsGeneration() throws Exception {
         ContentSafety safety = new ContentSafety(GuardPolicy.ALL, false, 4);
         safety.ready(longAnswersAreViolent(10), null);
