@@ -85,8 +85,12 @@ final class GuardFlags {
         }
         // Context 0: min(8192, the Guard's own), as long as the served model's default context, so the
         // template (~200 tokens) and most conversations fit; a longer one loses its oldest turns first.
+        // At most half the heap the served model left free, as a default pool is: the Guard never
+        // fails to load for want of heap, its context shrinks instead (the engine reports that).
+        Runtime rt = Runtime.getRuntime();
+        long room = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         EngineOptions options = new EngineOptions(0, mainOptions.threads(), GUARD_QUEUE, mainOptions.parallel(),
-                GUARD_KV_BYTES, KvType.F16, mainOptions.activations());
+                Math.min(GUARD_KV_BYTES, room / 2), KvType.F16, mainOptions.activations());
         Engine engine = ModelLoader.openEngine(guard, options, main);
         try {
             LlamaGuard lg = new LlamaGuard(engine, template, excluded(spec), null);
