@@ -4,6 +4,7 @@ import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
+import dev.cria.server.safety.ContentSafety;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +41,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     EngineFlags engine;
+
+    @Mixin
+    GuardFlags guardFlags;
 
     @Option(names = "--host", description = "Interface to bind (default: 127.0.0.1 without an API key, else 0.0.0.0)")
     String host;
@@ -150,7 +154,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
         serverOptions(); // a bad flag or key file fails before a download
+        ContentSafety safety = guardFlags.safety(spec);
         resolveModel();
+        guardFlags.resolveModel();
         ServerOptions options = serverOptions();
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);
@@ -162,9 +168,15 @@ final class ServeCommand implements Callable<Integer> {
         AtomicReference<Engine> loaded = new AtomicReference<>();
         CriaServer server = CriaServer.startLoading(() -> {
             Engine e = engine.open(model, engineOptions);
+            try {
+                guardFlags.load(safety, e, engineOptions, spec);
+            } catch (RuntimeException ex) {
+                e.close();
+                throw ex;
+            }
             loaded.set(e);
             return e;
-        }, options);
+        }, options, safety);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback Host names only unless --allowed-host says otherwise)" : "")
                 + "; loading " + model);

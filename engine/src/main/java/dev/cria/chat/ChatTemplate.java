@@ -260,7 +260,7 @@ public final class ChatTemplate {
      * JavaScript's {@code String.prototype.trim} (the golden renderer runs on it): strips
      * WhiteSpace (incl. U+00A0, U+FEFF and every Zs) and LineTerminator code points at both ends.
      */
-    static String jsTrim(String s) {
+    public static String jsTrim(String s) {
         int start = 0;
         int end = s.length();
         while (start < end && isJsWhitespace(s.charAt(start))) start++;

@@ -264,6 +264,11 @@ public final class LlamaEngine implements Engine {
         return scheduler.stats(queued.get(), rejections.get());
     }
 
+    /** The compute threads this engine's model runs on: a second engine may share them ({@link ComputePool#retain}). */
+    public ComputePool computePool() {
+        return pool;
+    }
+
     @Override
     public void close() {
         if (closed) return;

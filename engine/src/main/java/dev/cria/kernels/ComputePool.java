@@ -32,6 +32,8 @@ public final class ComputePool implements AutoCloseable {
     private volatile Thread waitingCaller;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Engines that use this pool: a second model (a Guard beside the main one) shares the threads. */
+    private final AtomicInteger users = new AtomicInteger(1);
 
     /** A pool that runs work on {@code threads} threads in all: the caller plus {@code threads - 1} workers. */
     public ComputePool(int threads) {
@@ -120,9 +122,19 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    /** Stops the workers; a later {@link #parallelFor} fails. */
+    /**
+     * One more user of this pool (another engine's model): each user closes it once, and the
+     * workers stop when the last one does. Calls from several users are serialized like any others.
+     */
+    public ComputePool retain() {
+        if (users.getAndUpdate(u -> u == 0 ? 0 : u + 1) == 0) throw new IllegalStateException("compute pool is closed");
+        return this;
+    }
+
+    /** Stops the workers once every user closed it; a later {@link #parallelFor} fails. */
     @Override
     public void close() {
+        if (users.updateAndGet(u -> Math.max(0, u - 1)) > 0) return;
         closed = true;
         for (Worker w : workers) LockSupport.unpark(w);
         for (Worker w : workers) {

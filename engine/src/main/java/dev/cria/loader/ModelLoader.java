@@ -74,6 +74,41 @@ public final class ModelLoader {
     }
 
     /**
+     * {@link #openEngine} for a second model beside {@code neighbour} (a Llama Guard classifier): its
+     * matmuls run on {@code neighbour}'s compute threads when that is a {@link LlamaEngine} (so two
+     * models never oversubscribe the cores; their steps interleave), with a KV pool of its own sized
+     * by {@code options}.
+     */
+    public static Engine openEngine(Path model, EngineOptions options, Engine neighbour) {
+        if (!(neighbour instanceof LlamaEngine le)) return openEngine(model, options);
+        if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
+        Model m = reading(model, () -> readModel(model));
+        return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options, le.computePool().retain());
+    }
+
+    /**
+     * The chat template a model carries: GGUF {@code tokenizer.chat_template}, or {@code chat_template}
+     * of a Hugging Face folder's tokenizer_config.json; null when it has none.
+     */
+    public static String chatTemplate(Path model) {
+        return reading(model, () -> {
+            if (Files.isDirectory(model)) {
+                Path config = model.resolve("tokenizer_config.json");
+                if (!Files.exists(config)) return null;
+                try {
+                    Object t = dev.cria.util.StrictJson.parseObject(Files.readString(config)).get("chat_template");
+                    return t instanceof String s ? s : null;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            try (GgufFile f = GgufFile.open(model)) {
+                return f.getString("tokenizer.chat_template", null);
+            }
+        });
+    }
+
+    /**
      * Every public entry reads its files through here, so that a load failure no check caught is one
      * line naming the file: the CLI prints messages, and a bare "Index 0 out of bounds for length 0"
      * would not say which file is at fault. A {@link ModelFormatException} already is such a line.
@@ -170,6 +205,10 @@ public final class ModelLoader {
     }
 
     private static Engine start(String path, Weights w, Tokenizer tokenizer, EngineOptions options) {
+        return start(path, w, tokenizer, options, null);
+    }
+
+    private static Engine start(String path, Weights w, Tokenizer tokenizer, EngineOptions options, ComputePool shared) {
         try {
             LlamaConfig c = w.config();
             if (tokenizer.vocabSize() > c.vocabSize()) {
@@ -181,12 +220,13 @@ public final class ModelLoader {
                 throw new IllegalArgumentException("--ctx-size " + ctx + " exceeds the model's context length " + c.contextLength());
             }
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-            ComputePool pool = new ComputePool(threads);
+            ComputePool pool = shared != null ? shared : new ComputePool(threads);
             LlamaModel m = new LlamaModel(c, w.weights(), pool, MAX_BATCH, options.activations());
             ModelInfo info = new ModelInfo(w.name(), path, "llama", ctx, c.contextLength(),
                     c.vocabSize(), w.weights().parameterCount(), w.weights().layers().get(0).wq().type().name());
             return new LlamaEngine(m, tokenizer, info, pool, options, w);
         } catch (RuntimeException e) {
+            if (shared != null) shared.close();
             closeQuietly(w);
             throw e;
         }

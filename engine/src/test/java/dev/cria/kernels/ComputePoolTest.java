@@ -91,4 +91,17 @@ class ComputePoolTest {
         assertThatThrownBy(() -> pool.parallelFor(4, (f, t) -> { })).hasMessageContaining("closed");
         assertThatThrownBy(() -> new ComputePool(0)).hasMessageContaining("at least 1 thread");
     }
+
+    @Test
+    void aSharedPoolRunsUntilItsLastUserClosesIt() {
+        ComputePool pool = new ComputePool(2);
+        pool.retain(); // a second engine (the Guard model) on the same threads
+        pool.close();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        pool.parallelFor(8, (f, t) -> done.addAndGet(t - f));
+        assertThat(done.get()).isEqualTo(8);
+        pool.close();
+        assertThatThrownBy(() -> pool.parallelFor(4, (f, t) -> { })).hasMessageContaining("closed");
+        assertThatThrownBy(pool::retain).hasMessageContaining("closed");
+    }
 }

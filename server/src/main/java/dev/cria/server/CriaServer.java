@@ -14,6 +14,7 @@ import dev.cria.server.ollama.OllamaChat;
 import dev.cria.server.ollama.OllamaGenerate;
 import dev.cria.server.ollama.OllamaModels;
 import dev.cria.server.openai.ChatCompletions;
+import dev.cria.server.safety.ContentSafety;
 import dev.cria.server.openai.Completions;
 import dev.cria.server.openai.Models;
 import dev.cria.server.responses.Responses;
@@ -89,6 +90,8 @@ public final class CriaServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Javalin app;
     private final boolean ownsEngine;
+    /** Content filtering (--guard): the Guard model once loaded, the policy, where results are reported. */
+    private final ContentSafety safety;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     /**
@@ -102,8 +105,9 @@ public final class CriaServer implements AutoCloseable {
     private final Set<String> apiPaths = new LinkedHashSet<>();
     private volatile Throwable loadFailure;
 
-    private CriaServer(ServerOptions options, boolean ownsEngine) {
+    private CriaServer(ServerOptions options, boolean ownsEngine, ContentSafety safety) {
         this.options = options;
+        this.safety = safety;
         this.state = new ServerState();
         this.keys = new ApiKeys(options.apiKeys());
         this.hosts = new HostCheck(options.allowedHosts());
@@ -150,7 +154,12 @@ public final class CriaServer implements AutoCloseable {
 
     /** Serves a loaded engine; the caller keeps ownership of it (stop() does not close it). */
     public static CriaServer start(Engine engine, ServerOptions options) {
-        CriaServer s = new CriaServer(options, false);
+        return start(engine, options, ContentSafety.off());
+    }
+
+    /** {@link #start(Engine, ServerOptions)} with content filtering; the caller keeps ownership of {@code safety} too. */
+    public static CriaServer start(Engine engine, ServerOptions options, ContentSafety safety) {
+        CriaServer s = new CriaServer(options, false, safety);
         s.state.ready(engine, s.served(engine));
         s.loaded.countDown();
         s.app.start(options.bindHost(), options.port());
@@ -162,7 +171,15 @@ public final class CriaServer implements AutoCloseable {
      * request (and {@code /ready}) answers 503; {@code /health} answers 200 (alive, loading). The server owns the engine and closes it on stop.
      */
     public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options) {
-        CriaServer s = new CriaServer(options, true);
+        return startLoading(loader, options, ContentSafety.off());
+    }
+
+    /**
+     * {@link #startLoading(Callable, ServerOptions)} with content filtering: the loader readies
+     * {@code safety} (loads the Guard model) before it returns the engine, and the server closes it on stop.
+     */
+    public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options, ContentSafety safety) {
+        CriaServer s = new CriaServer(options, true, safety);
         s.app.start(options.bindHost(), options.port());
         Thread.ofPlatform().name("cria-model-loader").daemon().start(() -> {
             try {
@@ -240,6 +257,13 @@ public final class CriaServer implements AutoCloseable {
         app.stop();
         Engine e = state.engineOrNull();
         if (ownsEngine && e != null) e.close();
+        if (ownsEngine) {
+            try {
+                safety.close();
+            } catch (Exception ex) {
+                LOG.warn("closing the content filter: {}", ex.toString());
+            }
+        }
     }
 
     @Override
@@ -281,8 +305,8 @@ public final class CriaServer implements AutoCloseable {
         app.get(WebPage.ASSETS + "/{file}", page::serve);
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
-            ChatCompletions chat = new ChatCompletions(state, style);
-            Completions completions = new Completions(state, style);
+            ChatCompletions chat = new ChatCompletions(state, style, safety);
+            Completions completions = new Completions(state, style, safety);
             Models models = new Models(state, style);
             route(HandlerType.POST, base + "/chat/completions", chat::handle);
             route(HandlerType.POST, base + "/completions", completions::handle);

@@ -14,6 +14,8 @@ public final class ApiError extends RuntimeException {
     private final String param;
     private final String code;
     private final Integer retryAfterSeconds;
+    /** More members of the error object (Azure's {@code status} and {@code innererror}); empty for most errors. */
+    private Map<String, Object> extra = Map.of();
 
     public ApiError(int status, String type, String message, String param, String code) {
         this(status, type, message, param, code, null);
@@ -85,6 +87,23 @@ public final class ApiError extends RuntimeException {
         return new ApiError(429, "rate_limit_exceeded", message, null, "queue_full", retryAfterSeconds);
     }
 
+    /**
+     * 400 for a prompt the content filter blocked, in Azure OpenAI's shape: {@code type} null,
+     * {@code param} "prompt", {@code code} "content_filter", then {@code status} and
+     * {@code innererror: {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {...}}}.
+     */
+    public static ApiError contentFiltered(String message, Map<String, Object> contentFilterResult) {
+        ApiError e = new ApiError(400, null, message, "prompt", "content_filter");
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("code", "ResponsibleAIPolicyViolation");
+        inner.put("content_filter_result", contentFilterResult);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("status", 400);
+        extra.put("innererror", inner);
+        e.extra = extra;
+        return e;
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, "unavailable_error", message, null, "service_unavailable");
     }
@@ -121,6 +140,7 @@ public final class ApiError extends RuntimeException {
         error.put("type", type);
         error.put("param", param);
         error.put("code", code);
+        error.putAll(extra);
         return Map.of("error", error);
     }
 }

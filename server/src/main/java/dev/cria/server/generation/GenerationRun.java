@@ -27,6 +27,8 @@ public final class GenerationRun implements AutoCloseable {
     private final LinkedBlockingQueue<Indexed> events = new LinkedBlockingQueue<>();
     private final ServerState state;
     private int open;
+    /** Choices the endpoint stopped ({@link #stop}): their later events are dropped. */
+    private final java.util.BitSet stopped = new java.util.BitSet();
 
     private GenerationRun(List<GenerationHandle> handles, ServerState state) {
         this.handles = handles;
@@ -76,10 +78,22 @@ public final class GenerationRun implements AutoCloseable {
 
     /** The next event of any choice, or null once every choice has finished or failed. */
     public Indexed next() throws InterruptedException {
-        if (open == 0) return null;
-        Indexed e = events.take();
-        if (!(e.event() instanceof GenerationEvent.Token)) open--;
-        return e;
+        while (open > 0) {
+            Indexed e = events.take();
+            if (!(e.event() instanceof GenerationEvent.Token)) open--;
+            if (!stopped.get(e.index())) return e;
+        }
+        return null;
+    }
+
+    /**
+     * Ends one choice early on the endpoint's behalf (its content filter blocked the answer): it is
+     * cancelled at the engine's next step and {@link #next} returns none of its later events, so the
+     * endpoint, which has already sent that choice's end, never sees its cancellation.
+     */
+    public void stop(int index) {
+        stopped.set(index);
+        handles.get(index).cancel();
     }
 
     public int size() {

@@ -30,6 +30,8 @@ import dev.cria.server.structured.ResponseFormats;
 import dev.cria.server.structured.ToolCallGrammar;
 import dev.cria.server.structured.ToolCallStream;
 import dev.cria.server.serving.ServerState;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.FilterOutcome;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -43,15 +45,22 @@ import java.util.List;
 public final class ChatCompletions {
     private final ServerState state;
     private final ApiStyle style;
+    private final ContentSafety safety;
 
     public ChatCompletions(ServerState state, ApiStyle style) {
+        this(state, style, ContentSafety.off());
+    }
+
+    /** With content filtering: the prompt and each answer are judged by {@code safety}'s filter when it has one. */
+    public ChatCompletions(ServerState state, ApiStyle style, ContentSafety safety) {
         this.state = state;
         this.style = style;
+        this.safety = safety;
     }
 
     /** A validated request, ready for the engine. */
     record Prepared(String model, int[] prompt, List<Object> tools, GenerationSettings settings, boolean logprobs,
-                    List<GenerationRequest> requests, boolean forcedCalls) {
+                    List<GenerationRequest> requests, boolean forcedCalls, List<ChatMessage> messages) {
     }
 
     Prepared prepare(Engine engine, ObjectNode body) {
@@ -85,7 +94,7 @@ public final class ChatCompletions {
             TokenGrammar grammar = CompiledGrammars.compile(engine, constraint);
             requests = requests.stream().map(r -> r.withGrammar(grammar)).toList();
         }
-        return new Prepared(model, prompt, tools, s, logprobs, requests, constraint != null && constraint.toolCalls());
+        return new Prepared(model, prompt, tools, s, logprobs, requests, constraint != null && constraint.toolCalls(), messages);
     }
 
     /**
@@ -103,20 +112,59 @@ public final class ChatCompletions {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         Prepared p = CpuWork.call(() -> prepare(engine, ApiJson.parseObject(body)));
+        // The prompt filter runs before generation: a blocked prompt is a 400 and nothing is generated.
+        FilterOutcome promptOutcome = safety.checkPrompt(p.messages());
+        if (promptOutcome.blocked()) throw safety.promptBlocked(promptOutcome);
+        Filtering filtering = new Filtering(p, promptOutcome);
         String id = style.newChatId();
         long created = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             if (p.settings().stream()) {
-                GenerationDriver.drive(run, new ChatStream(engine, p, run.size(), id, created), SseFraming.openAi(ctx));
+                GenerationDriver.drive(run, new ChatStream(engine, p, run, id, created, filtering), SseFraming.openAi(ctx));
             } else {
-                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(engine, p, outs, id, created)),
+                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(engine, p, outs, id, created, filtering)),
                         new JsonBodyFraming(ctx));
             }
         }
     }
 
+    /** One request's content filtering: its prompt's outcome, the response filter, and what the answer reports. */
+    private final class Filtering {
+        final Prepared p;
+        final FilterOutcome prompt;
+        final boolean report = safety.reports(style);
+
+        Filtering(Prepared p, FilterOutcome prompt) {
+            this.p = p;
+            this.prompt = prompt;
+        }
+
+        boolean active() {
+            return safety.active();
+        }
+
+        /** The response filter on {@code answer}; an interrupted check is a server shutting down. */
+        FilterOutcome check(String answer) {
+            try {
+                return safety.checkAnswer(p.messages(), answer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiError.unavailable("The server is shutting down; the content check was cancelled.");
+            }
+        }
+
+        /** A choice's or chunk's {@code content_filter_results}, or null (absent) where they are not reported. */
+        Object results(FilterOutcome o) {
+            return report ? safety.results(o) : null;
+        }
+
+        Object promptResults() {
+            return report ? safety.promptResults(prompt) : null;
+        }
+    }
+
     private OpenAiShapes.ChatCompletion completion(Engine engine, Prepared p, List<ChoiceOutput> outs, String id,
-                                                   long created) {
+                                                   long created, Filtering filtering) {
         List<OpenAiShapes.ChatChoice> choices = new ArrayList<>(outs.size());
         int completionTokens = 0;
         int cached = 0;
@@ -124,17 +172,28 @@ public final class ChatCompletions {
             ChoiceOutput o = outs.get(i);
             completionTokens += o.usage().completionTokens();
             cached = Math.max(cached, o.usage().cachedTokens());
+            FilterOutcome outcome = filtering.active() ? filtering.check(o.text()) : FilterOutcome.NOT_RUN;
+            OpenAiShapes.ChatLogprobs lps = p.logprobs() ? new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(o.logprobs()), null) : null;
+            if (outcome.blocked()) {
+                // Azure's filtered choice: no content, finish_reason content_filter, the results saying why.
+                choices.add(new OpenAiShapes.ChatChoice(i, new OpenAiShapes.Message("assistant", null, null, null), null,
+                        FILTERED, filtering.results(outcome)));
+                continue;
+            }
             List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, o.text(), o.reason(), false);
             OpenAiShapes.Message message = calls.isEmpty()
                     ? new OpenAiShapes.Message("assistant", o.text(), null, null)
                     : new OpenAiShapes.Message("assistant", null, null, calls);
             String finish = calls.isEmpty() ? o.reason().apiName : FinishReason.TOOL_CALLS.apiName;
-            OpenAiShapes.ChatLogprobs lps = p.logprobs() ? new OpenAiShapes.ChatLogprobs(OpenAiShapes.entries(o.logprobs()), null) : null;
-            choices.add(new OpenAiShapes.ChatChoice(i, message, lps, finish));
+            choices.add(new OpenAiShapes.ChatChoice(i, message, lps, finish, filtering.results(outcome)));
         }
         return new OpenAiShapes.ChatCompletion(id, "chat.completion", created, p.model(), choices,
-                OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached), style.systemFingerprint);
+                OpenAiShapes.usage(style, p.prompt().length, completionTokens, cached), style.systemFingerprint,
+                filtering.promptResults());
     }
+
+    /** The finish reason of an answer the content filter stopped (OpenAI's and Azure's). */
+    static final String FILTERED = "content_filter";
 
     /** The text as OpenAI tool calls when tools were given, the model stopped by itself, and the text parses as calls. */
     private static List<OpenAiShapes.ToolCall> toolCalls(Engine engine, Prepared p, String text, FinishReason reason,
@@ -164,14 +223,19 @@ public final class ChatCompletions {
         private final long created;
         private final Object usageField;
         private final StreamChoice[] choices;
+        private final GenerationRun run;
+        private final Filtering filtering;
         private int completionTokens;
         private int cached;
 
-        ChatStream(Engine engine, Prepared p, int n, String id, long created) {
+        ChatStream(Engine engine, Prepared p, GenerationRun run, String id, long created, Filtering filtering) {
             this.engine = engine;
             this.p = p;
             this.id = id;
             this.created = created;
+            this.run = run;
+            this.filtering = filtering;
+            int n = run.size();
             this.usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
             this.choices = new StreamChoice[n];
             for (int i = 0; i < n; i++) {
@@ -183,16 +247,56 @@ public final class ChatCompletions {
         @Override
         public void start(FrameSink out) throws IOException {
             for (int i = 0; i < choices.length; i++) {
-                out.send(chunk(i, new OpenAiShapes.Delta("assistant", "", null), null, null));
+                // The first chunk carries the prompt filter's results, as Azure's stream does before any content.
+                out.send(new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
+                        List.of(new OpenAiShapes.ChunkChoice(i, new OpenAiShapes.Delta("assistant", "", null), null, null,
+                                filtering.results(FilterOutcome.NOT_RUN))),
+                        usageField, i == 0 ? filtering.promptResults() : null));
             }
         }
 
         @Override
         public void text(int index, String text, TokenLogprob logprob, FrameSink out) throws IOException {
             StreamChoice c = choices[index];
+            c.tokens++;
             if (logprob != null) c.pendingLogprobs.add(logprob);
-            if (c.calls != null) streamCalls(out, index, c, text);
-            else release(out, index, c, text);
+            if (c.calls != null) {
+                c.all.append(text);
+                streamCalls(out, index, c, text);
+            } else {
+                release(out, index, c, text);
+                if (filtering.active() && c.tokens % safety.interval() == 0) checkpoint(out, index, c, false);
+            }
+        }
+
+        /**
+         * The response filter on the answer so far: text held since the last check is sent only once
+         * it passed (with that check's results); a blocked answer ends its choice here with
+         * {@code finish_reason: "content_filter"} and its generation is stopped.
+         */
+        private boolean checkpoint(FrameSink out, int index, StreamChoice c, boolean last) throws IOException {
+            String candidate = c.all.toString() + c.unchecked + (last ? c.held : "");
+            if (!last && c.unchecked.isEmpty()) return true;
+            FilterOutcome o = filtering.check(candidate);
+            c.outcome = o;
+            if (o.blocked()) {
+                c.unchecked.setLength(0);
+                c.pendingLogprobs.clear();
+                out.send(chunk(index, new OpenAiShapes.Delta(null, null, null), null, FILTERED, filtering.results(o)));
+                c.blocked = true;
+                if (!last) {
+                    completionTokens += c.tokens;
+                    run.stop(index);
+                }
+                return false;
+            }
+            if (!c.unchecked.isEmpty()) {
+                String passed = c.unchecked.toString();
+                c.all.append(passed);
+                c.unchecked.setLength(0);
+                out.send(chunk(index, new OpenAiShapes.Delta(null, passed, null), logprobs(c), null, filtering.results(o)));
+            }
+            return true;
         }
 
         /** Obliged tool calls stream as OpenAI's deltas: the call's index, id, type and name, then argument fragments. */
@@ -211,22 +315,28 @@ public final class ChatCompletions {
             cached = Math.max(cached, usage.cachedTokens());
             if (c.calls != null) {
                 streamCalls(out, index, c, text);
-                String finish = c.calls.calls() > 0 && reason == FinishReason.STOP ? FinishReason.TOOL_CALLS.apiName : reason.apiName;
+                c.all.append(text);
+                // Obliged calls stream as they come; the filter judges the whole call at the end.
+                FilterOutcome o = filtering.active() ? filtering.check(c.all.toString()) : FilterOutcome.NOT_RUN;
+                String finish = o.blocked() ? FILTERED
+                        : c.calls.calls() > 0 && reason == FinishReason.STOP ? FinishReason.TOOL_CALLS.apiName : reason.apiName;
                 out.send(chunk(index, new OpenAiShapes.Delta(null, null, null),
-                        c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish));
+                        c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish, filtering.results(o)));
                 return;
             }
             release(out, index, c, text);
+            if (filtering.active() && !checkpoint(out, index, c, true)) return;
             String finish = reason.apiName;
             List<OpenAiShapes.ToolCall> calls = toolCalls(engine, p, c.held.toString(), reason, true);
+            Object results = filtering.results(c.outcome);
             if (!calls.isEmpty()) {
                 finish = FinishReason.TOOL_CALLS.apiName;
-                out.send(chunk(index, new OpenAiShapes.Delta(null, null, calls), logprobs(c), null));
+                out.send(chunk(index, new OpenAiShapes.Delta(null, null, calls), logprobs(c), null, results));
             } else if (!c.held.isEmpty()) {
-                out.send(chunk(index, new OpenAiShapes.Delta(null, c.held.toString(), null), logprobs(c), null));
+                out.send(chunk(index, new OpenAiShapes.Delta(null, c.held.toString(), null), logprobs(c), null, results));
             }
             out.send(chunk(index, new OpenAiShapes.Delta(null, null, null),
-                    c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish));
+                    c.pendingLogprobs.isEmpty() ? null : logprobs(c), finish, results));
         }
 
         @Override
@@ -237,7 +347,10 @@ public final class ChatCompletions {
             }
         }
 
-        /** New text of a choice: sent at once, or held while it may be the start of a tool call. */
+        /**
+         * New text of a choice: sent at once (or, with a content filter, kept until the next check
+         * passes it), or held while it may be the start of a tool call.
+         */
         private void release(FrameSink out, int index, StreamChoice c, String text) throws IOException {
             if (text.isEmpty()) return;
             if (c.holding) {
@@ -247,7 +360,12 @@ public final class ChatCompletions {
                 text = c.held.toString();
                 c.held.setLength(0);
             }
-            out.send(chunk(index, new OpenAiShapes.Delta(null, text, null), logprobs(c), null));
+            if (filtering.active()) {
+                c.unchecked.append(text);
+                return;
+            }
+            c.all.append(text);
+            out.send(chunk(index, new OpenAiShapes.Delta(null, text, null), logprobs(c), null, filtering.results(c.outcome)));
         }
 
         private OpenAiShapes.ChatLogprobs logprobs(StreamChoice c) {
@@ -259,8 +377,13 @@ public final class ChatCompletions {
 
         private OpenAiShapes.ChatChunk chunk(int index, OpenAiShapes.Delta delta, OpenAiShapes.ChatLogprobs logprobs,
                                              String finish) {
+            return chunk(index, delta, logprobs, finish, filtering.results(choices[index].outcome));
+        }
+
+        private OpenAiShapes.ChatChunk chunk(int index, OpenAiShapes.Delta delta, OpenAiShapes.ChatLogprobs logprobs,
+                                             String finish, Object contentFilterResults) {
             return new OpenAiShapes.ChatChunk(id, "chat.completion.chunk", created, p.model(), style.systemFingerprint,
-                    List.of(new OpenAiShapes.ChunkChoice(index, delta, logprobs, finish)), usageField);
+                    List.of(new OpenAiShapes.ChunkChoice(index, delta, logprobs, finish, contentFilterResults)), usageField);
         }
     }
 
@@ -272,6 +395,14 @@ public final class ChatCompletions {
         /** Obliged tool calls (tool_choice required or named): read as they stream; null otherwise. */
         final ToolCallStream calls;
         final List<OpenAiShapes.ToolCall> pendingCalls = new ArrayList<>();
+        /** The answer's text sent (or, for obliged calls, generated) so far: what the response filter judges. */
+        final StringBuilder all = new StringBuilder();
+        /** Text not yet judged by the content filter (only with one): sent once a check passes it. */
+        final StringBuilder unchecked = new StringBuilder();
+        /** The last check's outcome: what the choice's chunks report. */
+        FilterOutcome outcome = FilterOutcome.NOT_RUN;
+        int tokens;
+        boolean blocked;
 
         StreamChoice(boolean forcedCalls) {
             this.calls = forcedCalls ? new ToolCallStream(new ToolCallStream.Listener() {

@@ -27,6 +27,8 @@ import dev.cria.server.structured.CompiledGrammars;
 import dev.cria.server.structured.OutputConstraint;
 import dev.cria.server.structured.ResponseFormats;
 import dev.cria.server.serving.ServerState;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.FilterOutcome;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -45,9 +47,17 @@ public final class Completions {
     private final ServerState state;
     private final ApiStyle style;
 
+    private final ContentSafety safety;
+
     public Completions(ServerState state, ApiStyle style) {
+        this(state, style, ContentSafety.off());
+    }
+
+    /** With content filtering: each prompt and each completion are judged by {@code safety}'s filter when it has one. */
+    public Completions(ServerState state, ApiStyle style, ContentSafety safety) {
         this.state = state;
         this.style = style;
+        this.safety = safety;
     }
 
     /** One prompt: its ids and the text echo would repeat. */
@@ -63,16 +73,40 @@ public final class Completions {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         Prepared p = CpuWork.call(() -> prepare(engine, RequestFields.of(ApiJson.parseObject(body))));
+        // The prompt filter judges each prompt (as the user's turn) before anything is generated.
+        List<FilterOutcome> promptOutcomes = new ArrayList<>(p.prompts().size());
+        for (Prompt pr : p.prompts()) {
+            FilterOutcome o = safety.checkPromptText(pr.text());
+            if (o.blocked()) throw safety.promptBlocked(o);
+            promptOutcomes.add(o);
+        }
+        Object promptResults = safety.reports(style) ? safety.promptResults(promptOutcomes) : null;
         String id = style.newCompletionId();
         long created = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             if (p.settings().stream()) {
-                GenerationDriver.drive(run, new CompletionStream(p, run.size(), id, created), SseFraming.openAi(ctx));
+                GenerationDriver.drive(run, new CompletionStream(p, run, id, created, promptResults), SseFraming.openAi(ctx));
             } else {
-                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(p, outs, id, created)),
+                GenerationDriver.drive(run, new CollectedChoices(outs -> completion(p, outs, id, created, promptResults)),
                         new JsonBodyFraming(ctx));
             }
         }
+    }
+
+    /** The response filter on choice {@code i}'s text; an interrupted check is a server shutting down. */
+    private FilterOutcome check(Prepared p, int i, String completion) {
+        if (!safety.active()) return FilterOutcome.NOT_RUN;
+        try {
+            return safety.checkCompletionText(p.prompts().get(i / p.settings().n()).text(), completion);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("The server is shutting down; the content check was cancelled.");
+        }
+    }
+
+    /** {@code content_filter_results} of {@code o}, or null (absent) where they are not reported. */
+    private Object results(FilterOutcome o) {
+        return safety.reports(style) ? safety.results(o) : null;
     }
 
     Prepared prepare(Engine engine, RequestFields f) {
@@ -161,7 +195,8 @@ public final class Completions {
         return new Prompt(out, engine.detokenize(out));
     }
 
-    private OpenAiShapes.Completion completion(Prepared p, List<ChoiceOutput> outs, String id, long created) {
+    private OpenAiShapes.Completion completion(Prepared p, List<ChoiceOutput> outs, String id, long created,
+                                               Object promptResults) {
         int n = p.settings().n();
         List<OpenAiShapes.CompletionChoice> choices = new ArrayList<>(outs.size());
         int completionTokens = 0;
@@ -171,11 +206,16 @@ public final class Completions {
             completionTokens += o.usage().completionTokens();
             cached += i % n == 0 ? o.usage().cachedTokens() : 0;
             String prefix = p.echo() ? p.prompts().get(i / n).text() : "";
+            FilterOutcome outcome = check(p, i, o.text());
+            if (outcome.blocked()) {
+                choices.add(new OpenAiShapes.CompletionChoice(prefix, i, null, ChatCompletions.FILTERED, results(outcome)));
+                continue;
+            }
             OpenAiShapes.CompletionLogprobs lps = p.logprobs() ? OpenAiShapes.completionLogprobs(o.logprobs(), prefix.length()) : null;
-            choices.add(new OpenAiShapes.CompletionChoice(prefix + o.text(), i, lps, o.reason().apiName));
+            choices.add(new OpenAiShapes.CompletionChoice(prefix + o.text(), i, lps, o.reason().apiName, results(outcome)));
         }
         return new OpenAiShapes.Completion(id, "text_completion", created, p.model(), choices,
-                OpenAiShapes.usage(style, p.promptTokens(), completionTokens, cached), style.systemFingerprint);
+                OpenAiShapes.usage(style, p.promptTokens(), completionTokens, cached), style.systemFingerprint, promptResults);
     }
 
     /**
@@ -191,13 +231,32 @@ public final class Completions {
         private final Object usageField;
         private final int[] offsets;
         private final List<List<TokenLogprob>> pending = new ArrayList<>();
+        private final GenerationRun run;
+        private final Object promptResults;
+        /** Per choice, with a content filter: the text sent so far, the text not yet judged, the last outcome, tokens. */
+        private final StringBuilder[] sent;
+        private final StringBuilder[] unchecked;
+        private final FilterOutcome[] outcomes;
+        private final int[] tokens;
         private int completionTokens;
         private int cached;
 
-        CompletionStream(Prepared p, int size, String id, long created) {
+        CompletionStream(Prepared p, GenerationRun run, String id, long created, Object promptResults) {
+            int size = run.size();
             this.p = p;
             this.id = id;
             this.created = created;
+            this.run = run;
+            this.promptResults = promptResults;
+            this.sent = new StringBuilder[size];
+            this.unchecked = new StringBuilder[size];
+            this.outcomes = new FilterOutcome[size];
+            this.tokens = new int[size];
+            for (int i = 0; i < size; i++) {
+                sent[i] = new StringBuilder();
+                unchecked[i] = new StringBuilder();
+                outcomes[i] = FilterOutcome.NOT_RUN;
+            }
             this.usageField = p.settings().includeUsage() ? OpenAiShapes.USAGE_PENDING : null;
             this.offsets = new int[size];
             for (int i = 0; i < size; i++) pending.add(new ArrayList<>());
@@ -205,6 +264,11 @@ public final class Completions {
 
         @Override
         public void start(FrameSink out) throws IOException {
+            if (promptResults != null) {
+                // Azure's stream opens with the prompt filter's results, in a chunk with no choices.
+                out.send(new OpenAiShapes.Completion(id, "text_completion", created, p.model(), List.of(), usageField,
+                        style.systemFingerprint, promptResults));
+            }
             if (!p.echo()) return;
             for (int i = 0; i < offsets.length; i++) {
                 String text = p.prompts().get(i / p.settings().n()).text();
@@ -216,15 +280,53 @@ public final class Completions {
         @Override
         public void text(int i, String text, TokenLogprob logprob, FrameSink out) throws IOException {
             if (logprob != null) pending.get(i).add(logprob);
+            if (safety.active()) {
+                unchecked[i].append(text);
+                if (++tokens[i] % safety.interval() == 0) checkpoint(i, out, false);
+                return;
+            }
             if (text.isEmpty()) return;
             out.send(chunk(i, text, logprobs(i), null));
             offsets[i] += text.length();
+        }
+
+        /**
+         * With a content filter: the completion so far is judged and the text since the last check is
+         * sent only if it passed; a blocked choice ends here with {@code finish_reason: "content_filter"}.
+         */
+        private boolean checkpoint(int i, FrameSink out, boolean last) throws IOException {
+            if (!last && unchecked[i].isEmpty()) return true;
+            FilterOutcome o = check(p, i, sent[i].toString() + unchecked[i]);
+            outcomes[i] = o;
+            if (o.blocked()) {
+                pending.get(i).clear();
+                out.send(chunk(i, "", null, ChatCompletions.FILTERED));
+                if (!last) {
+                    completionTokens += tokens[i];
+                    run.stop(i);
+                }
+                return false;
+            }
+            if (!last && !unchecked[i].isEmpty()) {
+                String passed = unchecked[i].toString();
+                unchecked[i].setLength(0);
+                sent[i].append(passed);
+                out.send(chunk(i, passed, logprobs(i), null));
+                offsets[i] += passed.length();
+            }
+            return true;
         }
 
         @Override
         public void finish(int i, String text, FinishReason reason, Usage usage, FrameSink out) throws IOException {
             completionTokens += usage.completionTokens();
             cached += i % p.settings().n() == 0 ? usage.cachedTokens() : 0;
+            if (safety.active()) {
+                unchecked[i].append(text);
+                if (!checkpoint(i, out, true)) return;
+                text = unchecked[i].toString();
+                unchecked[i].setLength(0);
+            }
             out.send(chunk(i, text, logprobs(i), reason.apiName));
         }
 
@@ -245,7 +347,8 @@ public final class Completions {
 
         private OpenAiShapes.Completion chunk(int index, String text, OpenAiShapes.CompletionLogprobs logprobs, String finish) {
             return new OpenAiShapes.Completion(id, "text_completion", created, p.model(),
-                    List.of(new OpenAiShapes.CompletionChoice(text, index, logprobs, finish)), usageField, style.systemFingerprint);
+                    List.of(new OpenAiShapes.CompletionChoice(text, index, logprobs, finish, results(outcomes[index]))), usageField,
+                    style.systemFingerprint);
         }
     }
 }

@@ -20,11 +20,15 @@ public final class OpenAiShapes {
     private OpenAiShapes() {
     }
 
+    /** {@code prompt_filter_results} (Azure OpenAI's) is absent where content filter results are not reported. */
     public record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices,
-                                 Usage usage, String systemFingerprint) {
+                                 Usage usage, String systemFingerprint,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) Object promptFilterResults) {
     }
 
-    public record ChatChoice(int index, Message message, ChatLogprobs logprobs, String finishReason) {
+    /** {@code content_filter_results} (Azure OpenAI's) is absent where content filter results are not reported. */
+    public record ChatChoice(int index, Message message, ChatLogprobs logprobs, String finishReason,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Object contentFilterResults) {
     }
 
     /** {@code content} is null when the answer is a tool call; {@code tool_calls} is absent when there are none. */
@@ -56,22 +60,40 @@ public final class OpenAiShapes {
 
     /** {@code usage} is absent without stream_options.include_usage, null before the last chunk with it. */
     public record ChatChunk(String id, String object, long created, String model, String systemFingerprint,
-                            List<ChunkChoice> choices, @JsonInclude(JsonInclude.Include.NON_NULL) Object usage) {
+                            List<ChunkChoice> choices, @JsonInclude(JsonInclude.Include.NON_NULL) Object usage,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Object promptFilterResults) {
+        public ChatChunk(String id, String object, long created, String model, String systemFingerprint,
+                         List<ChunkChoice> choices, Object usage) {
+            this(id, object, created, model, systemFingerprint, choices, usage, null);
+        }
     }
 
-    public record ChunkChoice(int index, Delta delta, ChatLogprobs logprobs, String finishReason) {
+    public record ChunkChoice(int index, Delta delta, ChatLogprobs logprobs, String finishReason,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Object contentFilterResults) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Delta(String role, String content, List<ToolCall> toolCalls) {
     }
 
-    /** Also the stream chunk of /v1/completions (same object name, as OpenAI streams it). */
+    /**
+     * Also the stream chunk of /v1/completions (same object name, as OpenAI streams it).
+     * {@code prompt_filter_results} (Azure OpenAI's) is absent where content filter results are not reported.
+     */
     public record Completion(String id, String object, long created, String model, List<CompletionChoice> choices,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) Object usage, String systemFingerprint) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Object usage, String systemFingerprint,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Object promptFilterResults) {
+        public Completion(String id, String object, long created, String model, List<CompletionChoice> choices,
+                          Object usage, String systemFingerprint) {
+            this(id, object, created, model, choices, usage, systemFingerprint, null);
+        }
     }
 
-    public record CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason) {
+    public record CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason,
+                                   @JsonInclude(JsonInclude.Include.NON_NULL) Object contentFilterResults) {
+        public CompletionChoice(String text, int index, CompletionLogprobs logprobs, String finishReason) {
+            this(text, index, logprobs, finishReason, null);
+        }
     }
 
     /** The legacy completions logprobs object: parallel arrays, {@code top_logprobs} maps token text → logprob. */
