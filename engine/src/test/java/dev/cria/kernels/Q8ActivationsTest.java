@@ -38,6 +38,40 @@ class Q8ActivationsTest {
     }
 
     @Test
+    void q8_0RoundsHalfAwayFromZeroAndStoresPairsInTheKernelsOrder() {
+        float[] x = new float[128];
+        x[0] = 127f;     // amax of block 0: d = 1
+        x[1] = -2.5f;    // -> -3 (roundf: half away from zero)
+        x[2] = 2.5f;     // -> 3
+        x[17] = -127f;   // value 17 of block 0
+        x[32 + 3] = 63.5f; // block 1: d = 0.5, q = 127
+        x[32 + 20] = -1f;  // -> -2
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, 128);
+        q.prepareQ8_0();
+        assertThat(new int[]{q.q8_0(0, 0), q.q8_0(0, 1), q.q8_0(0, 2), q.q8_0(0, 17), q.q8_0(1, 3), q.q8_0(1, 20)})
+                .containsExactly(127, -3, 3, -127, 127, -2);
+        // pair 0: A 0-15, B 0-15, A 16-31, B 16-31
+        assertThat(new short[]{q.q0[0], q.q0[1], q.q0[16 + 3], q.q0[32 + 1], q.q0[48 + 4]}).containsExactly(127, -3, 127, -127, -2);
+        assertThat(q.d8_0(0)).isEqualTo(1f);
+        assertThat(q.d8_0(1)).isEqualTo(0.5f);
+        assertThat(q.d8_0(2)).isEqualTo(0f); // an all-zero block
+        // lanes 0-7 block A, 8-15 block B; 8 * Σ q in the first lane of each
+        assertThat(q.bsum0[0]).isEqualTo(8 * (127 - 3 + 3 - 127));
+        assertThat(q.bsum0[8]).isEqualTo(8 * (127 - 2));
+        assertThat(q.bsum0[1]).isZero();
+        assertThat(q.d0[7]).isEqualTo(1f);
+        assertThat(q.d0[8]).isEqualTo(0.5f);
+    }
+
+    @Test
+    void q8_0NeedsWholePairsOfBlocks() {
+        Q8Activations q = new Q8Activations();
+        q.set(new float[96], 0, 96);
+        assertThatThrownBy(q::prepareQ8_0).hasMessageContaining("block_q8_0 pairs");
+    }
+
+    @Test
     void aLengthThatIsNotWholeBlocksIsRejected() {
         Q8Activations q = new Q8Activations();
         q.set(new float[100], 0, 100);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The quantized-activation path ({@link ActivationType#Q8}) end to end on the quant zoo's K-quant
- * models, one token per forward pass (the only steps it applies to), under the golden README's
+ * models and its Q4_0 model (repacked at load where the integer kernels run), one token per forward pass (the only steps it applies to), under the golden README's
  * "Q8 activation quantization like ggml" tolerance: the argmax equal to the reference wherever both
  * the reference and llama.cpp margins exceed 10% of the max |logit|; greedy equal up to the first
  * step where either margin is below that (or llama.cpp's own continuation left the reference's).
@@ -49,7 +49,7 @@ class Q8ActivationsGoldenTest {
 
     @SuppressWarnings("unchecked")
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Q4_K", "Q6_K"})
+    @ValueSource(strings = {"Q4_K", "Q6_K", "Q4_0"})
     void oneTokenStepsAgreeWithTheReferenceWithinGgmlsQ8Tolerance(String type) throws Exception {
         Map<String, Object> root = StrictJson.parseObject(Files.readString(Golden.DATA.resolve("golden/zoo/zoo-" + type + ".json")));
         Map<String, Object> results = (Map<String, Object>) root.get("results");
