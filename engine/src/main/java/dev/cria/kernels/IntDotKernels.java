@@ -180,6 +180,39 @@ public final class IntDotKernels {
     }
 
     /**
+     * {@link #dotQ4_0Repacked} for two rows at {@code o0} and {@code o1}, sharing each activation
+     * load (two int16 vectors, the offset sums and the scales: four 64-byte loads per 64 values,
+     * against one 32-byte weight load per row); each row's floats are those of the one-row kernel,
+     * in the same order. The two rows' 16 lane sums go to {@code sums[0..16)} and {@code sums[16..32)}
+     * for {@link FloatDot#reduce(float[], int)} (the same sum as the vector reduction): reducing two
+     * vectors here made C2 leave the reduction out of line and box both (192 bytes per call).
+     */
+    static void dotQ4_0Repacked2(MemorySegment w, long o0, long o1, Q8Activations x, int n, float[] sums) {
+        short[] q = x.q0;
+        float[] dx = x.d0;
+        int[] bsum = x.bsum0;
+        long quants0 = o0 + 4L * (n / 32), quants1 = o1 + 4L * (n / 32);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int p = 0, pairs = n / 64; p < pairs; p++) {
+            ShortVector lo = ShortVector.fromArray(S512, q, 64 * p), hi = ShortVector.fromArray(S512, q, 64 * p + 32);
+            IntVector offset = IntVector.fromArray(I512, bsum, 16 * p);
+            FloatVector d = FloatVector.fromArray(F, dx, 16 * p);
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, quants0 + 32L * p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            IntVector iv = (IntVector) v.and((short) 0xF).mul(lo).add(v.lanewise(VectorOperators.LSHR, 4).mul(hi)).reinterpretShape(I512, 0);
+            IntVector blockSums = iv.add(iv.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).sub(offset);
+            FloatVector scale = ((FloatVector) LongVector.broadcast(L512, i64(w, o0 + 8L * p)).reinterpretAsFloats()).rearrange(SPREAD_PAIR).mul(d);
+            acc0 = ((FloatVector) blockSums.convert(VectorOperators.I2F, 0)).fma(scale, acc0);
+            v = (ShortVector) ByteVector.fromMemorySegment(B256, w, quants1 + 32L * p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            iv = (IntVector) v.and((short) 0xF).mul(lo).add(v.lanewise(VectorOperators.LSHR, 4).mul(hi)).reinterpretShape(I512, 0);
+            blockSums = iv.add(iv.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).sub(offset);
+            scale = ((FloatVector) LongVector.broadcast(L512, i64(w, o1 + 8L * p)).reinterpretAsFloats()).rearrange(SPREAD_PAIR).mul(d);
+            acc1 = ((FloatVector) blockSums.convert(VectorOperators.I2F, 0)).fma(scale, acc1);
+        }
+        acc0.intoArray(sums, 0);
+        acc1.intoArray(sums, 16);
+    }
+
+    /**
      * The 32 int16 lanes of {@code p} summed in adjacent pairs into 16 floats, exactly (each pair sum
      * must fit in 16 bits): as ints, lane k holds {@code p[2k+1] * 2^16 + (p[2k] mod 2^16)}; adding the
      * same shifted left by 16 puts {@code p[2k] + p[2k+1]} in the top half and an arithmetic shift

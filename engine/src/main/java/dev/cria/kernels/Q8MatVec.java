@@ -99,12 +99,19 @@ public final class Q8MatVec {
         }
     }
 
+    /** Rows in pairs (r and r + half of the range, {@link MatMul#rowPairs}) sharing the activation loads. */
     private static final class RepackedQ4_0Job extends Job {
+        /** Per thread: the pool's threads all run the calling thread's job object. */
+        private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[32]);
+
         @Override
         public void run(int from, int to) {
-            for (int k = 0; k < to - from; k++) {
-                int r = MatMul.farApartRow(from, to, k);
-                out[outOff + r] = IntDotKernels.dotQ4_0Repacked(data, r * rowBytes, x, cols);
+            float[] sums = SUMS.get();
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
+                IntDotKernels.dotQ4_0Repacked2(data, r0 * rowBytes, r1 * rowBytes, x, cols, sums);
+                out[outOff + r0] = FloatDot.reduce(sums, 0);
+                out[outOff + r1] = FloatDot.reduce(sums, 16);
             }
         }
     }

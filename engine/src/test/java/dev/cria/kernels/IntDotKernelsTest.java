@@ -69,12 +69,46 @@ class IntDotKernelsTest {
                             .isEqualTo(Float.floatToRawIntBits(twin));
                     double[] ref = referenceQ4_0(packed.data(), o, qx, n);
                     assertThat((double) got).as("n %d row %d", n, r).isCloseTo(ref[0], offset(2e-6 * ref[1]));
+                    // the two-row kernel (the matvec's), row r with row (r + 3) % ROWS
+                    float[] sums = new float[32];
+                    IntDotKernels.dotQ4_0Repacked2(packed.data(), o, packed.rowOffset((r + 3) % ROWS), qx, n, sums);
+                    assertThat(Float.floatToRawIntBits(FloatDot.reduce(sums, 0))).as("n %d row %d, two-row kernel", n, r)
+                            .isEqualTo(Float.floatToRawIntBits(twin));
                 }
-                // again once C2 has compiled the kernel (the calls above may have run interpreted)
+                // again once C2 has compiled the kernels (the calls above may have run interpreted)
                 float hot = 0;
-                for (int i = 0; i < 20_000; i++) hot = IntDotKernels.dotQ4_0Repacked(packed.data(), packed.rowOffset(i % ROWS), qx, n);
-                assertThat(Float.floatToRawIntBits(hot)).as("n %d, compiled", n)
-                        .isEqualTo(Float.floatToRawIntBits(ScalarKernels.dotQ4_0RepackedQ8(packed.data(), packed.rowOffset(19_999 % ROWS), qx, n)));
+                float[] sums = new float[32];
+                for (int i = 0; i < 20_000; i++) {
+                    hot = IntDotKernels.dotQ4_0Repacked(packed.data(), packed.rowOffset(i % ROWS), qx, n);
+                    IntDotKernels.dotQ4_0Repacked2(packed.data(), packed.rowOffset(1), packed.rowOffset(i % ROWS), qx, n, sums);
+                }
+                float want = ScalarKernels.dotQ4_0RepackedQ8(packed.data(), packed.rowOffset(19_999 % ROWS), qx, n);
+                assertThat(Float.floatToRawIntBits(hot)).as("n %d, compiled", n).isEqualTo(Float.floatToRawIntBits(want));
+                assertThat(Float.floatToRawIntBits(FloatDot.reduce(sums, 16))).as("n %d, compiled, two-row", n).isEqualTo(Float.floatToRawIntBits(want));
+            }
+        }
+    }
+
+    /** The matvec on two threads (row pairs, per-thread scratch) gives every row the scalar twin's bits, an odd row count included. */
+    @Test
+    void repackedQ4_0MatvecOnTwoThreadsMatchesTheTwinRowByRow() {
+        int rows = 37, n = 2048;
+        try (Arena arena = Arena.ofShared(); ComputePool two = new ComputePool(2)) {
+            Random rnd = new Random(37);
+            WeightMatrix packed = Q4_0Repacked.repack(new WeightMatrix("q", GgmlType.Q4_0, rows, n,
+                    RandomWeights.rows(GgmlType.Q4_0, rows, n, 0, rnd)), arena, false);
+            assertThat(Q8MatVec.supports(packed)).isEqualTo(Q8MatVec.available());
+            float[] x = RandomWeights.activations(n, rnd);
+            Q8Activations qx = new Q8Activations();
+            qx.set(x, 0, n);
+            qx.prepareQ8_0();
+            float[] want = new float[rows + 2];
+            for (int r = 0; r < rows; r++) want[r + 2] = ScalarKernels.dotQ4_0RepackedQ8(packed.data(), packed.rowOffset(r), qx, n);
+            if (!Q8MatVec.supports(packed)) return; // 256-bit kernels: the float route, tested elsewhere
+            for (int round = 0; round < 200; round++) {
+                float[] out = new float[rows + 2];
+                Q8MatVec.matvec(two, packed, qx, out, 2);
+                assertThat(RandomWeights.bits(out)).as("round %d", round).isEqualTo(RandomWeights.bits(want));
             }
         }
     }
