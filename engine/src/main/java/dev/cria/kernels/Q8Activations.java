@@ -1,6 +1,12 @@
 package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One activation vector quantized to int8 blocks, as ggml's CPU backend converts the input of a
@@ -87,7 +93,8 @@ public final class Q8Activations {
         if (n % PAIR != 0) {
             throw new IllegalArgumentException(n + " activations are not a whole number of block_q8_0 pairs of " + PAIR);
         }
-        quantizeQ8_0();
+        if (Kernels.vectorBits() == 512) quantizeQ8_0Vector();
+        else quantizeQ8_0();
         preparedVersionQ8_0 = version;
     }
 
@@ -96,13 +103,9 @@ public final class Q8Activations {
      * away from zero; |q| <= 127), except that d stays float32 where ggml rounds it to f16 (one
      * rounding less; the kernel reads the f32 anyway).
      */
-    private void quantizeQ8_0() {
+    void quantizeQ8_0() {
         int blocks = n / 32;
-        if (q0.length < n) {
-            q0 = new short[n];
-            d0 = new float[n / 4];
-            bsum0 = new int[n / 4];
-        }
+        ensureQ8_0();
         for (int b = 0; b < blocks; b++) {
             int base = srcOff + 32 * b;
             float amax = 0f;
@@ -122,6 +125,52 @@ public final class Q8Activations {
             java.util.Arrays.fill(bsum0, lane, lane + 8, 0);
             bsum0[lane] = 8 * sum;
         }
+    }
+
+    private void ensureQ8_0() {
+        if (q0.length < n) {
+            q0 = new short[n];
+            d0 = new float[n / 4];
+            bsum0 = new int[n / 4];
+        }
+    }
+
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+
+    /**
+     * {@link #quantizeQ8_0} in 512-bit vectors, the same values bit for bit (the scalar one took
+     * about 3 ns per value, some 2% of a token's matvec time at 1B): a block is two 16-lane
+     * vectors; {@code roundf} is the truncation plus one where the exact remainder
+     * {@code v - trunc(v)} is at least one half in magnitude.
+     */
+    void quantizeQ8_0Vector() {
+        int blocks = n / 32;
+        ensureQ8_0();
+        for (int b = 0; b < blocks; b++) {
+            int base = srcOff + 32 * b;
+            FloatVector x0 = FloatVector.fromArray(F16, src, base), x1 = FloatVector.fromArray(F16, src, base + 16);
+            float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            IntVector q0v = roundAway(x0.mul(id)), q1v = roundAway(x1.mul(id));
+            int p = b >> 1, h = b & 1, lo = 64 * p + 16 * h, lane = 16 * p + 8 * h;
+            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S16, 0)).intoArray(q0, lo);
+            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S16, 0)).intoArray(q0, lo + 32);
+            int sum = q0v.add(q1v).reduceLanes(VectorOperators.ADD);
+            java.util.Arrays.fill(d0, lane, lane + 8, d);
+            java.util.Arrays.fill(bsum0, lane, lane + 8, 0);
+            bsum0[lane] = 8 * sum;
+        }
+    }
+
+    /** C's roundf per lane (half away from zero), exactly: |v| <= 127 here, so v - trunc(v) is exact. */
+    private static IntVector roundAway(FloatVector v) {
+        IntVector t = (IntVector) v.convert(VectorOperators.F2I, 0);
+        FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
+        VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_512);
+        VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_512);
+        return t.add(1, up).sub(1, down);
     }
 
     /** Block {@code b}'s value {@code j} (0-31) as quantized by {@link #prepareQ8_0}, from the pair layout. */

@@ -64,6 +64,29 @@ class Q8ActivationsTest {
         assertThat(q.d0[8]).isEqualTo(0.5f);
     }
 
+    /** The vector quantizer (512-bit machines) against the scalar one, bit for bit, ties and near-ties included. */
+    @Test
+    void q8_0VectorQuantizerEqualsTheScalarOne() {
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 4096;
+        float[] x = new float[n];
+        for (int j = 0; j < n; j++) x[j] = (float) rnd.nextGaussian() * (j % 97 == 0 ? 10 : 1);
+        // block 3: amax 127, so q = x exactly: ties and the floats next to them
+        float[] edge = {127f, 2.5f, -2.5f, 0.5f, -0.5f, Math.nextDown(0.5f), Math.nextUp(-0.5f), Math.nextUp(2.5f), Math.nextDown(-2.5f), 126.5f, -126.5f, 0f, -0f};
+        System.arraycopy(edge, 0, x, 96, edge.length);
+        java.util.Arrays.fill(x, 128, 160, 0f); // block 4 all zero
+        Q8Activations a = new Q8Activations(), b = new Q8Activations();
+        a.set(x, 0, n);
+        b.set(x, 0, n);
+        a.quantizeQ8_0();
+        b.quantizeQ8_0Vector();
+        assertThat(b.q0).containsExactly(a.q0);
+        assertThat(b.bsum0).containsExactly(a.bsum0);
+        assertThat(RandomWeights.bits(b.d0)).containsExactly(RandomWeights.bits(a.d0));
+        assertThat(new int[]{a.q8_0(3, 1), a.q8_0(3, 2), a.q8_0(3, 3), a.q8_0(3, 4), a.q8_0(3, 5), a.q8_0(3, 6), a.q8_0(3, 9)})
+                .containsExactly(3, -3, 1, -1, 0, 0, 127);
+    }
+
     @Test
     void q8_0NeedsWholePairsOfBlocks() {
         Q8Activations q = new Q8Activations();
