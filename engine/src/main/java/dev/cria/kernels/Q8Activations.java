@@ -135,8 +135,8 @@ public final class Q8Activations {
         }
     }
 
-    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
 
     /**
      * {@link #quantizeQ8_0} in 512-bit vectors, the same values bit for bit (the scalar one took
@@ -149,14 +149,14 @@ public final class Q8Activations {
         ensureQ8_0();
         for (int b = 0; b < blocks; b++) {
             int base = srcOff + 32 * b;
-            FloatVector x0 = FloatVector.fromArray(F16, src, base), x1 = FloatVector.fromArray(F16, src, base + 16);
+            FloatVector x0 = FloatVector.fromArray(F512, src, base), x1 = FloatVector.fromArray(F512, src, base + 16);
             float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
             float d = amax / 127f;
             float id = d != 0f ? 1f / d : 0f;
             IntVector q0v = roundAway(x0.mul(id)), q1v = roundAway(x1.mul(id));
             int p = b >> 1, h = b & 1, lo = 64 * p + 16 * h, lane = 16 * p + 8 * h;
-            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S16, 0)).intoArray(q0, lo);
-            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S16, 0)).intoArray(q0, lo + 32);
+            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(q0, lo);
+            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(q0, lo + 32);
             int sum = q0v.add(q1v).reduceLanes(VectorOperators.ADD);
             java.util.Arrays.fill(d0, lane, lane + 8, d);
             java.util.Arrays.fill(bsum0, lane, lane + 8, 0);
