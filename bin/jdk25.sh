@@ -29,4 +29,7 @@ for c in QuantVectors WeightBytes VectorKQuantKernels VectorQ32Kernels VectorFlo
 done
 # ... and the float types' per-class decode16 / decode1
 CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels\$*::decode*"
+# ... except the Q4_0 x q8 row-pair kernel, a loop that is better compiled on its own than inlined into its
+# job: 5.2 instead of 5.4 cycles per 32 weights in cache (docs/benchmarks.md; the later command wins).
+CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2"
 export CRIA_JIT_FLAGS

@@ -102,7 +102,8 @@ public class MatvecKernelBenchmark {
 
     /**
      * {@link #matvecUpDown} with {@code --activations q8}: the input quantized to int8 blocks and the
-     * integer kernels (Q4_K and Q6_K only; other types fall back to the float matvec, so this equals
+     * integer kernels (Q4_K and Q6_K only here: this benchmark keeps Q4_0 in the file layout, whose
+     * integer route does not exist, see {@link Q4_0KernelBenchmark}; other types fall back to the float matvec, so this equals
      * matvecUpDown for them).
      */
     @Benchmark

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /** The engine flags every serving command shares (a picocli mixin): context, threads, batching, KV cache, synthetic weights. */
 final class EngineFlags {
     static final String ACTIVATIONS_HELP = "What one-token matvecs multiply the weights with: f32 (exact, default) or q8 "
-            + "(activations rounded to int8 blocks like llama.cpp; faster for Q4_K / Q6_K weights, others stay f32; "
+            + "(activations rounded to int8 blocks like llama.cpp; faster for Q4_0 / Q4_K / Q6_K weights, others stay f32; "
             + "steps of several tokens stay f32, so with q8 a request's tokens can differ when it shares steps with others)";
 
     @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))")

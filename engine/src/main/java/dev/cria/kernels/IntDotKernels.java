@@ -4,6 +4,7 @@ import dev.cria.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -28,8 +29,9 @@ import static dev.cria.kernels.WeightBytes.i64;
  * lanes are summed into 16 int32 lanes by {@link #pairSums} and converted to float once, for an
  * FMA with the block's scale. Everything is 512 bits wide: on Sapphire Rapids a 256-bit op issues
  * on the same two ports as a 512-bit one once 512-bit code runs, so narrow ops only halve the work
- * per op (a 256-bit Q4_0 version measured slower than the float kernel). Integer Q4_0 / Q8_0
- * kernels were measured no faster than the float ones (Q4_0 equal, Q8_0 0.67x) and removed.
+ * per op (a 256-bit Q4_0 version measured slower than the float kernel). Integer kernels for Q4_0
+ * in the file layout and for Q8_0 were measured no faster than the float ones (Q4_0 equal, Q8_0
+ * 0.67x) and removed; Q4_0 in the {@link Q4_0Repacked} layout has one ({@link #dotQ4_0Repacked}).
  *
  * <p>C2: one weight-load call site per loop body where possible (each inlines a large tree), constant
  * shift counts and shuffles only; see {@link VectorKQuantKernels}.
@@ -39,6 +41,9 @@ public final class IntDotKernels {
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    static final VectorSpecies<Long> L512 = LongVector.SPECIES_512;
+    /** Q4_0: two blocks' scales (lanes 0, 1) spread over the lanes of their pair sums, 0-7 and 8-15. */
+    private static final VectorShuffle<Float> SPREAD_PAIR = VectorShuffle.fromOp(F, i -> i >> 3);
     /** Q6_K: scale lanes 0 and 1 spread over lanes 0-7 and 8-15 (the pair sums of two groups of 16). */
     private static final VectorShuffle<Float> SPREAD01 = VectorShuffle.fromOp(F, i -> i >> 3);
     /** Q6_K: lanes rotated down by 2, bringing the next two groups' scales to lanes 0 and 1. */
@@ -49,13 +54,14 @@ public final class IntDotKernels {
 
     /**
      * One row: {@code Σ_j w[j] * x[j]} for {@code j < n} over the {@link Q8Activations#prepare prepared}
-     * activations. For tests and cold paths: the matvec calls the per-type methods from one call site
+     * activations (Q4_0: a row of the {@link Q4_0Repacked} layout, activations {@link Q8Activations#prepareQ8_0}). For tests and cold paths: the matvec calls the per-type methods from one call site
      * per job class.
      */
     public static float dot(GgmlType t, MemorySegment w, long o, Q8Activations x, int n) {
         return switch (t) {
             case Q4_K -> dotQ4_K(w, o, x, n);
             case Q6_K -> dotQ6_K(w, o, x, n);
+            case Q4_0 -> dotQ4_0Repacked(w, o, x, n);
             default -> throw new IllegalArgumentException("no integer dot kernel for " + t);
         };
     }
@@ -135,6 +141,75 @@ public final class IntDotKernels {
             }
         }
         return reduce(a.add(b)) - 32 * offs;
+    }
+
+    /**
+     * Q4_0 in the {@link Q4_0Repacked} layout ({@code o}: the row's start) x block_q8_0
+     * ({@link Q8Activations#prepareQ8_0}), as {@code ggml_vec_dot_q4_0_q8_0}: per block
+     * {@code d_w d_x (Σ q_w q_x - 8 Σ q_x)}, the integer sums exact. Two blocks at a time: their 32
+     * quant bytes lie back to back, widened to 32 int16 lanes (block A in 0-15, B in 16-31); low
+     * nibbles times the activations stored in the same order, plus high nibbles times theirs (each
+     * lane {@code <= 2 * 15 * 127}), then adjacent lanes summed to 16 int32 lanes (A's in 0-7, B's
+     * in 8-15: {@link #pairSums}'s trick, the sums fit 16 bits). The -8 offset costs one int
+     * subtraction: {@code 8 Σ q_x} stored in lanes 0 and 8. One conversion, and one FMA with the
+     * per-lane {@code d_w d_x}: the two weight scales (adjacent float32s, one 8-byte load
+     * broadcast) spread over their lanes by a constant permute, times the activation scales.
+     * Measured about 5 cycles per 32 weights in cache against 7 for the float kernel (Zen 4,
+     * docs/benchmarks.md); one accumulator (the loop is throughput-bound, not FMA-latency-bound).
+     * {@link ScalarKernels#dotQ4_0RepackedQ8} is the scalar twin (the same floats in the same order).
+     * {@code n} must be a multiple of 64 (the caller checks: {@link Q8MatVec#supports}).
+     */
+    static float dotQ4_0Repacked(MemorySegment w, long o, Q8Activations x, int n) {
+        short[] q = x.q0;
+        float[] dx = x.d0;
+        int[] bsum = x.bsum0;
+        long quants = o + 4L * (n / 32);
+        FloatVector acc = FloatVector.zero(F);
+        for (int p = 0, pairs = n / 64; p < pairs; p++) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, quants + 32L * p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector prod = v.and((short) 0xF).mul(ShortVector.fromArray(S512, q, 64 * p))
+                    .add(v.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, q, 64 * p + 32)));
+            IntVector iv = (IntVector) prod.reinterpretShape(I512, 0);
+            IntVector sums = iv.add(iv.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .sub(IntVector.fromArray(I512, bsum, 16 * p));
+            FloatVector scale = ((FloatVector) LongVector.broadcast(L512, i64(w, o + 8L * p)).reinterpretAsFloats())
+                    .rearrange(SPREAD_PAIR).mul(FloatVector.fromArray(F, dx, 16 * p));
+            acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(scale, acc);
+        }
+        return reduce(acc);
+    }
+
+    /**
+     * {@link #dotQ4_0Repacked} for two rows at {@code o0} and {@code o1}, sharing each activation
+     * load (two int16 vectors, the offset sums and the scales: four 64-byte loads per 64 values,
+     * against one 32-byte weight load per row); each row's floats are those of the one-row kernel,
+     * in the same order. The two rows' 16 lane sums go to {@code sums[0..16)} and {@code sums[16..32)}
+     * for {@link FloatDot#reduce(float[], int)} (the same sum as the vector reduction): reducing two
+     * vectors here made C2 leave the reduction out of line and box both (192 bytes per call).
+     */
+    static void dotQ4_0Repacked2(MemorySegment w, long o0, long o1, Q8Activations x, int n, float[] sums) {
+        short[] q = x.q0;
+        float[] dx = x.d0;
+        int[] bsum = x.bsum0;
+        long quants0 = o0 + 4L * (n / 32), quants1 = o1 + 4L * (n / 32);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int p = 0, pairs = n / 64; p < pairs; p++) {
+            ShortVector lo = ShortVector.fromArray(S512, q, 64 * p), hi = ShortVector.fromArray(S512, q, 64 * p + 32);
+            IntVector offset = IntVector.fromArray(I512, bsum, 16 * p);
+            FloatVector d = FloatVector.fromArray(F, dx, 16 * p);
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, quants0 + 32L * p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            IntVector iv = (IntVector) v.and((short) 0xF).mul(lo).add(v.lanewise(VectorOperators.LSHR, 4).mul(hi)).reinterpretShape(I512, 0);
+            IntVector blockSums = iv.add(iv.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).sub(offset);
+            FloatVector scale = ((FloatVector) LongVector.broadcast(L512, i64(w, o0 + 8L * p)).reinterpretAsFloats()).rearrange(SPREAD_PAIR).mul(d);
+            acc0 = ((FloatVector) blockSums.convert(VectorOperators.I2F, 0)).fma(scale, acc0);
+            v = (ShortVector) ByteVector.fromMemorySegment(B256, w, quants1 + 32L * p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            iv = (IntVector) v.and((short) 0xF).mul(lo).add(v.lanewise(VectorOperators.LSHR, 4).mul(hi)).reinterpretShape(I512, 0);
+            blockSums = iv.add(iv.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).sub(offset);
+            scale = ((FloatVector) LongVector.broadcast(L512, i64(w, o1 + 8L * p)).reinterpretAsFloats()).rearrange(SPREAD_PAIR).mul(d);
+            acc1 = ((FloatVector) blockSums.convert(VectorOperators.I2F, 0)).fma(scale, acc1);
+        }
+        acc0.intoArray(sums, 0);
+        acc1.intoArray(sums, 16);
     }
 
     /**

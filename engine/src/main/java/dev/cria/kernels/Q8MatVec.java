@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 public final class Q8MatVec {
     private static final ThreadLocal<Job> Q4_K_JOBS = ThreadLocal.withInitial(Q4_KJob::new);
     private static final ThreadLocal<Job> Q6_K_JOBS = ThreadLocal.withInitial(Q6_KJob::new);
+    private static final ThreadLocal<Job> Q4_0_JOBS = ThreadLocal.withInitial(RepackedQ4_0Job::new);
 
     private Q8MatVec() {
     }
@@ -29,9 +30,10 @@ public final class Q8MatVec {
         if (x.length() != w.cols()) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
         }
-        ThreadLocal<Job> jobs = switch (w.type()) {
+        ThreadLocal<Job> jobs = !supports(w) ? null : switch (w.type()) {
             case Q4_K -> Q4_K_JOBS;
             case Q6_K -> Q6_K_JOBS;
+            case Q4_0 -> Q4_0_JOBS;
             default -> null;
         };
         if (jobs == null) {
@@ -41,7 +43,8 @@ public final class Q8MatVec {
         if (outOff < 0 || outOff + w.rows() > out.length) {
             throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
         }
-        x.prepare();
+        if (w.type() == GgmlType.Q4_0) x.prepareQ8_0();
+        else x.prepare();
         Job job = jobs.get();
         job.data = w.data();
         job.rowBytes = w.rowBytes();
@@ -64,11 +67,18 @@ public final class Q8MatVec {
     }
 
     /**
-     * Whether {@code t} runs on integer kernels here (else the float matvec): the K-quants Q4_K and
-     * Q6_K ({@link IntDotKernels}).
+     * Whether {@code w} runs on integer kernels here (else the float matvec, {@link #matvec} falls
+     * back to it): the K-quants Q4_K and Q6_K in the file layout, and Q4_0 repacked at load
+     * ({@link Q4_0Repacked}) with a row length that is whole pairs of blocks (64 values); see
+     * {@link IntDotKernels}.
      */
-    public static boolean supports(GgmlType t) {
-        return available() && (t == GgmlType.Q4_K || t == GgmlType.Q6_K);
+    public static boolean supports(WeightMatrix w) {
+        if (!available()) return false;
+        return switch (w.type()) {
+            case Q4_K, Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
+            case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
+            default -> false;
+        };
     }
 
     private abstract static class Job implements RangeTask {
@@ -85,6 +95,23 @@ public final class Q8MatVec {
             for (int k = 0; k < to - from; k++) {
                 int r = MatMul.farApartRow(from, to, k);
                 out[outOff + r] = IntDotKernels.dotQ4_K(data, r * rowBytes, x, cols);
+            }
+        }
+    }
+
+    /** Rows in pairs (r and r + half of the range, {@link MatMul#rowPairs}) sharing the activation loads. */
+    private static final class RepackedQ4_0Job extends Job {
+        /** Per thread: the pool's threads all run the calling thread's job object. */
+        private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[32]);
+
+        @Override
+        public void run(int from, int to) {
+            float[] sums = SUMS.get();
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int r0 = MatMul.pairFirst(from, to, k), r1 = MatMul.pairSecond(from, to, k);
+                IntDotKernels.dotQ4_0Repacked2(data, r0 * rowBytes, r1 * rowBytes, x, cols, sums);
+                out[outOff + r0] = FloatDot.reduce(sums, 0);
+                out[outOff + r1] = FloatDot.reduce(sums, 16);
             }
         }
     }

@@ -77,6 +77,38 @@ final class ScalarKernels {
         }
     }
 
+    /**
+     * The scalar twin of {@link IntDotKernels#dotQ4_0Repacked}, the same floats in the same order:
+     * for each pair of blocks the kernel's 16 int32 lanes (lane l of block A = 2p for l < 8, of
+     * block B for l >= 8: the products of values 2l', 2l' + 1, 2l' + 16, 2l' + 17 of the block,
+     * l' = l mod 8, minus {@code 8 Σ q_x} in the block's first lane), each converted to float and
+     * fused-multiply-added with {@code d_w * d_x} into its lane's accumulator; then
+     * {@link FloatDot}'s fixed reduction of the 16 lanes.
+     */
+    static float dotQ4_0RepackedQ8(MemorySegment w, long o, Q8Activations x, int n) {
+        int nb = n / 32;
+        float[] acc = new float[16];
+        for (int b = 0; b < nb; b++) {
+            float dw = w.get(WeightBytes.F32, o + 4L * b);
+            float scale = dw * x.d8_0(b);
+            long q = o + Q4_0Repacked.quants(nb, b);
+            int bsum = 0;
+            for (int j = 0; j < 32; j++) bsum += x.q8_0(b, j);
+            for (int l = 0; l < 8; l++) {
+                int s = 0;
+                for (int j = 2 * l; j < 2 * l + 2; j++) {
+                    int v = u8(w, q + j);
+                    s += (v & 0xF) * x.q8_0(b, j) + (v >>> 4) * x.q8_0(b, j + 16);
+                }
+                if (l == 0) s -= 8 * bsum;
+                int lane = 8 * (b & 1) + l;
+                acc[lane] = Math.fma((float) s, scale, acc[lane]);
+            }
+        }
+        for (int l = 0; l < 16; l++) acc[l] += 0f;
+        return FloatDot.reduce(acc, 0);
+    }
+
     /** Decodes one block of {@code type.blockSize} values at byte {@code off} into {@code y[i..]}. */
     @FunctionalInterface
     interface BlockDecode {

@@ -8,7 +8,7 @@ public enum ActivationType {
     F32,
     /**
      * The activations rounded to int8 blocks once per matvec, as llama.cpp's CPU backend does (Q8_K for
-     * Q4_K / Q6_K weights), then integer dot products: faster, and about as far from the reference as
+     * Q4_K / Q6_K weights, Q8_0 for Q4_0 repacked at load), then integer dot products: faster, and about as far from the reference as
      * llama.cpp is. Only one-token steps; prompt batches and other weight types stay float32.
      */
     Q8;

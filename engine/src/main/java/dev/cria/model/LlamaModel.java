@@ -107,7 +107,7 @@ public final class LlamaModel {
      * {@code in} (already {@link Q8Activations#set set}) or is null.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (n == 1 && inQ != null && Q8MatVec.supports(w.type())) {
+        if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
             Q8MatVec.matvec(pool, w, inQ, out, 0);
         } else {
             MatMul.matmul(pool, w, in, n, out);
