@@ -1,0 +1,24 @@
+package dev.cria.api;
+
+/**
+ * An answer that could not be produced: the engine's queue is full ({@link #busy()}), the conversation
+ * does not fit the context, or the model file cannot be read. Wrong arguments (a bad schema, an
+ * unknown tool name) are {@link IllegalArgumentException}s instead.
+ */
+public class CriaException extends RuntimeException {
+    private final boolean busy;
+
+    public CriaException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    CriaException(String message, Throwable cause, boolean busy) {
+        super(message, cause);
+        this.busy = busy;
+    }
+
+    /** True when the request was refused because too many are waiting; trying again later may work. */
+    public boolean busy() {
+        return busy;
+    }
+}
