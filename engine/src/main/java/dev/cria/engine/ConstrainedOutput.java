@@ -82,4 +82,13 @@ final class ConstrainedOutput {
     boolean mustEnd() {
         return state.mustEnd();
     }
+
+    /**
+     * The budget forced the shortest completion and it is all written: the answer is whole, though the
+     * grammar might allow more (another call of a list). Only then: text a grammar accepts at every
+     * point (free prose) that max_tokens cuts was cut.
+     */
+    boolean closedByBudget() {
+        return closing != null && closed == closing.length && state.isComplete();
+    }
 }

@@ -320,7 +320,9 @@ final class Scheduler {
         if (s.stopStringSeen() || s.grammarEnded()) {
             finish(s, FinishReason.STOP);
         } else if (s.generated() >= s.maxGenerated) {
-            finish(s, FinishReason.LENGTH);
+            // A constrained answer the budget closed (ConstrainedOutput's shortest completion) is whole even
+            // when its grammar would allow more (another call of a list): it stopped, it was not cut.
+            finish(s, s.grammarClosedByBudget() ? FinishReason.STOP : FinishReason.LENGTH);
         }
     }
 

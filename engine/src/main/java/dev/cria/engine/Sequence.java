@@ -215,6 +215,11 @@ final class Sequence implements GenerationHandle {
         return grammar != null && grammar.mustEnd();
     }
 
+    /** The request's grammar closed the output within max_tokens: a whole answer, not a cut one. */
+    boolean grammarClosedByBudget() {
+        return grammar != null && grammar.closedByBudget();
+    }
+
     /** Appends a token sampled from the logits of its last known token, at time {@code nowNanos}. */
     void appendToken(int id, long nowNanos) {
         if (done) throw new IllegalStateException("a finished sequence cannot be appended to");
