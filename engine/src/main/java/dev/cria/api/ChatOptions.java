@@ -23,6 +23,7 @@ import java.util.Objects;
 public record ChatOptions(int maxTokens, double temperature, double topP, int topK, Long seed, List<String> stop,
                           List<Tool> tools, ToolChoice toolChoice, boolean parallelToolCalls,
                           ResponseFormat responseFormat) {
+    /** Checks the components and copies the lists (null means empty). */
     public ChatOptions {
         if (maxTokens < 0) throw new IllegalArgumentException("maxTokens must be at least 0, got " + maxTokens);
         stop = stop == null ? List.of() : List.copyOf(stop);

@@ -11,6 +11,7 @@ import java.util.List;
  * @param usage        the tokens it took
  */
 public record ChatResult(String text, List<ToolCall> toolCalls, FinishReason finishReason, Usage usage) {
+    /** Checks the components and copies the lists (null means empty). */
     public ChatResult {
         toolCalls = List.copyOf(toolCalls);
     }

@@ -6,8 +6,16 @@ package dev.cria.api;
  * unknown tool name) are {@link IllegalArgumentException}s instead.
  */
 public class CriaException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    /** Whether the queue was full. */
     private final boolean busy;
 
+    /**
+     * An answer that could not be produced.
+     *
+     * @param message what went wrong
+     * @param cause   the engine's exception, or null
+     */
     public CriaException(String message, Throwable cause) {
         this(message, cause, false);
     }

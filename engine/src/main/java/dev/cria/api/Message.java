@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param toolCallId for a {@link Role#TOOL} message, the id of the call it answers (may be null)
  */
 public record Message(Role role, String text, List<ToolCall> toolCalls, String toolCallId) {
+    /** Checks the components and copies the lists (null means empty). */
     public Message {
         Objects.requireNonNull(role, "role");
         text = text == null ? "" : text;

@@ -28,10 +28,16 @@ public sealed interface ResponseFormat {
     }
 
     /** See {@link ResponseFormat#text()}. */
-    enum Text implements ResponseFormat { INSTANCE }
+    enum Text implements ResponseFormat {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link ResponseFormat#jsonObject()}. */
-    enum JsonObject implements ResponseFormat { INSTANCE }
+    enum JsonObject implements ResponseFormat {
+        /** The only value. */
+        INSTANCE
+    }
 
     /**
      * See {@link ResponseFormat#jsonSchema(Map)}.
@@ -39,6 +45,7 @@ public sealed interface ResponseFormat {
      * @param schema the JSON Schema as plain values
      */
     record JsonSchema(Map<String, Object> schema) implements ResponseFormat {
+        /** Checks that there is a schema. */
         public JsonSchema {
             Objects.requireNonNull(schema, "schema");
         }

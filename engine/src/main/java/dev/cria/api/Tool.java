@@ -15,6 +15,7 @@ import java.util.Objects;
  *                    the schema (enforced by the grammar); obliged calls always follow it
  */
 public record Tool(String name, String description, Map<String, Object> parameters, boolean strict) {
+    /** Checks the components and copies the lists (null means empty). */
     public Tool {
         Objects.requireNonNull(name, "name");
     }

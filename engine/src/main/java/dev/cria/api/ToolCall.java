@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param arguments the arguments as JSON text, an object
  */
 public record ToolCall(String id, String name, String arguments) {
+    /** Checks the components and copies the lists (null means empty). */
     public ToolCall {
         Objects.requireNonNull(name, "name");
         if (arguments == null || arguments.isBlank()) arguments = "{}";

@@ -29,13 +29,22 @@ public sealed interface ToolChoice {
     }
 
     /** See {@link ToolChoice#auto()}. */
-    enum Auto implements ToolChoice { INSTANCE }
+    enum Auto implements ToolChoice {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link ToolChoice#none()}. */
-    enum None implements ToolChoice { INSTANCE }
+    enum None implements ToolChoice {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link ToolChoice#required()}. */
-    enum Required implements ToolChoice { INSTANCE }
+    enum Required implements ToolChoice {
+        /** The only value. */
+        INSTANCE
+    }
 
     /**
      * See {@link ToolChoice#function(String)}.
@@ -43,6 +52,7 @@ public sealed interface ToolChoice {
      * @param name the tool the model must call
      */
     record Function(String name) implements ToolChoice {
+        /** Checks that there is a name. */
         public Function {
             Objects.requireNonNull(name, "name");
         }
