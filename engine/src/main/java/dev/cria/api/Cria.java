@@ -22,7 +22,7 @@ import java.util.Objects;
  * the engine's loop thread. One {@code Cria} serves any number of threads at once: their answers are
  * batched together (continuous batching), {@link Builder#parallel} of them computed at a time, the
  * rest waiting in a queue. {@link #chat} blocks until the answer is complete; {@link #stream} yields
- * it piece by piece and can be cancelled. {@link #close()} stops the engine and releases the model's
+ * it piece by piece and can be cancelled; {@link #publish} is the same as a {@code Flow.Publisher}. {@link #close()} stops the engine and releases the model's
  * memory; answers still running end as {@link FinishReason#CANCELLED}.
  *
  * <p>The JVM needs {@code --add-modules jdk.incubator.vector} (the kernels use the Vector API) and,
@@ -110,6 +110,18 @@ public final class Cria implements AutoCloseable {
         }
         boolean mayCall = !options.tools().isEmpty() && !(options.toolChoice() instanceof ToolChoice.None);
         return new ChatStream(handle, prompts, mayCall, constraint.callsOnly());
+    }
+
+    /**
+     * The answer as a {@link java.util.concurrent.Flow.Publisher}, for reactive code: nothing runs until a
+     * subscriber subscribes; it then gets {@link ChatDelta}s as it requests them, and cancelling its
+     * subscription stops the generation. One subscriber per call. Errors
+     * ({@link #stream}'s exceptions) reach the subscriber's {@code onError}.
+     */
+    public java.util.concurrent.Flow.Publisher<ChatDelta> publish(List<Message> messages, ChatOptions options) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(options, "options");
+        return new ChatPublisher(() -> stream(messages, options));
     }
 
     private GenerationRequest request(int[] prompt, ChatOptions options) {
