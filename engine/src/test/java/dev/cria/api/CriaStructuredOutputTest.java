@@ -94,6 +94,17 @@ class CriaStructuredOutputTest {
     }
 
     @Test
+    void withToolsOnAutoAndASchemaTheAnswerIsACallOrJsonOfTheSchema() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ChatResult r = cria.chat(ASK, ChatOptions.builder().temperature(1).seed(seed).maxTokens(64)
+                    .tools(List.of(WEATHER)).jsonSchema(CITY).build());
+
+            if (r.hasToolCalls()) assertThat(r.toolCalls()).allMatch(c -> c.name().equals("get_weather"));
+            else assertThat(validates(CITY, r.text())).as(r.text()).isTrue();
+        }
+    }
+
+    @Test
     void aSchemaKeywordCriaCannotEnforceIsRefusedByName() {
         Map<String, Object> schema = Map.of("type", "object", "patternProperties", Map.of());
 

@@ -49,6 +49,22 @@ public final class ToolCallGrammar {
         return "root ::= " + c.expression + " | prose\nprose ::= [^{\\[ \\t\\r\\n] .*\n" + c.rules;
     }
 
+    /**
+     * GBNF that lets the model call a tool or give an answer of {@code answerGbnf} (a JSON Schema's
+     * grammar): tools offered under "auto" together with a JSON response format, as LangChain4j's
+     * AiServices sends them for a method with tools and a POJO result. Constraining to the format alone
+     * would make every call impossible. As in {@link #callsOrProse}, only strict functions' parameters
+     * are enforced.
+     *
+     * @param answerGbnf a grammar whose start rule is {@code root}
+     * @throws ToolParametersException when a strict function's parameter schema cannot be enforced
+     */
+    public static String callsOrAnswer(List<?> tools, String answerGbnf, boolean parallel) {
+        if (tools == null || tools.isEmpty()) throw new IllegalArgumentException("no 'tools' to call.");
+        Calls c = calls(tools, null, true, parallel);
+        return "root ::= " + c.expression + " | answer-root\n" + c.rules + GbnfRuleNames.prefixed(answerGbnf, "answer-");
+    }
+
     /** The calls as a GBNF expression, "(call0 | call1) ...", and the rules it uses. */
     private record Calls(String expression, String rules) {
     }

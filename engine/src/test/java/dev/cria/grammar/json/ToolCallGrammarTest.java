@@ -67,6 +67,18 @@ class ToolCallGrammarTest {
     }
 
     @Test
+    void callsOrAnAnswerOfTheFormatAllowBothButNothingElse() {
+        String answer = JsonSchemaGrammar.gbnf(Map.of("type", "object", "properties", Map.of("sunny", Map.of("type", "boolean")),
+                "required", List.of("sunny")));
+        String g = ToolCallGrammar.callsOrAnswer(List.of(WEATHER), answer, true);
+
+        assertThat(allows(g, "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}")).isTrue();
+        assertThat(allows(g, "{\"sunny\": true}")).isTrue();
+        assertThat(allows(g, "It is sunny.")).isFalse();
+        assertThat(allows(g, "{\"rain\": true}")).isFalse();
+    }
+
+    @Test
     void aNamedFunctionThatIsNotOfferedIsRefusedByName() {
         assertThatThrownBy(() -> ToolCallGrammar.callsOnly(List.of(WEATHER), "nope", true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
