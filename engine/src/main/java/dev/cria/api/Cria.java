@@ -82,6 +82,7 @@ public final class Cria implements AutoCloseable {
      * @throws IllegalArgumentException for options or a conversation Cria cannot take (the message says which)
      * @throws CriaException            when the engine is busy, the conversation is too long for the context,
      *                                  or the generation failed
+     * @throws IllegalStateException    after {@link #close()}
      */
     public ChatResult chat(List<Message> messages, ChatOptions options) {
         try (ChatStream stream = stream(messages, options)) {

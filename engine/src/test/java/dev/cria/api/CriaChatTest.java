@@ -68,6 +68,14 @@ class CriaChatTest {
     }
 
     @Test
+    void afterCloseNothingIsAnswered() {
+        Cria closed = TinyModel.open();
+        closed.close();
+
+        assertThatThrownBy(() -> closed.chat(HELLO)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aMissingModelFileIsACriaExceptionNamingIt() {
         assertThatThrownBy(() -> Cria.open(Path.of("no-such-model.gguf")))
                 .isInstanceOf(CriaException.class).hasMessageContaining("no-such-model.gguf");
