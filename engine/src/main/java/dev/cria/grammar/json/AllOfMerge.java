@@ -44,7 +44,7 @@ final class AllOfMerge {
                 String key = (String) entry.getKey();
                 Object value = entry.getValue();
                 if (Keywords.ANNOTATIONS.contains(key) || (!Keywords.TYPE_OF.containsKey(key) && !Keywords.REFUSED.containsKey(key)
-                        && !Set.of("$ref", "anyOf", "oneOf", "enum", "const", "allOf").contains(key))) {
+                        && !Set.of("type", "$ref", "anyOf", "oneOf", "enum", "const", "allOf").contains(key))) {
                     continue; // annotations and keywords JSON Schema does not define
                 }
                 if (!MERGED.contains(key) || (key.equals("allOf") && i > 0)) {

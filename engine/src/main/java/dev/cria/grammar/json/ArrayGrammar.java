@@ -45,8 +45,8 @@ final class ArrayGrammar {
             throw path.invalid("minItems", "minItems " + min + " but no item may follow the " + prefix.size() + " prefix items");
         }
         if (restRule == null && (max < 0 || max > prefix.size())) max = prefix.size();
-        if (max > 100_000) throw path.unsupported("maxItems", "above 100000");
-        if (min > 100_000) throw path.unsupported("minItems", "above 100000");
+        if (min > SchemaCompiler.MAX_COUNT) throw path.unsupported("minItems", "above " + SchemaCompiler.MAX_COUNT);
+        if (max > SchemaCompiler.MAX_COUNT) throw path.unsupported("maxItems", "above " + SchemaCompiler.MAX_COUNT);
         return "\"[\" " + json.ws() + " " + elements(0, prefix, restRule, (int) min, (int) max) + " \"]\"";
     }
 

@@ -24,7 +24,7 @@ final class Gbnf {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7F) b.append(String.format("\\x%02X", c));
+                    if (c < 0x20 || c == 0x7F) b.append(hex("\\x", c, 2));
                     else b.appendCodePoint(c);
                 }
             }
@@ -37,9 +37,25 @@ final class Gbnf {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
             return Character.toString(c);
         }
-        if (c < 0x80) return String.format("\\x%02X", c);
-        if (c <= 0xFFFF) return String.format("\\u%04X", c);
-        return String.format("\\U%08X", c);
+        if (c < 0x80) return hex("\\x", c, 2);
+        if (c <= 0xFFFF) return hex("\\u", c, 4);
+        return hex("\\U", c, 8);
+    }
+
+    /** {@code prefix} and {@code value} in {@code digits} upper-case hex digits (no Formatter: it is slow to start). */
+    static String hex(String prefix, int value, int digits) {
+        String h = Integer.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+        return prefix + "0".repeat(Math.max(0, digits - h.length())) + h;
+    }
+
+    /** A GBNF rule name: letters, digits and dashes. */
+    static boolean isName(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+        }
+        return true;
     }
 
     /** A class of the inclusive code point ranges {@code [lo0, hi0, lo1, hi1, ...]}, or its negation. */

@@ -16,7 +16,15 @@ final class GbnfRules {
 
     /** A fresh name like {@code hint}, not yet defined (never one of {@link JsonRules#SHARED}). */
     String reserve(String hint) {
-        String base = hint.replaceAll("[^A-Za-z0-9-]+", "-").replaceAll("-{2,}", "-").replaceAll("^-|-$", "");
+        StringBuilder b = new StringBuilder(hint.length());
+        for (int i = 0; i < hint.length(); i++) {
+            char c = hint.charAt(i);
+            boolean word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (word) b.append(c);
+            else if (!b.isEmpty() && b.charAt(b.length() - 1) != '-') b.append('-');
+        }
+        if (!b.isEmpty() && b.charAt(b.length() - 1) == '-') b.setLength(b.length() - 1);
+        String base = b.toString();
         if (base.isEmpty()) base = "rule";
         String name = base;
         for (int n = 2; bodies.containsKey(name) || JsonRules.SHARED.contains(name); n++) name = base + "-" + n;

@@ -37,7 +37,7 @@ final class JsonText {
             case '\n' -> "\\n";
             case '\r' -> "\\r";
             case '\t' -> "\\t";
-            default -> c < 0x20 ? String.format("\\u%04x", c) : Character.toString(c);
+            default -> c < 0x20 ? Gbnf.hex("\\u", c, 4).toLowerCase(java.util.Locale.ROOT) : Character.toString(c);
         };
     }
 

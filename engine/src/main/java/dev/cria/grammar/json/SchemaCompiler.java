@@ -25,6 +25,9 @@ import java.util.Set;
  * ignore (2020-12 core §4.3.1) and so does this compiler.
  */
 final class SchemaCompiler {
+    /** The largest count a grammar repeats ({@code {m,n}}), as the GBNF parser allows. */
+    static final int MAX_COUNT = 10_000;
+
     private final Object root;
     private final GbnfRules rules = new GbnfRules();
     private final JsonRules json = new JsonRules(rules);
@@ -52,7 +55,7 @@ final class SchemaCompiler {
     /** A rule name for {@code schema}: a shared rule, or a new one named like {@code hint}. */
     String rule(Object schema, SchemaPath path, String hint) {
         String expression = expression(schema, path, hint);
-        return expression.matches("[A-Za-z0-9-]+") ? expression : rules.add(hint, expression);
+        return Gbnf.isName(expression) ? expression : rules.add(hint, expression);
     }
 
     private String expression(Object schema, SchemaPath path, String hint) {
@@ -184,8 +187,8 @@ final class SchemaCompiler {
         long min = count(node, "minLength", path, 0);
         long max = count(node, "maxLength", path, -1);
         if (max >= 0 && min > max) throw path.invalid("minLength", "minLength " + min + " exceeds maxLength " + max);
-        if (min > 100_000) throw path.unsupported("minLength", "above 100000");
-        if (max > 100_000) max = -1; // a bound no output reaches; unbounded reads simpler
+        if (min > MAX_COUNT) throw path.unsupported("minLength", "above " + MAX_COUNT);
+        if (max > MAX_COUNT) throw path.unsupported("maxLength", "above " + MAX_COUNT + " (leave it out: a string's length is bounded by the token budget)");
         // JSON Schema counts characters (code points, §6.3.1); so does a GBNF class: an escape is one character.
         return Gbnf.repeat(json.character(), (int) min, (int) max);
     }
