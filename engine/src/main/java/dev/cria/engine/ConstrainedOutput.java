@@ -78,16 +78,17 @@ final class ConstrainedOutput {
         return false;
     }
 
-    /**
-     * The budget forced the shortest completion and all of it is written: the answer is complete,
-     * even where the grammar would allow more (another call after "; "), so it ends with stop.
-     */
-    boolean closedByBudget() {
-        return closing != null && closed == closing.length;
-    }
-
     /** Nothing but the end may follow: the sequence finishes now. */
     boolean mustEnd() {
         return state.mustEnd();
+    }
+
+    /**
+     * The budget forced the shortest completion and it is all written: the answer is whole, though the
+     * grammar might allow more (another call of a list). Only then: text a grammar accepts at every
+     * point (free prose) that max_tokens cuts was cut.
+     */
+    boolean closedByBudget() {
+        return closing != null && closed == closing.length && state.isComplete();
     }
 }

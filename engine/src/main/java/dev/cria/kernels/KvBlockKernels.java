@@ -43,7 +43,7 @@ public final class KvBlockKernels {
     }
 
     /**
-     * {@code dst[d_i + t] = Σ_j q[q_i + j] * keys[k + j * bs + t]} for t < bs, four heads
+     * {@code dst[d_i + t] = Σ_j q[q_i + j] * keys[k + j * bs + t]} for {@code t < bs}, four heads
      * ({@code q_i = q + i * hd} and {@code d_i = d + i * bs} for i below {@code heads}, the last
      * one repeated after that: same bits into the same slot).
      */

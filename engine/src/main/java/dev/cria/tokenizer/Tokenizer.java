@@ -134,7 +134,7 @@ public final class Tokenizer {
         return id >= 0 && id < types.length && isSpecialType(types[id]);
     }
 
-    /** The id of the special token whose text is exactly {@code text} (e.g. "<|eot_id|>"), or -1. */
+    /** The id of the special token whose text is exactly {@code text} (e.g. {@code "<|eot_id|>"}), or -1. */
     public int specialId(String text) {
         Integer id = specialIds.get(text);
         return id == null ? -1 : id;

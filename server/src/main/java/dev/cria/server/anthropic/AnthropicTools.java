@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
 import dev.cria.server.structured.OutputConstraint;
-import dev.cria.server.structured.ToolCallGrammar;
+import dev.cria.server.structured.ToolChoices;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ record AnthropicTools(List<Object> functions, String choice, String name, boolea
     /** The grammar of the calls tool_choice obliges (any, or the named tool), or null when the model may answer in text. */
     OutputConstraint obligedCalls() {
         if (!choice.equals("any") && !choice.equals("tool")) return null;
-        return ToolCallGrammar.obliged(functions, name, !oneToolUse, "tools", i -> "tools." + i + ".input_schema");
+        return ToolChoices.obliged(functions, name, !oneToolUse, "tools", i -> "tools." + i + ".input_schema");
     }
 
     private static AnthropicTools obliging(List<Object> functions, String choice, String name, boolean oneToolUse) {

@@ -27,7 +27,7 @@ import dev.cria.server.serving.CpuWork;
 import dev.cria.server.structured.CompiledGrammars;
 import dev.cria.server.structured.OutputConstraint;
 import dev.cria.server.structured.ResponseFormats;
-import dev.cria.server.structured.ToolCallGrammar;
+import dev.cria.server.structured.ToolChoices;
 import dev.cria.server.structured.ToolCallStream;
 import dev.cria.server.serving.ServerState;
 import dev.cria.server.safety.ContentSafety;
@@ -104,7 +104,7 @@ public final class ChatCompletions {
     private static OutputConstraint constraint(RequestFields f, List<Object> tools) {
         OutputConstraint format = ResponseFormats.read(f);
         boolean parallel = f.bool("parallel_tool_calls", true);
-        OutputConstraint calls = ToolCallGrammar.of(tools, f.get("tool_choice"), parallel, f.param("tools"));
+        OutputConstraint calls = ToolChoices.of(tools, f.get("tool_choice"), parallel, f.param("tools"));
         return calls != null ? calls : format;
     }
 

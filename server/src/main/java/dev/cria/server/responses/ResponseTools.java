@@ -5,7 +5,7 @@ import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
 import dev.cria.server.structured.OutputConstraint;
-import dev.cria.server.structured.ToolCallGrammar;
+import dev.cria.server.structured.ToolChoices;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,6 +110,6 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
     /** The grammar of the calls tool_choice obliges ({@code parallel_tool_calls}: one call or several), or null. */
     OutputConstraint obligedCalls(boolean parallel) {
         if (!obliged) return null;
-        return ToolCallGrammar.obliged(template, only, parallel, "tools", i -> "tools[" + i + "].parameters");
+        return ToolChoices.obliged(template, only, parallel, "tools", i -> "tools[" + i + "].parameters");
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cria.server.api.ApiJson;
 
 /**
- * Reads, as it streams, text that {@link ToolCallGrammar} constrains — {@code {"name": NAME,
+ * Reads, as it streams, text that {@link dev.cria.grammar.json.ToolCallGrammar} constrains — {@code {"name": NAME,
  * "parameters": ARGS}} calls separated by {@code "; "} — and reports each call's start once its name
  * is complete and its arguments as they grow, so an API can stream them (OpenAI's tool-call deltas:
  * first index, id, type and name, then argument fragments; the Responses API's

@@ -1,4 +1,4 @@
-package dev.cria.server.structured;
+package dev.cria.grammar.json;
 
 import org.junit.jupiter.api.Test;
 

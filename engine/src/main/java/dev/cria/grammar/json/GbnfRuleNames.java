@@ -1,4 +1,4 @@
-package dev.cria.server.structured;
+package dev.cria.grammar.json;
 
 /**
  * Renames every rule of a GBNF text by a prefix, so grammars can be put side by side in one. A rule
