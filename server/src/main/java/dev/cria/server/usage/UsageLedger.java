@@ -50,6 +50,8 @@ public final class UsageLedger implements AutoCloseable {
     }
 
     private final String url;
+    /** Tests: a page limit for the writer's connection, so a write fails as on a full disk (SQLITE_FULL); 0 = none. */
+    private final int maxPages;
     private final ArrayBlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong lost = new AtomicLong();
     private final Thread writer;
@@ -58,8 +60,9 @@ public final class UsageLedger implements AutoCloseable {
     private Connection connection; // the writer thread's
     private long lastFailureLog;
 
-    private UsageLedger(Path file) throws SQLException {
+    private UsageLedger(Path file, int maxPages) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        this.maxPages = maxPages;
         try (Connection c = open()) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS installation (name TEXT PRIMARY KEY, value BLOB NOT NULL)");
@@ -75,10 +78,15 @@ public final class UsageLedger implements AutoCloseable {
 
     /** Opens (or creates, parent folders included) the ledger at {@code file}. */
     public static UsageLedger open(Path file) {
+        return open(file, 0);
+    }
+
+    /** Tests: a ledger whose writes fail once the file holds {@code maxPages} pages, as on a full disk. */
+    static UsageLedger open(Path file, int maxPages) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            return new UsageLedger(file);
+            return new UsageLedger(file, maxPages);
         } catch (Exception e) {
             throw new IllegalArgumentException("--usage-db " + file + ": cannot open the usage database: " + e.getMessage(), e);
         }
@@ -163,7 +171,14 @@ public final class UsageLedger implements AutoCloseable {
             s[3] += e.completionTokens();
         }
         try {
-            if (connection == null) connection = open();
+            if (connection == null) {
+                connection = open();
+                if (maxPages > 0) {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute("PRAGMA max_page_count=" + maxPages);
+                    }
+                }
+            }
             connection.setAutoCommit(false);
             try (PreparedStatement up = connection.prepareStatement("INSERT INTO usage_hourly (hour_start, key_id, model, "
                     + "requests, prompt_tokens, cached_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
