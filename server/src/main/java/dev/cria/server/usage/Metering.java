@@ -62,10 +62,9 @@ public final class Metering implements AutoCloseable {
         return open(MeteringOptions.off());
     }
 
-    /** Tests: a given ledger and limiter. */
-    public static Metering of(UsageLedger ledger, RateLimiter limiter, List<String> adminKeys) {
-        return new Metering(ledger, new KeyIds(ledger == null ? KeyIds.newSecret() : ledger.keyIdSecret()), limiter,
-                adminKeys, null, null);
+    /** Tests and library callers: a given ledger (or null), key ids, limiter and admin keys; no prices. */
+    public static Metering of(UsageLedger ledger, KeyIds ids, RateLimiter limiter, List<String> adminKeys) {
+        return new Metering(ledger, ids, limiter, adminKeys, null, null);
     }
 
     public String keyId(String key) {
