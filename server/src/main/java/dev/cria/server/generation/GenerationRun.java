@@ -39,7 +39,7 @@ public final class GenerationRun implements AutoCloseable {
     }
 
     /** How long the end of a stream waits for its usage row to be written. */
-    static final long LEDGER_WAIT_MILLIS = 250;
+    static final long LEDGER_WAIT_MILLIS = 1000;
 
     private final List<GenerationHandle> handles;
     private final LinkedBlockingQueue<Indexed> events = new LinkedBlockingQueue<>();
