@@ -71,9 +71,9 @@ class UsageLedgerCrashTest {
         while (completed.get() < 40 && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(completed.get()).as("requests completed before the kill").isGreaterThanOrEqualTo(40);
 
+        load.set(false); // no new requests; those in flight now are killed with the server
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, no checkpoint
         first.waitFor();
-        load.set(false);
         for (Thread t : clients) t.join();
         long done = completed.get(), tried = sent.get();
 

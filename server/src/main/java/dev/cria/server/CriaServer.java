@@ -118,7 +118,7 @@ public final class CriaServer implements AutoCloseable {
             Engine e = state.engineOrNull();
             return e == null ? null : e.stats();
         }, options.vllmMetricNames());
-        metrics.counter("cria_usage_rows_lost", "Usage ledger rows (requests) that could not be written: disk failure or a full write queue",
+        if (metering.ledgerOn()) metrics.counter("cria_usage_rows_lost", "Usage ledger rows (requests) that could not be written: disk failure or a full write queue",
                 metering::lostRows);
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;

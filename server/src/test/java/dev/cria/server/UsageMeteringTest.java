@@ -176,6 +176,14 @@ class UsageMeteringTest {
     }
 
     @Test
+    void metricsCountLostRowsWhenALedgerIsOn() throws Exception {
+        MetricsScrape s = MetricsScrape.of(server.uri("/metrics"));
+
+        assertThat(s.types()).containsEntry("cria_usage_rows_lost_total", "counter");
+        assertThat(s.get("cria_usage_rows_lost_total")).isZero();
+    }
+
+    @Test
     void usageAlsoAnswersUnderOpenAisOwnPath() throws Exception {
         HttpResponse<String> r = Http.get(server.uri("/v1/organization/usage/completions?bucket_width=1h"), "Authorization", "Bearer " + ADMIN);
 

@@ -119,6 +119,11 @@ public final class Metering implements AutoCloseable {
         return ledger.record(at, keyId, model, prompt, cached, completion);
     }
 
+    /** Whether usage is recorded (--usage-db). */
+    public boolean ledgerOn() {
+        return ledger != null;
+    }
+
     /** Rows lost since start (disk failure, queue full); 0 without a ledger. */
     public long lostRows() {
         return ledger == null ? 0 : ledger.lostRows();
