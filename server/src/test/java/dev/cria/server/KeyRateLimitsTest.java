@@ -198,6 +198,20 @@ class KeyRateLimitsTest {
     }
 
     @Test
+    void aStreamCarriesTheHeadersInItsHead() throws Exception {
+        serve(10L, 10_000L);
+
+        HttpResponse<String> r = Http.post(server.uri("/v1/chat/completions"), "{\"model\":" + Http.quote(server.modelId())
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4,\"stream\":true}",
+                "Authorization", "Bearer " + LIMITED);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(header(r, "x-ratelimit-remaining-requests")).isEqualTo("9");
+        assertThat(Long.parseLong(header(r, "x-ratelimit-remaining-tokens"))).isLessThan(10_000 - 4);
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
     void aKeyWithoutLimitsGetsNoRateLimitHeaders() throws Exception {
         serve(1L, 100L);
 
