@@ -8,7 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,6 +178,28 @@ class UsageMeteringTest {
                 .divide(BigDecimal.valueOf(1_000_000));
         assertThat(r.get("cost").get("value").decimalValue()).isEqualByComparingTo(expected);
         assertThat(r.get("cost").get("currency").asText()).isEqualTo("usd");
+    }
+
+    @Test
+    void aStreamTheClientDropsIsRecordedWithTheTokensItUsed() throws Exception {
+        long[] before = totalsOf(KEY_A);
+        HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY_A)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":" + model() + ",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Go on forever.\"}],\"max_tokens\":8000,\"ignore_eos\":true,\"stream\":true}")).build();
+        try (InputStream in = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (int frames = 0; frames < 5; ) if (lines.readLine().startsWith("data: ")) frames++;
+        } // the client goes away mid-stream
+
+        long[] after = totalsOf(KEY_A);
+        for (long deadline = System.nanoTime() + 20_000_000_000L; after[0] == before[0] && System.nanoTime() < deadline; ) {
+            Thread.sleep(50);
+            after = totalsOf(KEY_A);
+        }
+
+        assertThat(after[0] - before[0]).isEqualTo(1);
+        assertThat(after[3] - before[3]).isBetween(5L, 7999L); // what it generated before the cancel, not max_tokens
     }
 
     @Test
