@@ -1,12 +1,12 @@
 package dev.cria.server.usage;
 
+import org.sqlite.SQLiteConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,7 +93,8 @@ public final class UsageLedger implements AutoCloseable {
     }
 
     private Connection open() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        // The driver directly, not DriverManager's service lookup: nothing depends on how a jar merged META-INF/services.
+        Connection c = new SQLiteConfig().createConnection(url);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
