@@ -194,7 +194,10 @@ public final class Metering implements AutoCloseable {
         r.put("batch", null);
         if (priceInput != null || priceOutput != null) {
             BigDecimal cost = cost(priceInput, t.promptTokens()).add(cost(priceOutput, t.completionTokens()));
-            r.put("cost", Map.of("value", cost.round(MathContext.DECIMAL64).stripTrailingZeros(), "currency", "usd"));
+            Map<String, Object> amount = new LinkedHashMap<>();
+            amount.put("value", cost.round(MathContext.DECIMAL64).stripTrailingZeros());
+            amount.put("currency", "usd");
+            r.put("cost", amount);
         }
         return r;
     }
