@@ -43,6 +43,17 @@ class PackageGraphTest {
     }
 
     @Test
+    void theGrammarEngineDependsOnNoOtherCriaPackage() {
+        // Plain data in (GBNF text, token bytes), plain data out (bit masks): the sampler, the schema
+        // compiler and the APIs build on it, never the other way round.
+        noClasses().that().resideInAPackage("dev.cria.grammar")
+                .should().dependOnClassesThat(resideInAPackage("dev.cria..")
+                        .and(not(resideInAnyPackage("dev.cria.grammar")))
+                        .as("a Cria class outside dev.cria.grammar"))
+                .check(ENGINE);
+    }
+
+    @Test
     void theKernelsDependOnNoCriaPackageButTensorAndUtil() {
         // The JDK (the Vector API, java.lang.foreign) is theirs to use; of Cria, only the layers below.
         noClasses().that().resideInAPackage("dev.cria.kernels..")

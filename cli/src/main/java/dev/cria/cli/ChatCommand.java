@@ -65,8 +65,14 @@ final class ChatCommand implements Callable<Integer> {
         model = HubModels.localModel(model);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         SamplingParams sampling = new SamplingParams(temperature, topP, 0, 0, seed, 0, 0, 1, Map.of());
-        try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1))) {
-            Session session = new Session(engine, sampling, maxTokens, system, out);
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        Engine loaded;
+        try (LoadingLine loading = LoadingLine.start(model, new PrintStream(System.err, true, StandardCharsets.UTF_8), terminal)) {
+            loaded = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1));
+            loading.loaded(loaded.info());
+        }
+        try (Engine engine = loaded) {
+            Session session = new Session(engine, sampling, maxTokens, system, out, terminal, Warmup.start(engine, system));
             // Ctrl-C stops the answer being written; at the prompt it only reminds how to quit.
             Signal.handle(new Signal("INT"), s -> session.interrupt());
             out.println("cria chat: " + engine.info().name() + " — /reset clears the history, /exit quits, Ctrl-C stops an answer.");
@@ -84,13 +90,23 @@ final class ChatCommand implements Callable<Integer> {
         private final PrintStream out;
         private final List<ChatMessage> history = new ArrayList<>();
         private final AtomicReference<GenerationHandle> current = new AtomicReference<>();
+        /** On a terminal a spinner shows until the first token. */
+        private final boolean terminal;
+        /** The JIT warm-up still running from the load, or null. */
+        private Warmup warmup;
 
         Session(Engine engine, SamplingParams sampling, int maxTokens, String system, PrintStream out) {
+            this(engine, sampling, maxTokens, system, out, false, null);
+        }
+
+        Session(Engine engine, SamplingParams sampling, int maxTokens, String system, PrintStream out, boolean terminal, Warmup warmup) {
             this.engine = engine;
             this.sampling = sampling;
             this.maxTokens = maxTokens;
             this.system = system;
             this.out = out;
+            this.terminal = terminal;
+            this.warmup = warmup;
             reset();
         }
 
@@ -154,14 +170,24 @@ final class ChatCommand implements Callable<Integer> {
                 out.println("(the conversation no longer fits the context: /reset to start over)");
                 return;
             }
+            if (warmup != null) {
+                warmup.cancel();
+                warmup = null;
+            }
+            AnswerTiming timing = new AnswerTiming();
             GenerationHandle h = engine.submit(new GenerationRequest(prompt, sampling, Math.min(maxTokens, room), List.of(), false, -1));
             current.set(h);
+            Spinner spinner = terminal ? Spinner.start(out) : null;
             StringBuilder answer = new StringBuilder();
             FinishReason reason = null;
+            int tokens = 0;
             try {
                 while (reason == null) {
-                    switch (h.next()) {
+                    GenerationEvent event = h.next();
+                    if (spinner != null) spinner.stop();
+                    switch (event) {
                         case GenerationEvent.Token t -> {
+                            timing.token();
                             answer.append(t.text());
                             out.print(t.text());
                             out.flush();
@@ -170,6 +196,7 @@ final class ChatCommand implements Callable<Integer> {
                             answer.append(f.text());
                             out.print(f.text());
                             reason = f.reason();
+                            tokens = f.usage().completionTokens();
                         }
                         case GenerationEvent.Failed f -> {
                             out.println("\n(error: " + f.message() + ")");
@@ -179,11 +206,13 @@ final class ChatCommand implements Callable<Integer> {
                     }
                 }
             } finally {
+                if (spinner != null) spinner.stop();
                 current.set(null);
             }
             out.println();
             if (reason == FinishReason.CANCELLED) out.println("(stopped)");
             if (reason == FinishReason.LENGTH) out.println("(answer cut at the token limit)");
+            out.println(timing.summary(tokens));
             // A stopped answer stays in the history, as the user saw it.
             history.add(ChatMessage.of("assistant", answer.toString()));
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        if (VectorRelaunch.needed()) System.exit(VectorRelaunch.run(args));
         System.exit(run(args));
     }
 

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code cria serve MODEL}: the OpenAI-compatible HTTP server. It binds at once (answering 503
@@ -177,6 +178,18 @@ final class ServeCommand implements Callable<Integer> {
         return engine.options(maxQueue, spec);
     }
 
+    /**
+     * The one line that says the server is ready, and what it serves: where (the chat page is at that
+     * URL), the model, its context, how many sequences run at once, and the KV cache in tokens.
+     */
+    static String readyLine(long uptimeMillis, String bindHost, int port, Engine engine, EngineOptions options) {
+        String host = bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+        var stats = engine.stats();
+        return String.format(Locale.ROOT, "cria: ready in %.1f s: http://%s:%d/ · %s · context %d · parallel %d · KV cache %d tokens (%s)",
+                uptimeMillis / 1000.0, host, port, engine.info().name(), engine.info().contextLength(), options.parallel(),
+                (long) stats.kvBlocksTotal() * stats.kvBlockSize(), options.kvType().name().toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public Integer call() throws Exception {
         EngineOptions engineOptions = engineOptions();
@@ -192,7 +205,12 @@ final class ServeCommand implements Callable<Integer> {
         // default would run shutdown hooks and exit 143/130 instead.
         Signal.handle(new Signal("TERM"), s -> shutdown.countDown());
         Signal.handle(new Signal("INT"), s -> shutdown.countDown());
-        CriaServer server = CriaServer.startLoading(() -> engine.open(model, engineOptions), options, metering);
+        AtomicReference<Engine> loaded = new AtomicReference<>();
+        CriaServer server = CriaServer.startLoading(() -> {
+            Engine e = engine.open(model, engineOptions);
+            loaded.set(e);
+            return e;
+        }, options, metering);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback Host names only unless --allowed-host says otherwise)" : "")
                 + "; loading " + model);
@@ -201,7 +219,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server.awaitLoaded();
                     long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-                    System.err.println("cria: ready (" + ms + " ms after the JVM started)");
+                    System.err.println(readyLine(ms, options.bindHost(), server.port(), loaded.get(), engineOptions));
                 } catch (Throwable e) { // a load that ran out of memory is an Error: still exit with one line
                     shutdown.countDown();
                 }

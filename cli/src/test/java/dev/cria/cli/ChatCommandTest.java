@@ -27,6 +27,8 @@ class ChatCommandTest {
     /** Answers each turn with "reply N" in two token events; remembers each conversation it rendered. */
     private static final class CountingEngine implements Engine {
         final List<List<ChatMessage>> rendered = new ArrayList<>();
+        final List<GenerationRequest> submitted = new ArrayList<>();
+        final List<Boolean> cancelled = new ArrayList<>();
         int turns;
 
         @Override public ModelInfo info() { return new ModelInfo("fake", "", "llama", 4096, 4096, 10, 0, "F32"); }
@@ -48,6 +50,9 @@ class ChatCommandTest {
 
         @Override
         public GenerationHandle submit(GenerationRequest request) {
+            submitted.add(request);
+            int index = cancelled.size();
+            cancelled.add(false);
             int n = ++turns;
             List<GenerationEvent> events = new ArrayList<>(List.of(new GenerationEvent.Token(1, "reply ", null),
                     new GenerationEvent.Token(2, Integer.toString(n), null),
@@ -55,7 +60,7 @@ class ChatCommandTest {
             return new GenerationHandle() {
                 @Override public GenerationEvent next() { return events.size() > 1 ? events.removeFirst() : events.getFirst(); }
                 @Override public GenerationEvent poll(long t, TimeUnit u) { return next(); }
-                @Override public void cancel() { }
+                @Override public void cancel() { cancelled.set(index, true); }
             };
         }
     }
@@ -92,5 +97,27 @@ class ChatCommandTest {
         run(engine, null, "");
 
         assertThat(engine.turns).isZero();
+    }
+
+    @Test
+    void eachAnswerIsFollowedByItsTokensAndSpeed() throws Exception {
+        String out = run(new CountingEngine(), null, "hello\n");
+
+        assertThat(out).containsPattern("reply 1\n\\(2 tokens · first after \\d+\\.\\d\\d s( · [\\d.]+ tokens/s)?\\)\n");
+    }
+
+    @Test
+    void theWarmupRunsWhileTheUserTypesAndTheFirstQuestionCancelsIt() throws Exception {
+        CountingEngine engine = new CountingEngine();
+        Warmup warmup = Warmup.start(engine, "Be brief.");
+        assertThat(engine.rendered.getFirst().getFirst()).isEqualTo(ChatMessage.of("system", "Be brief."));
+        assertThat(engine.cancelled).containsExactly(false);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new ChatCommand.Session(engine, SamplingParams.greedy(), 64, "Be brief.", new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                false, warmup).run(new BufferedReader(new StringReader("hello\nagain\n")));
+
+        assertThat(engine.cancelled).containsExactly(true, false, false);
+        assertThat(engine.submitted.getFirst().maxTokens()).isEqualTo(Warmup.DECODE_TOKENS);
     }
 }

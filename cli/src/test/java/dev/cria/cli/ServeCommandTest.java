@@ -186,4 +186,15 @@ class ServeCommandTest {
         assertThat(lines.get(2)).contains("--parallel");
         assertThat(lines.get(3)).contains("--max-queue");
     }
+
+    @Test
+    void theReadyLineSaysWhereWhatAndHowMuch() {
+        dev.cria.engine.EngineOptions options = new dev.cria.engine.EngineOptions(512, 1, 4, 2);
+        try (dev.cria.engine.Engine e = dev.cria.loader.ModelLoader.openEngine(
+                Path.of(System.getProperty("cria.testdata", "testdata"), "models/tiny-llama3-Q8_0.gguf"), options)) {
+            assertThat(ServeCommand.readyLine(2345, "0.0.0.0", 8080, e, options)).matches(
+                    "cria: ready in 2\\.3 s: http://127\\.0\\.0\\.1:8080/ · " + java.util.regex.Pattern.quote(e.info().name())
+                            + " · context 512 · parallel 2 · KV cache \\d+ tokens \\(f32\\)");
+        }
+    }
 }

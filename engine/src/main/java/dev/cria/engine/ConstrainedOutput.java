@@ -78,6 +78,14 @@ final class ConstrainedOutput {
         return false;
     }
 
+    /**
+     * The budget forced the shortest completion and all of it is written: the answer is complete,
+     * even where the grammar would allow more (another call after "; "), so it ends with stop.
+     */
+    boolean closedByBudget() {
+        return closing != null && closed == closing.length;
+    }
+
     /** Nothing but the end may follow: the sequence finishes now. */
     boolean mustEnd() {
         return state.mustEnd();

@@ -210,9 +210,12 @@ final class Sequence implements GenerationHandle {
         return id;
     }
 
-    /** The request's grammar is complete and allows nothing more: the generation is over. */
+    /**
+     * The request's grammar is complete and allows nothing more, or the budget's forced completion
+     * is all written: the generation is over, and complete.
+     */
     boolean grammarEnded() {
-        return grammar != null && grammar.mustEnd();
+        return grammar != null && (grammar.mustEnd() || grammar.closedByBudget());
     }
 
     /** Appends a token sampled from the logits of its last known token, at time {@code nowNanos}. */

@@ -17,6 +17,9 @@ import java.util.Arrays;
  * stack is the root's (reaching it: the text is complete), {@link #CONTEXT} means "the rest of the
  * stack is unknown" (used by the mask cache to find which tokens depend on the stack below).
  *
+ * <p>Sets of tops are interned too ({@link #stepSet}): a step from a set met before is one lookup
+ * in a memo of transitions, so the automaton becomes, lazily, a DFA over the sets actually met.
+ *
  * <p>Not thread-safe; the node pool only grows (its size is the distinct stacks met), and is
  * bounded: more than {@value #MAX_STACKS} live stacks or {@value #MAX_NODES} nodes throw a
  * {@link GrammarException} rather than use unbounded memory.
@@ -24,7 +27,7 @@ import java.util.Arrays;
 final class ByteAutomaton {
     static final int BOTTOM = -1;
     static final int CONTEXT = -2;
-    static final int MAX_STACKS = 4096;
+    static final int MAX_STACKS = 16_384;
     static final int MAX_NODES = 1 << 22;
 
     private final int[] kind, arg, ruleAlt, altPos, dfa;
@@ -150,11 +153,154 @@ final class ByteAutomaton {
         return finishStep(dstOff);
     }
 
-    /** Expands a single node (whose position is anything) into tops at {@code dstOff}. */
-    int closeFrom(int node, int dstOff) {
+    // ---- stack sets as interned ids, and memoized transitions (a lazily built DFA over sets) ----
+    //
+    // A configuration is a set of tops plus two flags (complete, context). Interning them makes a
+    // step from a configuration already met one hash lookup: inside a JSON string every character
+    // leads back to the same set, so the trie walks of the mask cache and of the uncertain subtrees
+    // mostly read the memo instead of expanding stacks.
+
+    static final int FLAG_COMPLETE = 1;
+    static final int FLAG_CONTEXT = 2;
+    /** Memoized transitions kept before the memo is cleared (sets stay: ids are held by callers). */
+    static final int MAX_TRANSITIONS = 1 << 20;
+
+    private int[] setData = new int[1024];
+    private int setDataEnd;
+    private int[] setStart = new int[256], setLen = new int[256], setFlags = new int[256];
+    private int sets;
+    private int[] setTable = new int[512]; // set id + 1
+    private long[] transKey = new long[1024]; // (set << 8 | byte) + 1, 0 = empty
+    private int[] transValue = new int[1024];
+    private int transitions;
+
+    int setSize(int set) {
+        return setLen[set];
+    }
+
+    int setTop(int set, int i) {
+        return setData[setStart[set] + i];
+    }
+
+    boolean setComplete(int set) {
+        return (setFlags[set] & FLAG_COMPLETE) != 0;
+    }
+
+    boolean setContext(int set) {
+        return (setFlags[set] & FLAG_CONTEXT) != 0;
+    }
+
+    /** The set at the start of {@code root}. */
+    int startSet() {
         beginStep();
-        push(node);
-        return finishStep(dstOff);
+        push(node(0, 0, BOTTOM));
+        int n = finishStep(0);
+        return internResult(n);
+    }
+
+    /** The set {@code {top}} with no flags (a single stack, for walks from one top). */
+    int singleSet(int top) {
+        buf[0] = top;
+        return internSet(buf, 0, 1, 0);
+    }
+
+    /** The set with no stacks that is complete: after an end id, nothing may follow. */
+    int emptyCompleteSet() {
+        return internSet(buf, 0, 0, FLAG_COMPLETE);
+    }
+
+    /** The set after byte {@code b}: memoized. */
+    int stepSet(int set, int b) {
+        long key = (((long) set << 8) | b) + 1;
+        int mask = transKey.length - 1;
+        int h = (int) (key * 0x9E3779B97F4A7C15L >>> 40) & mask;
+        while (transKey[h] != 0) {
+            if (transKey[h] == key) return transValue[h];
+            h = (h + 1) & mask;
+        }
+        int n = stepFrom(setData, setStart[set], setLen[set], b, 0);
+        int result = internResult(n);
+        if (transitions >= MAX_TRANSITIONS) {
+            Arrays.fill(transKey, 0L);
+            transitions = 0;
+        }
+        if ((transitions + 1) * 2 > transKey.length) growTransitions();
+        mask = transKey.length - 1;
+        h = (int) (key * 0x9E3779B97F4A7C15L >>> 40) & mask;
+        while (transKey[h] != 0) h = (h + 1) & mask;
+        transKey[h] = key;
+        transValue[h] = result;
+        transitions++;
+        return result;
+    }
+
+    private void growTransitions() {
+        long[] keys = new long[transKey.length * 2];
+        int[] values = new int[keys.length];
+        int mask = keys.length - 1;
+        for (int i = 0; i < transKey.length; i++) {
+            long k = transKey[i];
+            if (k == 0) continue;
+            int h = (int) (k * 0x9E3779B97F4A7C15L >>> 40) & mask;
+            while (keys[h] != 0) h = (h + 1) & mask;
+            keys[h] = k;
+            values[h] = transValue[i];
+        }
+        transKey = keys;
+        transValue = values;
+    }
+
+    /** Interns the step result in buf[0 .. n) with this step's flags (tops sorted: one set, one id). */
+    private int internResult(int n) {
+        Arrays.sort(buf, 0, n);
+        return internSet(buf, 0, n, (complete ? FLAG_COMPLETE : 0) | (context ? FLAG_CONTEXT : 0));
+    }
+
+    private static int setHash(int[] tops, int off, int n, int flags) {
+        int hash = flags * 0x61C88647;
+        for (int i = 0; i < n; i++) hash = (hash + tops[off + i]) * 0x9E3779B1;
+        return hash ^ (hash >>> 16);
+    }
+
+    private int internSet(int[] tops, int off, int n, int flags) {
+        int hash = setHash(tops, off, n, flags);
+        int mask = setTable.length - 1;
+        int h = hash & mask;
+        while (setTable[h] != 0) {
+            int id = setTable[h] - 1;
+            if (setFlags[id] == flags && setLen[id] == n
+                    && Arrays.equals(setData, setStart[id], setStart[id] + n, tops, off, off + n)) {
+                return id;
+            }
+            h = (h + 1) & mask;
+        }
+        if (sets == setStart.length) {
+            setStart = Arrays.copyOf(setStart, sets * 2);
+            setLen = Arrays.copyOf(setLen, sets * 2);
+            setFlags = Arrays.copyOf(setFlags, sets * 2);
+        }
+        if (setDataEnd + n > setData.length) {
+            if ((long) setDataEnd + n > MAX_NODES) throw new GrammarException("grammar: more than " + MAX_NODES + " parse stacks met; the grammar is too ambiguous or too deep");
+            setData = Arrays.copyOf(setData, Math.max(setData.length * 2, setDataEnd + n));
+        }
+        System.arraycopy(tops, off, setData, setDataEnd, n);
+        int id = sets++;
+        setStart[id] = setDataEnd;
+        setLen[id] = n;
+        setFlags[id] = flags;
+        setDataEnd += n;
+        setTable[h] = id + 1;
+        if (sets * 2 > setTable.length) {
+            int[] t = new int[setTable.length * 2];
+            int m = t.length - 1;
+            for (int id2 = 0; id2 < sets; id2++) {
+                int q = setHash(setData, setStart[id2], setLen[id2], setFlags[id2]) & m;
+                while (t[q] != 0) q = (q + 1) & m;
+                t[q] = id2 + 1;
+            }
+            setTable = t;
+        }
+        return id;
     }
 
     private void beginStep() {

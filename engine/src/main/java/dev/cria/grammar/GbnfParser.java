@@ -67,7 +67,7 @@ final class GbnfParser {
                 throw new GrammarException("grammar " + where(firstUse.get(r)) + ": undefined rule '" + ruleNames.get(r) + "'");
             }
         }
-        return Grammar.link(ruleNames, origin, ruleBodies, root, classes.table());
+        return Grammar.link(src, ruleNames, origin, ruleBodies, root, classes.table());
     }
 
     private void parseRule() {

@@ -36,8 +36,11 @@ public final class Grammar {
     /** {@link Utf8Classes}'s table: state * 256 + byte → next state, FAIL or DONE. */
     final int[] dfa;
     final String[] ruleNames;
+    /** The GBNF text: two grammars of the same text are the same grammar (the compiled-grammar cache's key). */
+    final String source;
 
-    private Grammar(int[] kind, int[] arg, int[] ruleAlt, int[] altPos, int[] dfa, String[] ruleNames) {
+    private Grammar(int[] kind, int[] arg, int[] ruleAlt, int[] altPos, int[] dfa, String[] ruleNames, String source) {
+        this.source = source;
         this.kind = kind;
         this.arg = arg;
         this.ruleAlt = ruleAlt;
@@ -74,7 +77,7 @@ public final class Grammar {
         return kind.length;
     }
 
-    static Grammar link(List<String> names, List<Integer> origin, List<List<long[]>> bodies, int root, int[] dfa) {
+    static Grammar link(String source, List<String> names, List<Integer> origin, List<List<long[]>> bodies, int root, int[] dfa) {
         int rules = names.size();
         int positions = 2;
         int alternatives = 0;
@@ -103,7 +106,7 @@ public final class Grammar {
             }
         }
         ruleAlt[rules] = a;
-        Grammar g = new Grammar(kind, arg, ruleAlt, altPos, dfa, names.toArray(new String[0]));
+        Grammar g = new Grammar(kind, arg, ruleAlt, altPos, dfa, names.toArray(new String[0]), source);
         g.refuseLeftRecursion(origin);
         return g;
     }

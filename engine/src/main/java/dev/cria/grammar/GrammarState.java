@@ -3,6 +3,10 @@ package dev.cria.grammar;
 /**
  * One sequence's position in a {@link TokenGrammar}. Not thread-safe: the engine loop owns it.
  * End-of-generation ids are allowed exactly when {@link #isComplete()}; special tokens never are.
+ *
+ * <p>{@link #accepts}, {@link #accept} and {@link #allowedTokens} throw {@link GrammarException}
+ * when a grammar is too ambiguous for the runtime's bounds (more than 16,384 parse stacks live at
+ * once, or millions of stack nodes): the request should end with that error, not run on.
  */
 public interface GrammarState {
     /** Would the grammar take {@code token} now? Cheap: walks only that token's bytes. */

@@ -50,12 +50,13 @@ final class ShortestCompletion {
         }
     }
 
-    /** The shortest completion over the stacks whose tops are {@code tops}; empty when {@code complete}. */
-    byte[] of(ByteAutomaton a, int[] tops, boolean complete) {
-        if (complete) return new byte[0];
+    /** The shortest completion over the stacks of the interned set {@code set}; empty when it is complete. */
+    byte[] of(ByteAutomaton a, int set) {
+        if (a.setComplete(set)) return new byte[0];
         int best = -1;
         long bestLength = NEVER;
-        for (int top : tops) {
+        for (int i = 0, n = a.setSize(set); i < n; i++) {
+            int top = a.setTop(set, i);
             long length = stackLength(a, top);
             if (length < bestLength) {
                 bestLength = length;

@@ -1,127 +1,115 @@
 package dev.cria.grammar;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * A sequence's walk through a {@link TokenGrammar}: the current set of stacks (tops of interned
- * nodes in this state's own {@link ByteAutomaton}), one entry per accepted token for
- * {@link #rollback}. {@link #accepts} walks the token's bytes only; {@link #allowedTokens} ORs the
- * cached entries of each stack's top frames and checks their uncertain tokens against the real stack.
+ * A sequence's walk through a {@link TokenGrammar}: the current stack set (an interned set id in
+ * this state's own {@link ByteAutomaton}), one set id per accepted token for {@link #rollback}.
+ * {@link #accepts} walks the token's bytes only (memoized steps); {@link #allowedTokens} ORs the
+ * cached entries of each stack's top frames and walks their uncertain subtrees from the real stack.
  */
 final class TokenGrammarState implements GrammarState {
     private final TokenGrammar grammar;
+    private final TokenTrie trie;
     private final byte[][] tokenBytes;
     private final boolean[] special;
     private final boolean[] end;
     private final int[] endIds;
     private final ByteAutomaton automaton;
-    /** history.get(k): the stacks after k accepted tokens; the last is the current one. */
-    private final List<Stacks> history = new ArrayList<>();
-    private final int[] single = new int[1];
-
-    /** A set of stacks: their tops, and whether some stack is empty (the text is a sentence). */
-    private record Stacks(int[] tops, boolean complete) {
-    }
+    private final TokenGrammar.TrieScratch scratch;
+    /** history[k]: the stack set after k accepted tokens; history[size - 1] is the current one. */
+    private int[] history = new int[64];
+    private int size;
+    /** The set after an accepted end id: complete, nothing may follow. */
+    private final int endedSet;
 
     TokenGrammarState(TokenGrammar grammar) {
         this.grammar = grammar;
+        this.trie = grammar.trie();
         TokenVocabulary v = grammar.vocabulary();
         this.tokenBytes = v.tokenBytes();
         this.special = v.special();
         this.endIds = v.endIds();
-        this.end = new boolean[v.size()];
-        for (int id : endIds) end[id] = true;
+        this.end = v.isEnd;
         this.automaton = new ByteAutomaton(grammar.grammar());
-        int[] tops = automaton.start();
-        history.add(new Stacks(tops, automaton.complete));
+        this.scratch = new TokenGrammar.TrieScratch(trie);
+        history[size++] = automaton.startSet();
+        this.endedSet = automaton.emptyCompleteSet();
     }
 
-    private Stacks current() {
-        return history.getLast();
+    private int current() {
+        return history[size - 1];
     }
 
     @Override
     public boolean accepts(int token) {
-        Stacks s = current();
-        if (end[token]) return s.complete;
+        int set = current();
+        if (end[token]) return automaton.setComplete(set);
         if (special[token]) return false;
-        return walk(s.tops, s.tops.length, tokenBytes[token]) >= 0;
+        return walk(set, tokenBytes[token]) >= 0;
     }
 
-    /**
-     * Walks {@code bytes} from the set {@code tops[0 .. count)}: -1 if refused, else the number of
-     * resulting tops, which are then at {@code automaton.buf[walkOffset ..]} and
-     * {@code automaton.complete} says whether the walk ends complete.
-     */
-    private int walk(int[] tops, int count, byte[] bytes) {
-        if (bytes == null || bytes.length == 0 || count == 0) return -1;
+    /** The set after {@code bytes} from {@code set}, or -1 if they are refused. */
+    private int walk(int set, byte[] bytes) {
+        if (bytes == null || bytes.length == 0) return -1;
         ByteAutomaton a = automaton;
-        int n = a.stepFrom(tops, 0, count, bytes[0] & 0xFF, 0);
-        int from = 0;
-        for (int i = 1; i < bytes.length; i++) {
-            if (n == 0) return -1;
-            int dst = from + n;
-            n = a.stepFrom(a.buf, from, n, bytes[i] & 0xFF, dst);
-            from = dst;
+        for (byte b : bytes) {
+            if (a.setSize(set) == 0) return -1;
+            set = a.stepSet(set, b & 0xFF);
         }
-        walkOffset = from;
-        return n > 0 || a.complete ? n : -1;
+        return a.setSize(set) > 0 || a.setComplete(set) ? set : -1;
     }
-
-    private int walkOffset;
 
     @Override
     public void accept(int token) {
-        Stacks s = current();
+        int set = current();
+        int next;
         if (end[token]) {
-            if (!s.complete) throw new IllegalStateException("end token " + token + " before the grammar is complete");
-            history.add(new Stacks(new int[0], true));
-            return;
+            if (!automaton.setComplete(set)) throw new IllegalStateException("end token " + token + " before the grammar is complete");
+            next = endedSet;
+        } else {
+            next = special[token] ? -1 : walk(set, tokenBytes[token]);
+            if (next < 0) throw new IllegalStateException("the grammar does not accept token " + token);
         }
-        int n = special[token] ? -1 : walk(s.tops, s.tops.length, tokenBytes[token]);
-        if (n < 0) throw new IllegalStateException("the grammar does not accept token " + token);
-        history.add(new Stacks(Arrays.copyOfRange(automaton.buf, walkOffset, walkOffset + n), automaton.complete));
+        if (size == history.length) history = Arrays.copyOf(history, size * 2);
+        history[size++] = next;
     }
 
     @Override
     public void allowedTokens(long[] mask) {
         Arrays.fill(mask, 0L);
-        Stacks s = current();
-        TokenTrie trie = grammar.trie();
-        for (int top : s.tops) {
-            TokenGrammar.MaskEntry e = grammar.entry(automaton, top);
+        ByteAutomaton a = automaton;
+        int set = current();
+        for (int i = 0, n = a.setSize(set); i < n; i++) {
+            int top = a.setTop(set, i);
+            TokenGrammar.MaskEntry e = grammar.entry(a, top);
             e.orInto(mask);
             for (int r = 0; r < e.uncertainRoots.length; r++) {
                 // the real stack reads the subtree's prefix, then walks the subtree as the cache did
                 int root = e.uncertainRoots[r];
-                byte[] prefix = e.rootPrefixes[r];
-                int from = 0, count = 1;
-                automaton.buf[0] = top;
-                if (prefix.length > 0) {
-                    single[0] = top;
-                    count = walk(single, 1, prefix);
-                    if (count <= 0) continue;
-                    from = walkOffset;
+                int from = a.singleSet(top);
+                for (byte b : e.rootPrefixes[r]) {
+                    from = a.stepSet(from, b & 0xFF);
+                    if (a.setSize(from) == 0) break;
                 }
-                TokenGrammar.walkTrie(automaton, trie, root, trie.subtreeEnd[root], from, count, null, mask, null);
+                if (a.setSize(from) == 0) continue;
+                TokenGrammar.walkTrie(a, trie, scratch, root, trie.subtreeEnd[root], from, false, mask, null);
             }
         }
-        if (s.complete) {
+        if (a.setComplete(set)) {
             for (int id : endIds) mask[id >>> 6] |= 1L << id;
         }
     }
 
     @Override
     public boolean isComplete() {
-        return current().complete;
+        return automaton.setComplete(current());
     }
 
     @Override
     public boolean mustEnd() {
-        Stacks s = current();
-        return s.complete && s.tops.length == 0;
+        int set = current();
+        return automaton.setComplete(set) && automaton.setSize(set) == 0;
     }
 
     /** Built on first use: only a sequence whose budget runs short asks. */
@@ -130,15 +118,14 @@ final class TokenGrammarState implements GrammarState {
     @Override
     public byte[] shortestCompletion() {
         if (shortest == null) shortest = new ShortestCompletion(grammar.grammar());
-        Stacks s = current();
-        return shortest.of(automaton, s.tops, s.complete);
+        return shortest.of(automaton, current());
     }
 
     @Override
     public void rollback(int tokens) {
-        if (tokens < 0 || tokens > history.size() - 1) {
-            throw new IllegalArgumentException("cannot roll back " + tokens + " tokens: " + (history.size() - 1) + " accepted");
+        if (tokens < 0 || tokens > size - 1) {
+            throw new IllegalArgumentException("cannot roll back " + tokens + " tokens: " + (size - 1) + " accepted");
         }
-        for (int i = 0; i < tokens; i++) history.removeLast();
+        size -= tokens;
     }
 }

@@ -31,6 +31,41 @@ final class TokenTrie {
         this.maxDepth = maxDepth;
     }
 
+    /**
+     * The ids of the ordinary tokens in unsigned byte order (a prefix before its extensions, equal
+     * bytes by id). A primitive sort on (first 5 bytes, id) packed in a long, then the rare runs
+     * sharing 5 bytes sorted by their whole bytes: no boxing of 128k ids.
+     */
+    private static int[] sortedByBytes(byte[][] bytes, boolean[] skip, int count) {
+        long[] keys = new long[count];
+        int k = 0;
+        for (int id = 0; id < bytes.length; id++) {
+            byte[] b = bytes[id];
+            if (skip[id] || b == null || b.length == 0) continue;
+            long prefix = 0;
+            for (int i = 0; i < 5; i++) prefix = (prefix << 8) | (i < b.length ? b[i] & 0xFF : 0);
+            keys[k++] = (prefix << 23) | id;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) order[i] = (int) (keys[i] & ((1 << 23) - 1));
+        for (int i = 0; i < count; ) {
+            int j = i + 1;
+            while (j < count && keys[j] >>> 23 == keys[i] >>> 23) j++;
+            if (j - i > 1) {
+                Integer[] run = new Integer[j - i];
+                for (int r = 0; r < run.length; r++) run[r] = order[i + r];
+                Arrays.sort(run, (x, y) -> {
+                    int c = Arrays.compareUnsigned(bytes[x], bytes[y]);
+                    return c != 0 ? c : Integer.compare(x, y);
+                });
+                for (int r = 0; r < run.length; r++) order[i + r] = run[r];
+            }
+            i = j;
+        }
+        return order;
+    }
+
     /** The bytes on the way to node {@code i}, its own label excluded. */
     byte[] prefix(int i) {
         byte[] p = new byte[depth[i] - 1];
@@ -42,6 +77,7 @@ final class TokenTrie {
         byte[][] bytes = vocabulary.tokenBytes();
         boolean[] skip = vocabulary.special().clone();
         for (int id : vocabulary.endIds()) skip[id] = true;
+        if (bytes.length > (1 << 23)) throw new IllegalArgumentException("vocabulary above 8M tokens");
         int count = 0;
         long totalBytes = 0;
         for (int id = 0; id < bytes.length; id++) {
@@ -50,14 +86,7 @@ final class TokenTrie {
                 totalBytes += bytes[id].length;
             }
         }
-        Integer[] order = new Integer[count];
-        for (int id = 0, k = 0; id < bytes.length; id++) {
-            if (!skip[id] && bytes[id] != null && bytes[id].length > 0) order[k++] = id;
-        }
-        Arrays.sort(order, (x, y) -> {
-            int c = Arrays.compareUnsigned(bytes[x], bytes[y]);
-            return c != 0 ? c : Integer.compare(x, y);
-        });
+        int[] order = sortedByBytes(bytes, skip, count);
         int cap = (int) Math.min(Integer.MAX_VALUE - 8, totalBytes);
         byte[] label = new byte[cap];
         int[] depth = new int[cap];
@@ -70,8 +99,7 @@ final class TokenTrie {
         int pathLen = 0; // path[d] = the node at depth d + 1 on the current path
         int nodes = 0, attached = 0;
         byte[] previous = new byte[0];
-        for (Integer boxed : order) {
-            int id = boxed;
+        for (int id : order) {
             byte[] b = bytes[id];
             int mismatch = Arrays.mismatch(previous, b); // -1: the same bytes (a duplicate token)
             int common = mismatch == -1 ? b.length : mismatch;

@@ -1,5 +1,9 @@
 package dev.cria.grammar;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /**
  * What the grammar engine needs of a model's vocabulary, as plain data: each token's bytes, which
  * ids are special (never produced by a grammar's text) and which ids end a generation (allowed
@@ -15,7 +19,17 @@ public final class TokenVocabulary {
     private final byte[][] tokenBytes;
     private final boolean[] special;
     private final int[] endIds;
+    /** isEnd[id]: id is an end id (shared by every state, not rebuilt per sequence). */
+    final boolean[] isEnd;
     private volatile TokenTrie trie;
+    /** Recently compiled grammars by GBNF text, so a schema sent with every request keeps its warm mask cache. */
+    private final Map<String, TokenGrammar> compiled = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TokenGrammar> eldest) {
+            return size() > COMPILED_GRAMMARS_KEPT;
+        }
+    };
+    static final int COMPILED_GRAMMARS_KEPT = 8;
 
     /**
      * @param tokenBytes the bytes each ordinary token stands for (byte-decoded), indexed by id
@@ -32,6 +46,8 @@ public final class TokenVocabulary {
         this.tokenBytes = tokenBytes;
         this.special = special;
         this.endIds = endIds;
+        this.isEnd = new boolean[tokenBytes.length];
+        for (int id : endIds) isEnd[id] = true;
     }
 
     public byte[][] tokenBytes() {
@@ -48,6 +64,19 @@ public final class TokenVocabulary {
 
     public int size() {
         return tokenBytes.length;
+    }
+
+    /** The grammar compiled from this GBNF text before, if still kept, else a new one (then kept). */
+    TokenGrammar compiled(String gbnf, Supplier<TokenGrammar> compile) {
+        synchronized (compiled) {
+            TokenGrammar g = compiled.get(gbnf);
+            if (g != null) return g;
+        }
+        TokenGrammar g = compile.get();
+        synchronized (compiled) {
+            TokenGrammar raced = compiled.putIfAbsent(gbnf, g);
+            return raced != null ? raced : g;
+        }
     }
 
     /** The trie of the ordinary tokens, built on first use (about 0.1 s for 128k tokens) and kept. */

@@ -90,6 +90,17 @@ class ConstrainedGenerationTest {
     }
 
     @Test
+    void aClosedValueEndsWithStopThoughTheGrammarWouldAllowMoreAfterIt() throws Exception {
+        // As with parallel tool calls: after a closed value, "; " and another value could follow.
+        for (long seed = 1; seed <= 4; seed++) {
+            Outcome o = run("root ::= v (\"; \" v)*\nv ::= \"{\" [a-z ]* \"}\"", seeded(seed), 12);
+
+            assertThat(o.text()).as("seed " + seed).matches("\\{[a-z ]*}(; \\{[a-z ]*})*");
+            assertThat(o.reason()).isEqualTo(FinishReason.STOP);
+        }
+    }
+
+    @Test
     void aBudgetBelowTheShortestAnswerEndsWithLength() throws Exception {
         Outcome o = run("root ::= \"abcdefghijklmnopqrstuvwxyz\" [a-z]", SamplingParams.greedy(), 3);
 

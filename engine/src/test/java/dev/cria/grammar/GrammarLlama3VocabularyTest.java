@@ -131,4 +131,36 @@ class GrammarLlama3VocabularyTest {
         }
         throw new AssertionError("no token for byte " + b);
     }
+
+    @Test
+    void randomWalksThroughTheMaskAlwaysEndInASentenceOfTheGrammar() {
+        // what the sampler does: draw among the allowed tokens; whatever is drawn, the text stays a
+        // prefix of the grammar, and once an end id is drawn it is a whole sentence (Grammar.matches)
+        Grammar grammar = Grammar.parse(FLAT_OBJECT);
+        TokenGrammar g = TokenGrammar.compile(grammar, vocabulary);
+        long[] mask = new long[(vocabulary.size() + 63) / 64];
+        for (long seed = 1; seed <= 3; seed++) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            GrammarState s = g.start();
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            boolean ended = false;
+            for (int step = 0; step < 400 && !ended; step++) {
+                s.allowedTokens(mask);
+                if (step % 25 == 0) assertMaskIsAccepts(s, mask);
+                int[] allowed = IntStream.range(0, vocabulary.size()).filter(t -> bit(mask, t)).toArray();
+                assertThat(allowed).as("some token is always allowed").isNotEmpty();
+                if (s.isComplete()) { // end as soon as the sampler may
+                    assertThat(bit(mask, vocabulary.endIds()[0])).isTrue();
+                    ended = true;
+                    break;
+                }
+                // mostly the lowest allowed ids (single bytes and punctuation) so that strings close
+                int pick = random.nextInt(4) == 0 ? allowed[random.nextInt(allowed.length)] : allowed[random.nextInt(Math.min(allowed.length, 8))];
+                s.accept(pick);
+                text.writeBytes(vocabulary.tokenBytes()[pick]);
+            }
+            assertThat(ended).as("seed %d ended within 400 tokens", seed).isTrue();
+            assertThat(grammar.matches(text.toByteArray())).as("seed %d: %s", seed, text.toString(java.nio.charset.StandardCharsets.UTF_8)).isTrue();
+        }
+    }
 }

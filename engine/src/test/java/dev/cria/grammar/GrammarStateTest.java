@@ -214,4 +214,96 @@ class GrammarStateTest {
         assertThat(s.isComplete()).isTrue();
         assertMaskMatchesAccepts(s, tv.size());
     }
+
+    @Test
+    void compilingTheSameTextAgainReturnsTheWarmGrammar() {
+        TokenVocabulary tv = new Vocab().add("a", "b").build();
+        TokenGrammar first = TokenGrammar.compile(Grammar.parse("root ::= \"a\"+"), tv);
+        assertThat(TokenGrammar.compile(Grammar.parse("root ::= \"a\"+"), tv)).isSameAs(first);
+        assertThat(TokenGrammar.compile(Grammar.parse("root ::= \"b\"+"), tv)).isNotSameAs(first);
+    }
+
+    @Test
+    void oneCompiledGrammarServesManySequencesOnManyThreads() throws Exception {
+        Vocab v = new Vocab().add("{", "}", "{\"", "\"", "\":", "\": ", ",", ", ", " ", "[", "]", "true", "null", "1", "12", "a", "b", "ab");
+        TokenVocabulary tv = v.build();
+        TokenGrammar g = TokenGrammar.compile(Grammar.parse(GrammarParseTest.JSON), tv);
+        String[] doc = {"{\"", "ab", "\": ", "[", "1", ",", "12", ",", "true", "]", ",", "\"", "b", "\":", "null", "}"};
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<long[]>> results = new ArrayList<>();
+            for (int task = 0; task < 8; task++) {
+                results.add(pool.submit(() -> {
+                    GrammarState s = g.start();
+                    long[] mask = new long[1];
+                    long[] all = new long[doc.length];
+                    for (int i = 0; i < doc.length; i++) {
+                        s.allowedTokens(mask);
+                        all[i] = mask[0];
+                        s.accept(v.id(doc[i]));
+                    }
+                    return all;
+                }));
+            }
+            long[] expected = results.getFirst().get();
+            for (java.util.concurrent.Future<long[]> r : results) assertThat(r.get()).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aGrammarWhoseParsesMultiplyIsStoppedAtTheStackLimit() {
+        // after k a's, each repetition of the group can have ended after any of its a's: the places
+        // the parse can be in multiply with k, past the runtime's bound on live stacks
+        Vocab v = new Vocab().add("a", "b");
+        GrammarState s = start("root ::= (\"a\"{0,50} \"a\"{0,50}){0,400} \"b\"", v.build());
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 20_000; i++) s.accept(v.id("a"));
+        }).isInstanceOf(GrammarException.class).hasMessageContaining("parse stacks");
+    }
+
+    @Test
+    void theMaskCacheDoesNotGrowWithNestingDepth() {
+        // its keys are a stack's top frames, not the whole stack: depth 30 meets the keys of depth 5
+        Vocab v = new Vocab().add("[", "]", "1", ",");
+        TokenVocabulary tv = v.build();
+        TokenGrammar g = TokenGrammar.compile(Grammar.parse("root ::= value\nvalue ::= \"[\" (value (\",\" value)*)? \"]\" | \"1\""), tv);
+        long[] mask = new long[1];
+        int[] keysAtDepth = new int[2];
+        int[] depths = {5, 30};
+        for (int k = 0; k < depths.length; k++) {
+            GrammarState s = g.start();
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                s.accept(v.id("["));
+            }
+            for (String piece : new String[]{"1", ",", "1"}) {
+                s.allowedTokens(mask);
+                s.accept(v.id(piece));
+            }
+            for (int i = 0; i < depths[k]; i++) {
+                s.allowedTokens(mask);
+                assertMaskMatchesAccepts(s, tv.size());
+                s.accept(v.id("]"));
+            }
+            assertThat(s.mustEnd()).isTrue();
+            keysAtDepth[k] = g.cachedKeys();
+        }
+        assertThat(keysAtDepth[1]).isEqualTo(keysAtDepth[0]);
+    }
+
+    @Test
+    void anEnumOfThousandsOfValuesStaysWithinTheStackBound() {
+        StringBuilder gbnf = new StringBuilder("root ::= ");
+        for (int i = 0; i < 5000; i++) gbnf.append(i == 0 ? "" : " | ").append("\"\\\"v").append(i).append("\\\"\"");
+        Vocab v = new Vocab().add("\"", "v", "1", "2", "3", "4", "0", "12", "\"v", "49", "99");
+        TokenVocabulary tv = v.build();
+        GrammarState s = start(gbnf.toString(), tv);
+        for (String piece : new String[]{"\"v", "49", "99", "\""}) {
+            assertMaskMatchesAccepts(s, tv.size());
+            s.accept(v.id(piece));
+        }
+        assertThat(s.mustEnd()).isTrue();
+    }
 }

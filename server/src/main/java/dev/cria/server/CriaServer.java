@@ -22,6 +22,7 @@ import dev.cria.server.serving.ServerState;
 import dev.cria.server.tokenize.Tokenize;
 import dev.cria.server.usage.Metering;
 import dev.cria.server.usage.RequestMeter;
+import dev.cria.server.web.WebPage;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -48,9 +49,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The HTTP server: OpenAI's API under {@code /v1} and, in the hosted provider's style, under
  * {@code /v3/openai}; Anthropic's Messages API under {@code /v1/messages}; Ollama's API under
  * {@code /api}; Azure ML's {@code /score}; llama.cpp's {@code /tokenize} and {@code /detokenize};
- * {@code /health} (liveness) and {@code /ready} (readiness); Prometheus {@code /metrics}. Requests run
- * on virtual threads; generation runs on the engine's loop. Start with {@link #start} (engine ready) or
- * {@link #startLoading} (bind now, answer 503 until the model is loaded); {@link #stop} withdraws, then drains.
+ * {@code /health} (liveness) and {@code /ready} (readiness); Prometheus {@code /metrics}; the chat page
+ * at {@code /}. Requests run on virtual threads; generation runs on the engine's loop. Start with
+ * {@link #start} (engine ready) or {@link #startLoading} (bind now, answer 503 until the model is
+ * loaded); {@link #stop} withdraws, then drains.
  */
 public final class CriaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriaServer.class);
@@ -293,6 +295,10 @@ public final class CriaServer implements AutoCloseable {
         route(HandlerType.GET, "/health", this::health);
         route(HandlerType.GET, "/ready", this::ready);
         route(HandlerType.GET, "/metrics", this::metrics);
+        // The chat page is not API: no CORS preflight, no key, so it is not added to apiPaths.
+        WebPage page = new WebPage();
+        app.get("/", page::serve);
+        app.get(WebPage.ASSETS + "/{file}", page::serve);
         for (ApiStyle style : ApiStyle.values()) {
             String base = style == ApiStyle.OPENAI ? "/v1" : "/v3/openai";
             ChatCompletions chat = new ChatCompletions(state, style);
@@ -366,8 +372,9 @@ public final class CriaServer implements AutoCloseable {
                     + "start it with --allowed-host NAME to serve this name.");
         }
         // /health, /ready and /metrics are open (no key, not counted as in-flight work), as vLLM serves
-        // /health and /metrics: a kubelet's probes and a scraper carry no secret.
-        if (ctx.method() == HandlerType.OPTIONS || OPEN_PATHS.contains(ctx.path())) return;
+        // /health and /metrics: a kubelet's probes and a scraper carry no secret. So is the chat page,
+        // which holds no data: its script sends the user's key with each API call.
+        if (ctx.method() == HandlerType.OPTIONS || OPEN_PATHS.contains(ctx.path()) || WebPage.owns(ctx.path())) return;
         ctx.attribute(COUNTED, true);
         state.activeRequests().incrementAndGet();
         // Keys are compared in constant time and never logged.

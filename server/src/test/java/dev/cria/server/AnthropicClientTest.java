@@ -15,7 +15,10 @@ import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceAny;
+import com.anthropic.models.messages.ToolChoiceTool;
 import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
 import com.anthropic.models.messages.ToolUseBlockParam;
 import dev.cria.chat.ChatMessage;
 import dev.cria.chat.ToolCall;
@@ -197,6 +200,35 @@ class AnthropicClientTest {
                 right.close();
             }
         }
+    }
+
+    @Test
+    void toolChoiceAnyAnswersWithAToolUseOfTheOfferedTool() {
+        Message m = client.messages().create(greedy("What is the weather in Paris?", 100).addTool(weatherTool())
+                .toolChoice(ToolChoiceAny.builder().disableParallelToolUse(true).build()).build()).validate();
+
+        assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+        assertThat(m.content()).hasSize(1);
+        ToolUseBlock use = m.content().getFirst().asToolUse();
+        assertThat(use.id()).startsWith("toolu_");
+        assertThat(use.name()).isEqualTo("get_weather");
+        assertThat(use._input().convert(Map.class).get("city")).isInstanceOf(String.class);
+    }
+
+    @Test
+    void aStreamedObligedToolUseAccumulatesToTheSameCallAsCreate() {
+        MessageCreateParams params = greedy("What is the weather in Paris?", 100).addTool(weatherTool())
+                .toolChoice(ToolChoiceTool.builder().name("get_weather").build()).build();
+        ToolUseBlock whole = client.messages().create(params).content().getFirst().asToolUse();
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        Message m = accumulator.message();
+
+        assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+        assertThat(m.content().getFirst().asToolUse().name()).isEqualTo("get_weather");
+        assertThat(m.content().getFirst().asToolUse()._input().convert(Map.class)).isEqualTo(whole._input().convert(Map.class));
     }
 
     private static Tool weatherTool() {

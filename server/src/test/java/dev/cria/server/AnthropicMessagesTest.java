@@ -173,15 +173,6 @@ class AnthropicMessagesTest {
     }
 
     @Test
-    void toolChoiceThatObligesACallIsRefusedByName() throws Exception {
-        for (String choice : List.of("{\"type\": \"any\"}", "{\"type\": \"tool\", \"name\": \"get_weather\"}")) {
-            JsonNode e = error(messages(tiny, ask("hi") + ", " + WEATHER_TOOL + ", \"tool_choice\": " + choice), 400,
-                    "invalid_request_error");
-            assertThat(e.get("message").asText()).startsWith("tool_choice:");
-        }
-    }
-
-    @Test
     void imageBlocksAreRefusedNamingTheBlock() throws Exception {
         JsonNode e = error(messages(tiny, "\"max_tokens\": 8, \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image\", "
                 + "\"source\": {\"type\": \"base64\", \"media_type\": \"image/png\", \"data\": \"\"}}]}]"), 400, "invalid_request_error");

@@ -6,7 +6,11 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
@@ -17,6 +21,7 @@ import dev.langchain4j.model.ollama.OllamaModels;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.ollama.RunningOllamaModel;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.service.AiServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,6 +121,45 @@ class OllamaClientTest {
         AiMessage text = answer.aiMessage();
         assertThat(text.hasToolExecutionRequests()).isFalse();
         assertThat(text.text()).isNotBlank();
+    }
+
+    @Test
+    void jsonResponseFormatAnswersAJsonObject() throws Exception {
+        OllamaChatModel model = OllamaChatModel.builder().baseUrl(server.baseUrl()).modelName(server.modelId())
+                .temperature(0.0).numPredict(200).responseFormat(ResponseFormat.JSON).timeout(TIMEOUT).maxRetries(0).build();
+
+        ChatResponse r = model.chat(ChatRequest.builder().messages(UserMessage.from("Describe Lisbon as JSON.")).build());
+
+        assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(Http.json(r.aiMessage().text()).isObject()).isTrue();
+    }
+
+    @Test
+    void aJsonSchemaResponseFormatAnswersJsonThatValidates() {
+        JsonObjectSchema city = JsonObjectSchema.builder().addStringProperty("name").addIntegerProperty("population")
+                .required("name", "population").additionalProperties(false).build();
+        ResponseFormat format = ResponseFormat.builder().type(ResponseFormatType.JSON)
+                .jsonSchema(JsonSchema.builder().name("City").rootElement(city).build()).build();
+
+        ChatResponse r = chatModel(server, 200).chat(ChatRequest.builder().messages(UserMessage.from("Describe Lisbon."))
+                .responseFormat(format).build());
+
+        assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(StructuredOutputTest.validate("{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                + "\"population\":{\"type\":\"integer\"}},\"required\":[\"name\",\"population\"],\"additionalProperties\":false}",
+                r.aiMessage().text())).isEmpty();
+    }
+
+    @Test
+    void anAiServiceGetsAPojoParsedFromTheSchemaFormat() {
+        OllamaChatModel model = OllamaChatModel.builder().baseUrl(server.baseUrl()).modelName(server.modelId())
+                .temperature(0.0).numPredict(250).supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
+                .timeout(TIMEOUT).maxRetries(0).build();
+
+        // LangChain4j's schema of a POJO leaves every property optional ("required": []), so {} is a valid answer too.
+        StructuredClientsTest.City city = AiServices.create(StructuredClientsTest.CityGuide.class, model).describe("Lisbon");
+
+        assertThat(city).isNotNull();
     }
 
     @Test

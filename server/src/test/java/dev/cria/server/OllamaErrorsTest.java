@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Ollama's errors: {@code {"error": "..."}} and nothing else, with the status of the failure, for
  * every route under /api (the key check and unknown paths included); and what cannot be honoured
- * ({@code format}, images, thinking, {@code template}, {@code context}, {@code suffix}, unknown
+ * (a {@code format} that is no JSON schema the engine can enforce, images, thinking, {@code template}, {@code context}, {@code suffix}, unknown
  * options) is refused, never ignored.
  */
 class OllamaErrorsTest {
@@ -61,9 +61,15 @@ class OllamaErrorsTest {
     }
 
     @Test
-    void formatIsRefusedUntilConstrainedDecodingExists() throws Exception {
-        assertThat(error(chat(",\"format\":\"json\""), 400)).contains("'format' is not supported yet");
-        assertThat(error(generate(",\"format\":{\"type\":\"object\"}"), 400)).contains("'format' is not supported yet");
+    void aFormatThatIsNeitherJsonNorASchemaIsRefused() throws Exception {
+        assertThat(error(chat(",\"format\":\"xml\""), 400)).startsWith("invalid format");
+        assertThat(error(generate(",\"format\":[1]"), 400)).startsWith("invalid format");
+    }
+
+    @Test
+    void aSchemaKeywordTheEngineCannotEnforceIsRefusedNamingIt() throws Exception {
+        assertThat(error(generate(",\"format\":{\"type\":\"array\",\"uniqueItems\":true}"), 400))
+                .contains("'format'").contains("uniqueItems");
     }
 
     @Test

@@ -158,25 +158,11 @@ class ResponsesApiTest {
     }
 
     @Test
-    void toolChoiceThatObligesACallIsRefusedNamingToolChoice() throws Exception {
-        error(create(scripted, "\"input\": \"hi\", " + WEATHER_TOOL + ", \"tool_choice\": \"required\""), 400, "tool_choice");
-        error(create(scripted, "\"input\": \"hi\", " + WEATHER_TOOL
-                + ", \"tool_choice\": {\"type\": \"function\", \"name\": \"get_weather\"}"), 400, "tool_choice");
-    }
-
-    @Test
     void toolChoiceNoneRendersWithoutToolsSoTheAnswerIsText() throws Exception {
         JsonNode r = Http.json(create(scripted, "\"input\": \"Weather in Paris?\", " + WEATHER_TOOL + ", \"tool_choice\": \"none\""));
 
         assertThat(r.get("output").get(0).get("type").asText()).isEqualTo("message");
         assertThat(r.get("tool_choice").asText()).isEqualTo("none");
-    }
-
-    @Test
-    void jsonTextFormatsAreRefusedNamingTextFormat() throws Exception {
-        error(create(scripted, "\"input\": \"hi\", \"text\": {\"format\": {\"type\": \"json_object\"}}"), 400, "text.format");
-        error(create(scripted, "\"input\": \"hi\", \"text\": {\"format\": {\"type\": \"json_schema\", \"name\": \"x\", "
-                + "\"schema\": {\"type\": \"object\"}}}"), 400, "text.format");
     }
 
     @Test

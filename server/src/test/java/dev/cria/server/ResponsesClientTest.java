@@ -2,13 +2,17 @@ package dev.cria.server;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseUsage;
+import com.openai.models.responses.StructuredResponse;
+import com.openai.models.responses.ToolChoiceOptions;
 import dev.cria.chat.ChatMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,5 +125,58 @@ class ResponsesClientTest {
         assertThat(client.responses().retrieve(r.id()).validate().id()).isEqualTo(r.id());
         client.responses().delete(r.id());
         assertThatThrownBy(() -> client.responses().retrieve(r.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aTextFormatOfAClassGetsThatClassBack() {
+        for (int seed = 1; seed <= 3; seed++) {
+            StructuredResponse<StructuredClientsTest.City> r = client.responses().create(ResponseCreateParams.builder()
+                    .model(server.modelId()).input("Describe Lisbon.").text(StructuredClientsTest.City.class)
+                    .temperature(1.0).putAdditionalBodyProperty("seed", JsonValue.from(seed)).maxOutputTokens(250).build());
+            StructuredClientsTest.City city = r.output().getFirst().message().orElseThrow().content().getFirst()
+                    .outputText().orElseThrow();
+
+            assertThat(r.rawResponse().validate().status()).contains(ResponseStatus.COMPLETED);
+            assertThat(r.rawResponse().text().orElseThrow().format().orElseThrow().isJsonSchema()).isTrue();
+            assertThat(city.name).isNotNull();
+            assertThat(city.landmarks).isNotNull();
+        }
+    }
+
+    /** A function tool openai-java derives from a class: its name is the class's, its parameters the fields. */
+    public static class GetWeather {
+        public String city;
+    }
+
+    @Test
+    void aRequiredCallOfAToolClassParsesAsThatClass() {
+        Response r = client.responses().create(ResponseCreateParams.builder().model(server.modelId())
+                .input("What is the weather in Paris?").addTool(GetWeather.class).toolChoice(ToolChoiceOptions.REQUIRED)
+                .parallelToolCalls(false).temperature(0.0).maxOutputTokens(200).build()).validate();
+        ResponseFunctionToolCall call = r.output().getFirst().asFunctionCall();
+
+        assertThat(r.output()).hasSize(1);
+        assertThat(call.name()).isEqualTo("GetWeather");
+        assertThat(call.arguments(GetWeather.class).city).isNotNull();
+    }
+
+    @Test
+    void aStreamedRequiredCallIsTheDocumentedFunctionCallEvents() {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model(server.modelId()).input("What is the weather in Paris?").addTool(GetWeather.class)
+                .toolChoice(ToolChoiceOptions.REQUIRED).parallelToolCalls(false).temperature(0.0).maxOutputTokens(200).build())) {
+            s.stream().forEach(e -> events.add(e.validate()));
+        }
+
+        int n = events.size();
+        assertThat(events.get(2).asOutputItemAdded().item().asFunctionCall().name()).isEqualTo("GetWeather");
+        assertThat(events.subList(3, n - 3)).allMatch(ResponseStreamEvent::isFunctionCallArgumentsDelta);
+        StringBuilder args = new StringBuilder();
+        events.subList(3, n - 3).forEach(e -> args.append(e.asFunctionCallArgumentsDelta().delta()));
+        assertThat(events.get(n - 3).asFunctionCallArgumentsDone().arguments()).isEqualTo(args.toString());
+        assertThat(events.get(n - 2).asOutputItemDone().item().asFunctionCall().arguments(GetWeather.class).city).isNotNull();
+        assertThat(events.get(n - 1).asCompleted().response().output().getFirst().asFunctionCall().arguments())
+                .isEqualTo(args.toString());
     }
 }

@@ -17,6 +17,11 @@ import java.util.Set;
  *     not bounded here: a model must close it before its token budget ends, as it must close any
  *     value; a schema bounds it with {@code maxLength}. Nesting of arbitrary values is likewise
  *     unbounded.</li>
+ * <li>keys: an object of declared properties writes each at most once; an object open to any key
+ *     ({@code json_object}, {@code additionalProperties} without {@code properties}) may repeat one,
+ *     as with llama.cpp's grammars: a context-free grammar cannot remember which keys it wrote.
+ *     RFC 8259 §4 only says names SHOULD be unique; a reader that refuses duplicates (StrictJson)
+ *     must be ready for it.</li>
  * </ul>
  * Rules are defined in a {@link GbnfRules} the first time they are asked for.
  */
@@ -25,7 +30,7 @@ final class JsonRules {
     static final Set<String> SHARED = Set.of("root", "ws", "value", "object", "member", "array", "string",
             "char", "escape", "number", "integer", "integral", "boolean", "null", "fraction", "exponent",
             "date", "date-month-day", "date-leap-year", "time", "time-hour", "time-minute", "time-offset", "date-time",
-            "email", "email-atom", "email-label", "uuid", "key-char", "key-escape");
+            "email", "email-atom", "email-label", "email-tld", "uuid", "key-char", "key-escape");
 
     static final int MAX_INDENT = 20;
     static final int MAX_INTEGER_DIGITS = 16;
@@ -47,8 +52,18 @@ final class JsonRules {
         return rules.shared("char", () -> Gbnf.charClass(true, '"', '"', '\\', '\\', 0, 0x1F) + " | " + escape());
     }
 
+    /**
+     * An escape (RFC 8259 §7). A {@code \\u} escape of a UTF-16 surrogate comes only as a high one
+     * followed by a low one, so every string is valid Unicode (RFC 8259 §8.2) and counts as the code
+     * points it stands for: a pair is one character, as {@code minLength} counts.
+     */
     String escape() {
-        return rules.shared("escape", () -> "\"\\\\\" ( [\\x22\\x5C/bfnrt] | \"u\" [0-9a-fA-F]{4} )");
+        return rules.shared("escape", () -> {
+            String hex = "[0-9a-fA-F]";
+            String notSurrogate = "( [0-9a-cA-Ce-fE-F] " + hex + "{3} | [dD] [0-7] " + hex + "{2} )";
+            String pair = "[dD] [89abAB] " + hex + "{2} \"\\\\u\" [dD] [c-fC-F] " + hex + "{2}";
+            return "\"\\\\\" ( [\\x22\\x5C/bfnrt] | \"u\" " + notSurrogate + " | \"u\" " + pair + " )";
+        });
     }
 
     String string() {

@@ -20,12 +20,20 @@ import dev.cria.grammar.Grammar;
  * <li>arrays: {@code items}, {@code prefixItems}, {@code minItems}, {@code maxItems};</li>
  * <li>strings: {@code minLength}, {@code maxLength}, {@code pattern} (a regular expression subset:
  *     {@link RegexGrammar}), {@code format} date, time, date-time, email, uuid ({@link StringFormats});</li>
- * <li>integers: {@code minimum}, {@code maximum} and the exclusive ones, exactly; numbers: the
- *     same with integer bounds.</li>
+ * <li>integers and numbers: {@code minimum}, {@code maximum} and the exclusive ones, exactly
+ *     (decimal bounds too: {@link NumberBounds}).</li>
  * </ul>
  * Any other validation keyword is refused with an {@link UnsupportedSchemaException} naming it and
  * its JSON Pointer; a malformed schema is an {@link InvalidSchemaException}. Whitespace, number
- * lengths and escapes are bounded as {@link JsonRules} says.
+ * lengths and escapes are bounded as {@link JsonRules} says. Limits, each refused the same way:
+ * schemas nested more than {@value SchemaCompiler#MAX_DEPTH} deep (references included), counts
+ * ({@code maxLength}, {@code maxItems}, regex {@code {m,n}}) above {@value SchemaCompiler#MAX_COUNT},
+ * numeric bounds beyond 10^40.
+ *
+ * <p>Where JSON Schema allows more than one spelling, the grammar writes a subset, never a value
+ * outside the schema: properties in declared order, no whitespace around the whole value, fixed
+ * values compact, formats and patterns in the forms common validators read alike (see
+ * {@link StringFormats} and {@link RegexParser}).
  *
  * <p>Compiling is a walk over the schema and builds text in proportion to it (a 20-property object
  * takes well under a millisecond once warm); the result can be cached by schema.

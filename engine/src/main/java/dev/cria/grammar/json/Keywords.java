@@ -77,6 +77,14 @@ final class Keywords {
         }
     }
 
+    /** Nothing beside {@code keyword} constrains: only annotations and keywords JSON Schema does not define. */
+    static boolean onlyAnnotationsBeside(Map<String, Object> node, String keyword) {
+        for (String key : node.keySet()) {
+            if (!key.equals(keyword) && (TYPE_OF.containsKey(key) || COMBINING.contains(key) || REFUSED.containsKey(key))) return false;
+        }
+        return true;
+    }
+
     /** A value's JSON Schema type; an integral number is an integer (2020-12 validation §6.1.1). */
     static String typeOf(Object value) {
         return switch (value) {

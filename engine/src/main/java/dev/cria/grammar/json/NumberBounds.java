@@ -12,19 +12,16 @@ import java.util.Map;
  * 2020-12 validation §6.2; draft 4's boolean {@code exclusiveMinimum}/{@code exclusiveMaximum}
  * modify {@code minimum}/{@code maximum}).
  *
- * <p>For integers any bounds are exact ({@link IntegerRange}); a missing side is bounded by the
- * 16-digit limit of every JSON number here. For numbers the bounds must be integers: {@code x ≥ a}
- * then holds exactly when the integer part does, and {@code x ≤ b} when the integer part is below
- * {@code b}, or is {@code b} with a fraction of zeros; a bounded number is written without an
- * exponent. Fractional bounds on numbers are refused.
+ * <p>Exact for both: integers by {@link IntegerRange}; numbers by their integer part (a range) and,
+ * at a bound's own integer part, their fraction digit by digit ({@link DecimalFraction}). A missing
+ * side is bounded by the 16-digit limit of every JSON number here; a bounded number is written
+ * without an exponent.
  */
 final class NumberBounds {
     private NumberBounds() {
     }
 
     private static final String ANY_FRACTION = "( \".\" [0-9]{1," + JsonRules.MAX_FRACTION_DIGITS + "} )?";
-    private static final String ZERO_FRACTION = "( \".\" \"0\"{1," + JsonRules.MAX_FRACTION_DIGITS + "} )?";
-    private static final String NONZERO_FRACTION = "\".\" \"0\"{0,7} [1-9] [0-9]{0,8}";
 
     /** One bound: its value and whether the value itself is excluded. */
     private record Bound(BigDecimal value, boolean strict) {
@@ -63,42 +60,63 @@ final class NumberBounds {
         Bound low = lower(node, path);
         Bound high = upper(node, path);
         if (low == null && high == null) return json.number();
-        for (Bound b : new Bound[]{low, high}) {
-            if (b != null && b.value().stripTrailingZeros().scale() > 0) {
-                throw path.unsupported(keyOf(node, b == low), "a bound of a non-integer number must be an integer (" + b.value() + ")");
-            }
-        }
-        BigInteger a = low == null ? null : low.value().toBigIntegerExact();
-        BigInteger b = high == null ? null : high.value().toBigIntegerExact();
-        BigInteger limit = limit(a, b);
+        BigDecimal a = low == null ? null : low.value();
+        BigDecimal b = high == null ? null : high.value();
+        BigInteger limit = limit(a == null ? null : a.toBigInteger(), b == null ? null : b.toBigInteger());
         List<String> options = new ArrayList<>();
-        // x >= 0, written without a sign: its magnitude bounded by [max(a,0), b].
+        // x >= 0, written without a sign: its magnitude from max(a, 0) to b.
         if (b == null || b.signum() > 0 || (b.signum() == 0 && !high.strict())) {
-            Bound from = a == null || a.signum() < 0 ? new Bound(BigDecimal.ZERO, false) : low;
-            magnitudes(from.value().toBigIntegerExact(), from.strict(), b == null ? limit : b, b != null && high.strict(), b == null, "", options);
+            boolean fromA = a != null && a.signum() >= 0;
+            magnitudes(fromA ? a : BigDecimal.ZERO, fromA && low.strict(), b, b != null && high.strict(), limit, "", options);
         }
-        // x < 0, written "-m": m > 0 bounded by [max(-b, 0), -a].
+        // x < 0, written "-m": m above max(-b, 0) (always above 0: no "-0"), up to -a.
         if (a == null || a.signum() < 0) {
-            boolean fromStrict = b == null || b.signum() >= 0 || high.strict();
-            BigInteger from = b == null || b.signum() >= 0 ? BigInteger.ZERO : b.negate();
-            magnitudes(from, fromStrict, a == null ? limit : a.negate(), a != null && low.strict(), a == null, "\"-\" ", options);
+            boolean fromB = b != null && b.signum() < 0;
+            magnitudes(fromB ? b.negate() : BigDecimal.ZERO, !fromB || high.strict(), a == null ? null : a.negate(),
+                    a != null && low.strict(), limit, "\"-\" ", options);
         }
         if (options.isEmpty()) throw path.invalid(keyOf(node, true), "no number lies within the bounds");
         return Gbnf.anyOf(options);
     }
 
-    /** Magnitudes m = I.F with from ≤ m ≤ to (strict: &lt;), as integer part ranges and fraction kinds. */
-    private static void magnitudes(BigInteger from, boolean fromStrict, BigInteger to, boolean toStrict, boolean toOpen,
+    /**
+     * Magnitudes m = I.F with from ≤ m ≤ to (each strict or not; to null: up to the digit limit).
+     * Integer parts strictly between the bounds' take any fraction; the bounds' own integer parts take
+     * the fractions {@link DecimalFraction} allows.
+     */
+    private static void magnitudes(BigDecimal from, boolean fromStrict, BigDecimal to, boolean toStrict, BigInteger limit,
                                    String sign, List<String> options) {
-        BigInteger anyFrom = fromStrict ? from.add(BigInteger.ONE) : from;
-        BigInteger anyTo = toOpen ? to : to.subtract(BigInteger.ONE);
-        if (anyFrom.compareTo(anyTo) <= 0) options.add(sign + IntegerRange.expression(anyFrom, anyTo) + " " + ANY_FRACTION);
-        if (fromStrict && (toOpen || from.compareTo(to) < 0)) {
-            options.add(sign + IntegerRange.expression(from, from) + " " + NONZERO_FRACTION);
+        if (to != null) {
+            int c = from.compareTo(to);
+            if (c > 0 || (c == 0 && (fromStrict || toStrict))) return;
         }
-        if (!toOpen && !toStrict && to.compareTo(from) >= 0 && !(fromStrict && to.equals(from))) {
-            options.add(sign + IntegerRange.expression(to, to) + " " + ZERO_FRACTION);
+        BigInteger fromInt = from.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+        String fromFraction = fraction(from);
+        BigInteger toInt = to == null ? null : to.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+        if (toInt != null && toInt.equals(fromInt)) {
+            add(options, sign, fromInt, DecimalFraction.between(fromFraction, fromStrict, fraction(to), toStrict));
+            return;
         }
+        add(options, sign, fromInt, DecimalFraction.atLeast(fromFraction, fromStrict));
+        BigInteger middleTo = toInt == null ? limit : toInt.subtract(BigInteger.ONE);
+        if (fromInt.add(BigInteger.ONE).compareTo(middleTo) <= 0) {
+            options.add(sign + IntegerRange.expression(fromInt.add(BigInteger.ONE), middleTo) + " " + ANY_FRACTION);
+        }
+        if (toInt != null) add(options, sign, toInt, DecimalFraction.atMost(fraction(to), toStrict));
+    }
+
+    private static void add(List<String> options, String sign, BigInteger integerPart, DecimalFraction.Digits digits) {
+        String fraction = digits.fractionPart();
+        if (fraction == null) return;
+        options.add((sign + IntegerRange.expression(integerPart, integerPart) + " " + fraction).strip());
+    }
+
+    /** The digits after the point of a non-negative value, without trailing zeros ("" for an integer). */
+    private static String fraction(BigDecimal value) {
+        BigDecimal f = value.subtract(new BigDecimal(value.setScale(0, RoundingMode.FLOOR).toBigIntegerExact())).stripTrailingZeros();
+        if (f.signum() == 0) return "";
+        String digits = f.toPlainString(); // "0.25"
+        return digits.substring(digits.indexOf('.') + 1);
     }
 
     /** The largest magnitude: 16 digits, or as many as a bound has. */
@@ -123,6 +141,17 @@ final class NumberBounds {
 
     /** The tighter of the inclusive and exclusive bound on one side. */
     private static Bound bound(Map<String, Object> node, SchemaPath path, String inclusiveKey, String exclusiveKey, boolean lower) {
+        Bound result = tightest(node, path, inclusiveKey, exclusiveKey, lower);
+        if (result != null && result.value().abs().compareTo(LARGEST_BOUND) > 0) {
+            throw path.unsupported(keyOf(node, lower), "a bound beyond 10^40 (" + result.value().toString() + ")");
+        }
+        return result;
+    }
+
+    /** Bounds beyond this would take grammars of thousands of digit rules; no real schema has them. */
+    private static final BigDecimal LARGEST_BOUND = BigDecimal.TEN.pow(40);
+
+    private static Bound tightest(Map<String, Object> node, SchemaPath path, String inclusiveKey, String exclusiveKey, boolean lower) {
         Bound result = null;
         Object exclusive = node.get(exclusiveKey);
         if (node.containsKey(inclusiveKey)) {

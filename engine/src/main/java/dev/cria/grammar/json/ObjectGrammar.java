@@ -46,16 +46,15 @@ final class ObjectGrammar {
         if (properties.isEmpty() && required.isEmpty() && (additional == null || Boolean.TRUE.equals(additional))) {
             return json.object();
         }
-        if (additional == null) additional = properties.isEmpty() ? Boolean.TRUE : Boolean.FALSE;
-
         Map<String, Object> declared = new LinkedHashMap<>(properties);
         for (String name : required) {
             if (declared.containsKey(name)) continue;
             if (Boolean.FALSE.equals(additional)) {
                 throw path.invalid("required", "'" + name + "' is required but additionalProperties is false and it is not among properties");
             }
-            declared.put(name, additional); // a required key that only additionalProperties describes
+            declared.put(name, additional == null ? Boolean.TRUE : additional); // required, described only by additionalProperties
         }
+        if (additional == null) additional = properties.isEmpty() && required.isEmpty() ? Boolean.TRUE : Boolean.FALSE;
         String ws = json.ws();
         List<Member> members = new ArrayList<>();
         for (Map.Entry<String, Object> property : declared.entrySet()) {
@@ -63,7 +62,7 @@ final class ObjectGrammar {
             boolean isRequired = required.contains(name);
             SchemaPath at = properties.containsKey(name) ? path.child("properties").child(name) : path.child("additionalProperties");
             if (Boolean.FALSE.equals(property.getValue())) {
-                if (isRequired) throw at.invalid(name, "the required property '" + name + "' has the schema false");
+                if (isRequired) throw path.invalid("required", "'" + name + "' is required but its schema is false");
                 continue; // may not appear: leave it out
             }
             String value = compiler.rule(property.getValue(), at, hint + "-" + name);

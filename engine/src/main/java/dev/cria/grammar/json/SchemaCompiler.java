@@ -27,6 +27,11 @@ import java.util.Set;
 final class SchemaCompiler {
     /** The largest count a grammar repeats ({@code {m,n}}), as the GBNF parser allows. */
     static final int MAX_COUNT = 10_000;
+    /**
+     * Schemas compiled inside one another, reference targets included (each is compiled where it is
+     * first met): far beyond real schemas, far below what overflows a thread's stack.
+     */
+    static final int MAX_DEPTH = 128;
 
     private final Object root;
     private final GbnfRules rules = new GbnfRules();
@@ -39,6 +44,7 @@ final class SchemaCompiler {
     private final Map<String, String> refRules = new HashMap<>();
     /** Targets entered since the last character written: meeting one again is a loop that writes nothing. */
     private Set<String> openRefs = new HashSet<>();
+    private int depth;
 
     SchemaCompiler(Object root) {
         this.root = root;
@@ -59,9 +65,25 @@ final class SchemaCompiler {
     }
 
     private String expression(Object schema, SchemaPath path, String hint) {
+        if (depth >= MAX_DEPTH) {
+            String where = path.pointer().substring(path.pointer().lastIndexOf('/') + 1);
+            throw new UnsupportedSchemaException(where, path.pointer(), "schemas nested more than " + MAX_DEPTH + " deep (references included)");
+        }
+        depth++;
+        try {
+            return nestedExpression(schema, path, hint);
+        } finally {
+            depth--;
+        }
+    }
+
+    private String nestedExpression(Object schema, SchemaPath path, String hint) {
         if (Boolean.TRUE.equals(schema)) return json.value();
         if (Boolean.FALSE.equals(schema)) throw new InvalidSchemaException("false", path.pointer(), "no value is valid here");
-        if (!(schema instanceof Map<?, ?>)) throw new InvalidSchemaException("type", path.pointer(), "a schema is an object or a boolean");
+        if (!(schema instanceof Map<?, ?>)) {
+            String where = path.pointer().substring(path.pointer().lastIndexOf('/') + 1);
+            throw new InvalidSchemaException(where, path.pointer(), "a schema is an object or a boolean");
+        }
         @SuppressWarnings("unchecked") Map<String, Object> node = (Map<String, Object>) schema;
         for (String key : node.keySet()) {
             String why = Keywords.REFUSED.get(key);
@@ -72,7 +94,13 @@ final class SchemaCompiler {
             if (!(node.get("$ref") instanceof String ref)) throw path.invalid("$ref", "not a string");
             return reference(ref, path);
         }
-        if (node.containsKey("allOf")) return expression(AllOfMerge.merge(node, path, this::resolve), path, hint);
+        if (node.containsKey("allOf")) {
+            // One branch and nothing beside it is that branch: pydantic writes {"allOf": [{"$ref": ...}], "default": ...}.
+            if (node.get("allOf") instanceof List<?> only && only.size() == 1 && Keywords.onlyAnnotationsBeside(node, "allOf")) {
+                return expression(only.getFirst(), path.child("allOf").child(0), hint);
+            }
+            return expression(AllOfMerge.merge(node, path, this::resolve), path, hint);
+        }
         for (String keyword : List.of("anyOf", "oneOf")) {
             if (!node.containsKey(keyword)) continue;
             Keywords.refuseSiblings(node, path, keyword, Set.of(keyword));
@@ -153,16 +181,15 @@ final class SchemaCompiler {
             String constant = JsonText.write(node.get("const"));
             values.removeIf(v -> !JsonText.write(v).equals(constant));
         }
-        List<String> options = new ArrayList<>();
+        Set<String> options = new LinkedHashSet<>(); // an enum of thousands: no quadratic de-duplication
         for (Object value : values) {
             if (types.isEmpty() || types.contains(Keywords.typeOf(value))
                     || (Keywords.typeOf(value).equals("integer") && types.contains("number"))) {
-                String literal = Gbnf.literal(JsonText.write(value));
-                if (!options.contains(literal)) options.add(literal);
+                options.add(Gbnf.literal(JsonText.write(value)));
             }
         }
         if (options.isEmpty()) throw path.invalid(node.containsKey("enum") ? "enum" : "const", "no listed value is of the allowed type");
-        return Gbnf.anyOf(options);
+        return Gbnf.anyOf(List.copyOf(options));
     }
 
     private String stringContent(Map<String, Object> node, SchemaPath path) {

@@ -49,15 +49,17 @@ final class StringFormats {
 
     /**
      * RFC 3339 §5.6 full-time: {@code HH:MM:SS}, an optional fraction of 1 to 9 digits, and an offset
-     * {@code Z} or {@code ±HH:MM}. Upper-case {@code Z} only, and seconds 00–59: a leap second
-     * ({@code 60}) is valid only at 23:59 UTC after the offset is applied (RFC 3339 §5.7), which a
-     * grammar cannot see cheaply, so it is left out.
+     * {@code Z} or {@code ±HH:MM}. Narrower than the RFC where common readers are: upper-case
+     * {@code Z} only; offsets within ±18:00, the range java.time (and so Jackson and networknt's
+     * validator) reads, where the RFC's grammar goes to ±23:59 (no zone is beyond ±14:00); nine
+     * fraction digits at most (nanoseconds); seconds 00–59, because a leap second ({@code 60}) is
+     * valid only at 23:59 UTC after the offset is applied (§5.7), which a grammar cannot see cheaply.
      */
     String time() {
         if (!rules.isDefined("time")) {
             rules.shared("time-hour", () -> "[01] [0-9] | \"2\" [0-3]");
             rules.shared("time-minute", () -> "[0-5] [0-9]");
-            rules.shared("time-offset", () -> "\"Z\" | [-+] time-hour \":\" time-minute");
+            rules.shared("time-offset", () -> "\"Z\" | [-+] ( ( \"0\" [0-9] | \"1\" [0-7] ) \":\" time-minute | \"18:00\" )");
             rules.shared("time", () -> "time-hour \":\" time-minute \":\" time-minute ( \".\" [0-9]{1,9} )? time-offset");
         }
         return "time";
@@ -67,18 +69,27 @@ final class StringFormats {
      * A plain address {@code local@domain} (RFC 5321 §4.1.2 mailbox, the dot-atom forms only): a
      * local part of one to three dot-separated atoms of letters, digits and {@code _ % + -} (at most
      * 50 characters), a domain of one to three labels of letters, digits and inner hyphens (each at
-     * most 32 characters) and a top-level label of 2 to 16 letters: at most 166 characters in all,
-     * inside RFC 5321's 64-character local part and 254-character path. No quoted local parts, no
-     * address literals, no comments.
+     * most 32 characters) and a top-level domain from {@link #TOP_LEVEL_DOMAINS}: at most 157
+     * characters in all, inside RFC 5321's 64-character local part and 254-character path. No quoted
+     * local parts, no address literals, no comments. The top-level domain is one of a list because
+     * validators check it against IANA's root zone (networknt's, like Apache Commons', refuses
+     * {@code a@b.zz}); a model writing an address writes one of these.
      */
     String email() {
         if (!rules.isDefined("email")) {
             rules.shared("email-atom", () -> "[A-Za-z0-9_%+\\x2D]{1,16}");
             rules.shared("email-label", () -> "[A-Za-z0-9] ( [A-Za-z0-9\\x2D]{0,30} [A-Za-z0-9] )?");
-            rules.shared("email", () -> "email-atom ( \".\" email-atom ){0,2} \"@\" ( email-label \".\" ){1,3} [A-Za-z]{2,16}");
+            rules.shared("email-tld", () -> String.join(" | ", TOP_LEVEL_DOMAINS.stream().map(Gbnf::literal).toList()));
+            rules.shared("email", () -> "email-atom ( \".\" email-atom ){0,2} \"@\" ( email-label \".\" ){1,3} email-tld");
         }
         return "email";
     }
+
+    /** Common IANA top-level domains: generic ones and the larger country codes. */
+    static final java.util.List<String> TOP_LEVEL_DOMAINS = java.util.List.of(
+            "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "app", "dev", "co", "me", "tv",
+            "us", "uk", "ca", "au", "nz", "ie", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi",
+            "pl", "pt", "eu", "ru", "jp", "cn", "kr", "in", "sg", "br", "mx", "ar", "za");
 
     /** RFC 9562 §4 string form: 8-4-4-4-12 hexadecimal digits, either case. */
     String uuid() {

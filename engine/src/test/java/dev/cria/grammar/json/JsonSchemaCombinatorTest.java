@@ -42,6 +42,13 @@ class JsonSchemaCombinatorTest {
     }
 
     @Test
+    void anEnumOfThousandsOfValues() {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 5000; i++) values.append(i == 0 ? "" : ", ").append("\"item-").append(i).append('"');
+        schema("{\"enum\": [" + values + "]}").accepts("\"item-0\"", "\"item-4999\"").rejectsInvalid("\"item-5000\"");
+    }
+
+    @Test
     void enumValuesOfAnotherTypeThanTypeAreLeftOut() {
         schema("{\"type\": \"string\", \"enum\": [\"a\", 1]}").accepts("\"a\"").rejectsInvalid("1");
     }
@@ -94,9 +101,20 @@ class JsonSchemaCombinatorTest {
     }
 
     @Test
+    void allOfOfOneSchemaIsThatSchema() {
+        // What pydantic writes for a field whose type is a model or an enum with a default.
+        schema("""
+                {"type": "object", "properties": {"color": {"allOf": [{"$ref": "#/$defs/Color"}], "default": "red"}},
+                 "required": ["color"], "$defs": {"Color": {"enum": ["red", "green"], "type": "string"}}}""")
+                .accepts("{\"color\":\"green\"}")
+                .rejectsInvalid("{\"color\":\"blue\"}");
+    }
+
+    @Test
     void allOfOfOtherSchemasIsRefused() {
         refused("{\"allOf\": [{\"type\": \"string\"}, {\"maxLength\": 3}]}", "type", "/allOf/0/type");
-        refused("{\"allOf\": [{\"type\": \"object\", \"additionalProperties\": false}]}", "additionalProperties", "/allOf/0/additionalProperties");
+        refused("{\"allOf\": [{\"properties\": {\"a\": {}}}, {\"type\": \"object\", \"additionalProperties\": false}]}",
+                "additionalProperties", "/allOf/1/additionalProperties");
     }
 
     @Test

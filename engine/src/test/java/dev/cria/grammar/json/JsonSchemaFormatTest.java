@@ -51,7 +51,9 @@ class JsonSchemaFormatTest {
         schema("{\"type\": \"string\", \"format\": \"time\"}")
                 .accepts("\"00:00:00Z\"", "\"23:59:59+05:30\"", "\"12:30:15.123456-08:00\"")
                 .rejectsInvalid("\"24:00:00Z\"", "\"12:60:00Z\"", "\"12:30Z\"", "\"12:30:00+24:00\"", "\"1:30:00Z\"")
-                .rejects("\"12:30:00\"", "\"23:59:60Z\""); // no offset: not RFC 3339; leap seconds left out
+                .rejects("\"12:30:00\"", "\"23:59:60Z\"") // no offset: not RFC 3339; leap seconds left out
+                .rejects("\"12:00:00+18:01\"", "\"12:00:00-23:00\""); // beyond java.time's ±18:00
+        schema("{\"type\": \"string\", \"format\": \"date-time\"}").accepts("\"2020-01-01T00:00:00+18:00\"", "\"2020-01-01T00:00:00-17:59\"");
     }
 
     @Test
@@ -67,6 +69,7 @@ class JsonSchemaFormatTest {
         schema("{\"type\": \"string\", \"format\": \"email\"}")
                 .accepts("\"ada@example.com\"", "\"first.last+tag@mail.example.org\"", "\"x_y-z@a-b.co.uk\"")
                 .rejectsInvalid("\"ada\"", "\"@example.com\"", "\"ada@\"", "\"a@@b.com\"", "\"a b@c.com\"")
+                .rejectsInvalid("\"ada@example.zz\"") // not a top-level domain
                 .rejects("\"a..b@c.com\"", "\".a@c.com\"", "\"a@-b.com\"", "\"a@b\"",
                         "\"" + "a".repeat(17) + "@b.com\""); // bounded: 16 characters an atom
     }

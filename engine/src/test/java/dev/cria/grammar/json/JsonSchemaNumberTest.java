@@ -71,6 +71,11 @@ class JsonSchemaNumberTest {
     }
 
     @Test
+    void boundsBeyondFortyDigitsAreRefused() {
+        refused("{\"type\": \"integer\", \"maximum\": 1e300}", "maximum", "/maximum");
+    }
+
+    @Test
     void emptyIntegerRangeIsInvalid() {
         invalid("{\"type\": \"integer\", \"minimum\": 5, \"maximum\": 4}", "minimum", "/minimum");
     }
@@ -89,9 +94,35 @@ class JsonSchemaNumberTest {
     }
 
     @Test
-    void fractionalBoundsOnNumbersAreRefused() {
-        refused("{\"type\": \"number\", \"minimum\": 0.5}", "minimum", "/minimum");
-        refused("{\"properties\": {\"p\": {\"type\": \"number\", \"exclusiveMaximum\": 9.99}}}", "exclusiveMaximum", "/properties/p/exclusiveMaximum");
+    void fractionalBoundsOnNumbersAreExact() {
+        schema("{\"type\": \"number\", \"minimum\": 0.25, \"exclusiveMaximum\": 3.5}")
+                .accepts("0.25", "0.250", "0.26", "1", "3.49999", "3")
+                .rejectsInvalid("0.2499", "0.2", "0", "3.5", "3.50", "4", "-0.3");
+        schema("{\"type\": \"number\", \"exclusiveMinimum\": -1.05, \"maximum\": -1.02}")
+                .accepts("-1.049", "-1.02", "-1.020", "-1.03")
+                .rejectsInvalid("-1.05", "-1.01", "-1", "-1.1");
+    }
+
+    @Test
+    void numberBoundsAgreeWithDecimalComparisonOnAGrid() {
+        String[][] bounds = {{"minimum", "-1.5", "maximum", "2.25"}, {"exclusiveMinimum", "0", "exclusiveMaximum", "0.1"},
+                {"minimum", "0.05", "exclusiveMaximum", "0.5"}, {"exclusiveMinimum", "-2", "maximum", "-0.75"},
+                {"minimum", "1.999", "maximum", "2.001"}, {"exclusiveMinimum", "-0.5", "maximum", "0"}};
+        for (String[] b : bounds) {
+            SchemaFixture fixture = schema("{\"type\": \"number\", \"" + b[0] + "\": " + b[1] + ", \"" + b[2] + "\": " + b[3] + "}");
+            java.math.BigDecimal lo = new java.math.BigDecimal(b[1]);
+            java.math.BigDecimal hi = new java.math.BigDecimal(b[3]);
+            for (int thousandths = -3000; thousandths <= 3000; thousandths += 5) {
+                java.math.BigDecimal x = java.math.BigDecimal.valueOf(thousandths, 3);
+                int cl = x.compareTo(lo);
+                int ch = x.compareTo(hi);
+                boolean in = (b[0].startsWith("exclusive") ? cl > 0 : cl >= 0) && (b[2].startsWith("exclusive") ? ch < 0 : ch <= 0);
+                for (String text : new String[]{x.toPlainString(), x.stripTrailingZeros().toPlainString()}) {
+                    if (text.equals("-0") || text.startsWith("-0.000")) continue; // "-0" is never written
+                    assertThat(fixture.matches(text)).as("%s in %s", text, String.join(" ", b)).isEqualTo(in);
+                }
+            }
+        }
     }
 
     @Test

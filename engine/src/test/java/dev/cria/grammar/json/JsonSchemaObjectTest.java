@@ -105,6 +105,15 @@ class JsonSchemaObjectTest {
     }
 
     @Test
+    void aRequiredKeyOutsidePropertiesTakesAnyValueWithoutAdditionalProperties() {
+        // additionalProperties absent: JSON Schema allows the key with any value; the grammar writes it.
+        schema("""
+                {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["b"]}""")
+                .accepts("{\"b\":[1]}", "{\"a\":1,\"b\":\"x\"}")
+                .rejectsInvalid("{\"a\":1}");
+    }
+
+    @Test
     void aRequiredKeyThatAdditionalPropertiesFalseForbidsIsInvalid() {
         invalid("""
                 {"type": "object", "properties": {"a": {}}, "required": ["b"], "additionalProperties": false}""", "required", "/required");

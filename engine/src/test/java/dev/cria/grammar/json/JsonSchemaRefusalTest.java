@@ -1,10 +1,12 @@
 package dev.cria.grammar.json;
 
+import dev.cria.util.StrictJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.cria.grammar.json.SchemaFixture.invalid;
 import static dev.cria.grammar.json.SchemaFixture.refused;
 import static dev.cria.grammar.json.SchemaFixture.schema;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A keyword the grammar cannot enforce is refused, naming it and its JSON Pointer; never ignored. */
 class JsonSchemaRefusalTest {
@@ -51,6 +53,23 @@ class JsonSchemaRefusalTest {
     }
 
     @Test
+    void schemasNestedBeyondALimitAreRefusedNotOverflowed() {
+        // A chain of 300 definitions, each an array of the next: compiled inside one another.
+        StringBuilder defs = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            if (i > 0) defs.append(',');
+            defs.append("\"d").append(i).append("\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/d").append(i + 1).append("\"}}");
+        }
+        defs.append(", \"d300\": {\"type\": \"null\"}");
+        assertThatThrownBy(() -> JsonSchemaGrammar.gbnf(StrictJson.parse("{\"$defs\": {" + defs + "}, \"$ref\": \"#/$defs/d0\"}")))
+                .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("nested more than");
+        String deep = "{\"type\": \"array\", \"items\": ".repeat(200) + "{}" + "}".repeat(200);
+        assertThatThrownBy(() -> JsonSchemaGrammar.gbnf(StrictJson.parse(deep)))
+                .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("nested more than");
+        refused("{\"type\": \"string\", \"pattern\": \"" + "(".repeat(150) + "a" + ")".repeat(150) + "\"}", "pattern", "/pattern");
+    }
+
+    @Test
     void malformedSchemasAreInvalid() {
         invalid("{\"type\": 5}", "type", "/type");
         invalid("{\"type\": \"text\"}", "type", "/type");
@@ -62,6 +81,6 @@ class JsonSchemaRefusalTest {
 
     @Test
     void aRequiredPropertyWhoseSchemaIsFalseIsInvalid() {
-        invalid("{\"properties\": {\"a\": false}, \"required\": [\"a\"]}", "a", "/properties/a/a");
+        invalid("{\"properties\": {\"a\": false}, \"required\": [\"a\"]}", "required", "/required");
     }
 }

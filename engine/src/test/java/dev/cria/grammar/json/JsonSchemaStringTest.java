@@ -25,6 +25,15 @@ class JsonSchemaStringTest {
     }
 
     @Test
+    void surrogateEscapesComeInPairsAndCountAsOneCharacter() {
+        // RFC 8259 §8.2: a lone surrogate is not Unicode; a pair is one code point (§6.3.1 counts code points).
+        schema("{\"type\": \"string\", \"maxLength\": 1}")
+                .accepts("\"\\uD83D\\uDE00\"", "\"\\u00e9\"", "\"😀\"")
+                .rejects("\"\\uD83D\"", "\"\\uDE00\"", "\"\\uDE00\\uD83D\"");
+        schema("{\"type\": \"string\", \"minLength\": 2}").rejectsInvalid("\"\\uD83D\\uDE00\"");
+    }
+
+    @Test
     void maxLengthZeroIsTheEmptyString() {
         schema("{\"type\": \"string\", \"maxLength\": 0}").accepts("\"\"").rejectsInvalid("\"a\"");
     }
@@ -74,8 +83,20 @@ class JsonSchemaStringTest {
                 .accepts("\"x.io\"", "\"a_b-c.d.io\"", "\"é.io\"")
                 .rejectsInvalid("\"1x.io\"", "\" x.io\"", "\"x.IO\"");
         schema("{\"type\": \"string\", \"pattern\": \"^.{3}$\"}")
-                .accepts("\"abc\"", "\"é😀x\"")
-                .rejectsInvalid("\"ab\"", "\"a\\nb\"");
+                .accepts("\"abc\"", "\"é中x\"")
+                .rejectsInvalid("\"ab\"", "\"a\\nb\"")
+                // One character of a class or '.' is one in the BMP: ECMA-262 without the u flag counts
+                // "😀" as two, Java's regex as one; the grammar writes what both agree on.
+                .rejects("\"é😀x\"");
+    }
+
+    @Test
+    void patternClassEscapesMeanWhatBothEcmaScriptAndJavaAgreeOn() {
+        // ECMA-262's \\s takes U+00A0, Java's does not; Java's '.' leaves out U+0085, ECMA-262's does not.
+        schema("{\"type\": \"string\", \"pattern\": \"^\\\\s$\"}").accepts("\" \"", "\"\\t\"").rejects("\"\u00a0\"");
+        schema("{\"type\": \"string\", \"pattern\": \"^\\\\S$\"}").accepts("\"x\"").rejects("\"\u00a0\"", "\" \"");
+        schema("{\"type\": \"string\", \"pattern\": \"^[^\\\\s]$\"}").accepts("\"x\"").rejects("\"\u00a0\"", "\" \"");
+        schema("{\"type\": \"string\", \"pattern\": \"^.$\"}").accepts("\"x\"").rejects("\"\u0085\"");
     }
 
     @Test

@@ -1,9 +1,10 @@
 package dev.cria.server.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
+import dev.cria.server.structured.OutputConstraint;
+import dev.cria.server.structured.ToolCallGrammar;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,28 +15,76 @@ import java.util.Map;
  * A Messages request's {@code tools} and {@code tool_choice}. Anthropic's client tools
  * ({@code {name, description, input_schema}}) become the function-tool JSON that the Llama template
  * prints ({@code {"type": "function", "function": {"name", "description", "parameters"}}}), the
- * shape a chat completion's tools already have, so both APIs render the same prompt.
+ * shape a chat completion's tools already have, so both APIs render the same prompt. Server tools
+ * (web search, code execution…) run on Anthropic's side and are a 400.
  *
- * <p>{@code tool_choice}: {@code auto} (the default) lets the model choose; {@code none} renders
- * the conversation without tools, so the model cannot call one. {@code any} and
- * {@code {"type": "tool", "name"}} oblige the model to call a tool, which only constrained
- * decoding can guarantee, and this server has none yet: they are a 400 naming tool_choice rather
- * than a promise silently broken. Server tools (web search, code execution…) run on Anthropic's
- * side and are a 400 too.
+ * <p>{@code tool_choice} (API reference, "Create a Message", tool_choice): {@code auto} (the
+ * default) lets the model choose; {@code none} renders the conversation without tools, so the model
+ * cannot call one; {@code any} and {@code {"type": "tool", "name"}} oblige it to call a tool (any
+ * of them, that one), which the grammar enforces ({@link ToolCallGrammar}): the answer is then
+ * tool_use blocks whose input validates against the tool's {@code input_schema}.
+ * {@code disable_parallel_tool_use} ("the model will output at most one tool use") makes an obliged
+ * answer exactly one call, and keeps only the first call of an answer under {@code auto}.
+ *
+ * @param functions  the tools as function tools, as given
+ * @param choice     tool_choice's type: auto, none, any or tool
+ * @param name       the tool a {@code tool} choice names; null otherwise
+ * @param oneToolUse {@code disable_parallel_tool_use}
  */
-final class AnthropicTools {
-    private AnthropicTools() {
+record AnthropicTools(List<Object> functions, String choice, String name, boolean oneToolUse) {
+
+    static AnthropicTools read(RequestFields f) {
+        JsonNode v = f.get("tools");
+        if (v != null && !v.isArray()) throw f.wrongType("tools", "an array", v);
+        List<Object> functions = new ArrayList<>();
+        for (int i = 0; v != null && i < v.size(); i++) functions.add(tool(v.get(i), "tools." + i));
+        JsonNode choice = f.get("tool_choice");
+        if (choice == null) return new AnthropicTools(functions, "auto", null, false);
+        if (!choice.isObject()) {
+            throw AnthropicConversation.invalid("tool_choice", "expected an object, but got " + RequestFields.describe(choice));
+        }
+        JsonNode type = choice.get("type");
+        if (type == null || !type.isTextual()) throw AnthropicConversation.invalid("tool_choice.type", "Field required");
+        JsonNode parallel = choice.get("disable_parallel_tool_use");
+        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
+            throw AnthropicConversation.invalid("tool_choice.disable_parallel_tool_use", "expected a boolean");
+        }
+        boolean oneToolUse = parallel != null && parallel.asBoolean();
+        return switch (type.textValue()) {
+            case "auto", "none" -> new AnthropicTools(functions, type.textValue(), null, oneToolUse);
+            case "any" -> obliging(functions, "any", null, oneToolUse);
+            case "tool" -> obliging(functions, "tool", toolName(choice, functions), oneToolUse);
+            default -> throw AnthropicConversation.invalid("tool_choice.type", "expected 'auto', 'any', 'tool' or 'none', "
+                    + "but got '" + type.textValue() + "'");
+        };
     }
 
-    /** The tools to render, as function tools; empty when none were given or tool_choice is none. */
-    static List<Object> read(RequestFields f) {
-        boolean none = toolChoiceIsNone(f.get("tool_choice"));
-        JsonNode v = f.get("tools");
-        if (v == null) return List.of();
-        if (!v.isArray()) throw f.wrongType("tools", "an array", v);
-        List<Object> out = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) out.add(tool(v.get(i), "tools." + i));
-        return none ? List.of() : out;
+    /** The tools to render: none when tool_choice is none. */
+    List<Object> rendered() {
+        return choice.equals("none") ? List.of() : functions;
+    }
+
+    /** The grammar of the calls tool_choice obliges (any, or the named tool), or null when the model may answer in text. */
+    OutputConstraint obligedCalls() {
+        if (!choice.equals("any") && !choice.equals("tool")) return null;
+        return ToolCallGrammar.obliged(functions, name, !oneToolUse, "tools", i -> "tools." + i + ".input_schema");
+    }
+
+    private static AnthropicTools obliging(List<Object> functions, String choice, String name, boolean oneToolUse) {
+        if (functions.isEmpty()) {
+            throw AnthropicConversation.invalid("tool_choice", "type '" + choice + "' obliges a tool call, so 'tools' must "
+                    + "name at least one tool");
+        }
+        return new AnthropicTools(functions, choice, name, oneToolUse);
+    }
+
+    private static String toolName(JsonNode choice, List<Object> functions) {
+        JsonNode name = choice.get("name");
+        if (name == null || !name.isTextual()) throw AnthropicConversation.invalid("tool_choice.name", "Field required");
+        for (Object t : functions) {
+            if (name.textValue().equals(((Map<?, ?>) ((Map<?, ?>) t).get("function")).get("name"))) return name.textValue();
+        }
+        throw AnthropicConversation.invalid("tool_choice.name", "no tool named '" + name.textValue() + "' in 'tools'");
     }
 
     private static Object tool(JsonNode t, String param) {
@@ -65,28 +114,5 @@ final class AnthropicTools {
         tool.put("type", "function");
         tool.put("function", function);
         return tool;
-    }
-
-    /** Validates {@code tool_choice}; true when it is {@code {"type": "none"}}. */
-    private static boolean toolChoiceIsNone(JsonNode choice) {
-        if (choice == null) return false;
-        if (!choice.isObject()) {
-            throw AnthropicConversation.invalid("tool_choice", "expected an object, but got " + RequestFields.describe(choice));
-        }
-        JsonNode type = choice.get("type");
-        if (type == null || !type.isTextual()) throw AnthropicConversation.invalid("tool_choice.type", "Field required");
-        JsonNode parallel = choice.get("disable_parallel_tool_use");
-        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
-            throw AnthropicConversation.invalid("tool_choice.disable_parallel_tool_use", "expected a boolean");
-        }
-        return switch (type.textValue()) {
-            case "auto" -> false;
-            case "none" -> true;
-            case "any", "tool" -> throw ApiError.badRequest("tool_choice: type '" + type.textValue() + "' obliges the model "
-                    + "to call a tool, which needs constrained decoding that this server does not have yet; use "
-                    + "'auto' (the model may call a tool) or 'none'", "tool_choice");
-            default -> throw AnthropicConversation.invalid("tool_choice.type", "expected 'auto', 'any', 'tool' or 'none', "
-                    + "but got '" + type.textValue() + "'");
-        };
     }
 }

@@ -30,6 +30,7 @@ record MessageEnding(List<ToolUseBlock> toolUses, String stopReason, String stop
     /**
      * The text as tool_use blocks, when tools were offered and it parses as calls whose arguments
      * are JSON objects (a tool_use {@code input} is always an object); else none, and it is text.
+     * With {@code disable_parallel_tool_use}, only the first call.
      */
     private static List<ToolUseBlock> toolUses(Engine engine, MessagesRequest request, String text) {
         if (request.tools().isEmpty() || text.isBlank() || !FunctionTools.mayBeCall(text)) return List.of();
@@ -39,9 +40,9 @@ record MessageEnding(List<ToolUseBlock> toolUses, String stopReason, String stop
             if (c.arguments() == null) input = Map.of();
             else if (c.arguments() instanceof Map<?, ?> m) input = m;
             else return List.of();
-            String id = c.id() != null && !c.id().isBlank() ? c.id() : AnthropicIds.toolUse();
-            out.add(ToolUseBlock.of(id, c.name(), input));
+            // The parser's ids are OpenAI's call_ form; a tool_use id is Anthropic's toolu_ form.
+            out.add(ToolUseBlock.of(AnthropicIds.toolUse(), c.name(), input));
         }
-        return out;
+        return request.oneToolUse() && out.size() > 1 ? List.of(out.getFirst()) : out;
     }
 }

@@ -21,8 +21,10 @@ import dev.cria.server.api.ApiJson;
 import dev.cria.server.generation.ToolCallHold;
 import dev.cria.server.generation.FrameSink;
 import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.structured.ToolCallStream;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,10 @@ import java.util.Map;
  * <p>With tools offered, text that may still be a tool call is held back (as chat completions hold
  * it): a tool call's JSON is known to be one only when the model ends its turn, so a tool-call
  * answer arrives at the end as whole tool_use blocks, each input in one input_json_delta. Text
- * that cannot be a call streams as it comes.
+ * that cannot be a call streams as it comes. Calls that tool_choice obliges (any, tool) are calls
+ * from the first token, so they stream as they are generated: a tool_use block's
+ * {@code content_block_start} (id, name, empty input) once its name is written, then an
+ * {@code input_json_delta} per piece of its input, {@code content_block_stop} when it ends.
  */
 final class MessageStream implements GenerationFrames {
     private final Engine engine;
@@ -46,6 +51,10 @@ final class MessageStream implements GenerationFrames {
     private final String requestId;
     private final StopSequences stops;
     private final ToolCallHold hold;
+    /** Obliged calls, read as they stream; null when the answer may be text. */
+    private final ToolCallStream calls;
+    /** What the calls reader saw in the latest text: a block to start (its name) or input to send. */
+    private final List<Object> callPieces = new ArrayList<>();
     /** Index of the open text block, -1 while none is open. */
     private int textBlock = -1;
     private int blocks;
@@ -58,7 +67,18 @@ final class MessageStream implements GenerationFrames {
         this.id = id;
         this.requestId = requestId;
         this.stops = new StopSequences(request.stopSequences());
-        this.hold = new ToolCallHold(!request.tools().isEmpty());
+        this.hold = new ToolCallHold(!request.tools().isEmpty() && !request.obligedCalls());
+        this.calls = request.obligedCalls() ? new ToolCallStream(new ToolCallStream.Listener() {
+            @Override
+            public void callStarted(int index, String name) {
+                callPieces.add(ToolUseBlock.of(AnthropicIds.toolUse(), name, Map.of()));
+            }
+
+            @Override
+            public void arguments(int index, String fragment) {
+                callPieces.add(InputJsonDelta.of(fragment));
+            }
+        }) : null;
     }
 
     @Override
@@ -85,6 +105,14 @@ final class MessageStream implements GenerationFrames {
     @Override
     public void end(FrameSink out) throws IOException {
         MessageEnding ending = MessageEnding.of(engine, request, hold.whole(), reason, stops.matched());
+        if (calls != null) {
+            // The obliged calls went out as they were generated; only the last block is still open.
+            if (calls.calls() > 0) out.send("content_block_stop", ContentBlockStop.of(blocks - 1));
+            out.send("message_delta", MessageDelta.of(ending.stopReason(), ending.stopSequence(),
+                    MessageUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens())));
+            out.send("message_stop", Event.MESSAGE_STOP);
+            return;
+        }
         for (ToolUseBlock use : ending.toolUses()) {
             int index = blocks++;
             out.send("content_block_start", ContentBlockStart.of(index, ToolUseBlock.of(use.id(), use.name(), Map.of())));
@@ -103,9 +131,28 @@ final class MessageStream implements GenerationFrames {
         return AnthropicErrors.FORMAT.body(e, requestId);
     }
 
+    /** Obliged calls: a tool_use block starts when its name is written; its input follows in pieces. */
+    private void streamCalls(String text, FrameSink out) throws IOException {
+        callPieces.clear();
+        calls.accept(text);
+        for (Object piece : callPieces) {
+            if (piece instanceof ToolUseBlock start) {
+                if (blocks > 0) out.send("content_block_stop", ContentBlockStop.of(blocks - 1));
+                out.send("content_block_start", ContentBlockStart.of(blocks++, start));
+            } else {
+                out.send("content_block_delta", ContentBlockDelta.of(blocks - 1, piece));
+            }
+        }
+    }
+
     /** New text: sent at once, or held while it may be the start of a tool call. */
     private void release(String text, FrameSink out) throws IOException {
         if (text.isEmpty()) return;
+        if (calls != null) {
+            hold.release(text);
+            streamCalls(text, out);
+            return;
+        }
         text = hold.release(text);
         if (!text.isEmpty()) sendText(text, out);
     }

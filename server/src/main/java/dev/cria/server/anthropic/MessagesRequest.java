@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cria.chat.ChatMessage;
 import dev.cria.engine.Engine;
 import dev.cria.engine.GenerationRequest;
+import dev.cria.grammar.TokenGrammar;
 import dev.cria.sampling.SamplingParams;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiStyle;
@@ -12,6 +13,8 @@ import dev.cria.server.api.RequestFields;
 import dev.cria.server.api.ServedModels;
 import dev.cria.server.generation.GenerationSettings;
 import dev.cria.server.generation.PromptBound;
+import dev.cria.server.structured.CompiledGrammars;
+import dev.cria.server.structured.OutputConstraint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,23 +25,31 @@ import java.util.Map;
  * {@code /v1/messages/count_tokens} counts. Fields as the API reference ("Create a Message")
  * defines them: {@code model}, {@code messages}, {@code system}, {@code max_tokens} (required),
  * {@code stop_sequences}, {@code temperature} (0..1), {@code top_p}, {@code top_k}, {@code tools},
- * {@code tool_choice}, {@code stream}. Fields that change nothing here ({@code metadata},
- * {@code thinking}, {@code service_tier}, {@code cache_control} on blocks) are accepted and ignored.
+ * {@code tool_choice} ({@link AnthropicTools}), {@code stream}. Fields that change nothing here
+ * ({@code metadata}, {@code thinking}, {@code service_tier}, {@code cache_control} on blocks) are
+ * accepted and ignored.
  *
- * @param tools the function tools rendered into the prompt; empty = the answer is never a tool call
+ * <p>When tool_choice obliges a call, the stop sequences are not given to the engine: they end text,
+ * and cutting an obliged call would break the promise that the answer is a valid call.
+ *
+ * @param tools        the function tools rendered into the prompt; empty = the answer is never a tool call
+ * @param oneToolUse   {@code disable_parallel_tool_use}: at most one tool_use block
+ * @param grammar      the grammar of the calls tool_choice obliges, or null
  */
 record MessagesRequest(String model, int[] prompt, List<Object> tools, List<String> stopSequences,
-                       GenerationSettings settings) {
+                       GenerationSettings settings, boolean oneToolUse, TokenGrammar grammar) {
 
     /** A request to generate from: everything validated, {@code max_tokens} required. */
     static MessagesRequest create(Engine engine, ServedModels models, ObjectNode body) {
         RequestFields f = RequestFields.of(body);
         String model = models.resolve(f.requiredString("model"), ApiStyle.OPENAI);
         List<ChatMessage> messages = AnthropicConversation.read(f);
-        List<Object> tools = AnthropicTools.read(f);
+        AnthropicTools tools = AnthropicTools.read(f);
+        OutputConstraint calls = tools.obligedCalls();
         Long maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
         if (maxTokens == null) throw ApiError.badRequest("max_tokens: Field required", "max_tokens");
-        List<String> stops = stopSequences(f);
+        List<String> sentStops = stopSequences(f);
+        List<String> stops = calls == null ? sentStops : List.of();
         SamplingParams sampling = new SamplingParams(orElse(f.number("temperature", 0, 1), 1.0),
                 orElse(f.number("top_p", 0, 1), 1.0), orElse(f.integer("top_k", 0, Integer.MAX_VALUE), 0L).intValue(),
                 0.0, null, 0.0, 0.0, 1.0, Map.of());
@@ -47,7 +58,9 @@ record MessagesRequest(String model, int[] prompt, List<Object> tools, List<Stri
         long contentBytes = PromptBound.chatContentBytes(messages);
         settings.checkPromptCanFit(PromptBound.minTokens(contentBytes, engine.longestTokenBytes()), contentBytes,
                 engine.info().contextLength(), "messages");
-        return new MessagesRequest(model, render(engine, messages, tools), tools, stops, settings);
+        int[] prompt = render(engine, messages, tools.rendered());
+        TokenGrammar grammar = calls == null ? null : CompiledGrammars.compile(engine, calls);
+        return new MessagesRequest(model, prompt, tools.rendered(), stops, settings, tools.oneToolUse(), grammar);
     }
 
     /** A request to count: what shapes the prompt (model, system, messages, tools, tool_choice), no max_tokens. */
@@ -55,8 +68,8 @@ record MessagesRequest(String model, int[] prompt, List<Object> tools, List<Stri
         RequestFields f = RequestFields.of(body);
         String model = models.resolve(f.requiredString("model"), ApiStyle.OPENAI);
         List<ChatMessage> messages = AnthropicConversation.read(f);
-        List<Object> tools = AnthropicTools.read(f);
-        return new MessagesRequest(model, render(engine, messages, tools), tools, List.of(), null);
+        List<Object> tools = AnthropicTools.read(f).rendered();
+        return new MessagesRequest(model, render(engine, messages, tools), tools, List.of(), null, false, null);
     }
 
     private static int[] render(Engine engine, List<ChatMessage> messages, List<Object> tools) {
@@ -74,7 +87,13 @@ record MessagesRequest(String model, int[] prompt, List<Object> tools, List<Stri
      * {@link StopSequences} tells which one it cut at (Anthropic's {@code stop_sequence}).
      */
     List<GenerationRequest> engineRequests(int contextLength) {
-        return settings.requests(prompt, contextLength, stopSequences.isEmpty() ? -1 : 0, "messages");
+        List<GenerationRequest> requests = settings.requests(prompt, contextLength, stopSequences.isEmpty() ? -1 : 0, "messages");
+        return grammar == null ? requests : requests.stream().map(r -> r.withGrammar(grammar)).toList();
+    }
+
+    /** Whether tool_choice obliges a call, so that the answer is tool_use blocks from its first token. */
+    boolean obligedCalls() {
+        return grammar != null;
     }
 
     boolean stream() {

@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * {@code POST /api/chat} (Ollama, "Generate a chat completion"): the conversation rendered with the
  * model's chat template, answered as NDJSON lines (or one body with {@code stream: false}), with
- * {@code tools} and their calls in {@code message.tool_calls}. No messages: Ollama's "load a model"
+ * {@code tools} and their calls in {@code message.tool_calls}, {@code format} (JSON mode or a JSON
+ * schema, through the grammar; the answer is then content, not calls). No messages: Ollama's "load a model"
  * answer ({@code done_reason: "load"}); the model is always loaded.
  */
 public final class OllamaChat {
@@ -56,7 +57,7 @@ public final class OllamaChat {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage(), "messages");
         }
-        return new Prepared(r, prompt, tools, r.options().requests(prompt, context, r.stream(), "messages"));
+        return new Prepared(r, prompt, tools, r.constrained(engine, r.options().requests(prompt, context, r.stream(), "messages")));
     }
 
     public void handle(Context ctx) throws Exception {
@@ -72,8 +73,10 @@ public final class OllamaChat {
         }
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             durations.submitted();
+            // Under a format the answer is the formatted content, never read as a tool call.
+            boolean mayCall = !p.tools().isEmpty() && p.request().format() == null;
             OllamaAnswer answer = new OllamaAnswer(new Lines(model), p.request().stream(),
-                    text -> p.tools().isEmpty() ? List.of() : toolCalls(engine, text), !p.tools().isEmpty(), durations);
+                    text -> mayCall ? toolCalls(engine, text) : List.of(), mayCall, durations);
             GenerationDriver.drive(run, answer, p.request().stream() ? NdjsonFraming.of(ctx) : new JsonBodyFraming(ctx));
         }
     }

@@ -54,7 +54,7 @@ public final class OllamaGenerate {
         long bytes = PromptBound.utf8Bytes(prompt) + (system == null ? 0 : PromptBound.utf8Bytes(system.strip()));
         r.options().checkPromptCanFit(PromptBound.minTokens(bytes, engine.longestTokenBytes()), bytes, context, "prompt");
         int[] ids = raw ? RawPrompt.tokenize(engine, prompt) : engine.renderChat(turn(system, prompt), null, true);
-        return new Prepared(r, ids, r.options().requests(ids, context, r.stream(), "prompt"));
+        return new Prepared(r, ids, r.constrained(engine, r.options().requests(ids, context, r.stream(), "prompt")));
     }
 
     private static void refuseUnsupported(RequestFields f, String model, boolean raw, String system) {

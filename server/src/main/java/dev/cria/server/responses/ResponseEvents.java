@@ -35,7 +35,11 @@ import java.util.List;
  * max_output_tokens cut it. Every event carries its type and a sequence_number from 0.
  *
  * <p>With tools offered, text that may be a call ({@link FunctionTools#mayBeCall}) is held back
- * until the end, when it is either the calls or released as text: stream and body agree.
+ * until the end, when it is either the calls or released as text: stream and body agree. Calls that
+ * {@code tool_choice} obliges are known to be calls from the first token, so they stream as they are
+ * generated: {@code output_item.added} once a call's name is complete, then a
+ * {@code function_call_arguments.delta} per piece of its arguments, its {@code .done} and
+ * {@code output_item.done} when the next call starts or the answer ends.
  */
 final class ResponseEvents implements GenerationFrames {
     private final Engine engine;
@@ -45,6 +49,8 @@ final class ResponseEvents implements GenerationFrames {
     private final long createdAt;
     private final String messageId = ResponseIds.message();
     private final ToolCallHold hold;
+    /** The obliged calls as they stream; null when the answer may be text. */
+    private final ObligedCallStream calls;
     private boolean messageOpen;
     private int sequence;
     private FinishReason reason;
@@ -56,7 +62,8 @@ final class ResponseEvents implements GenerationFrames {
         this.store = store;
         this.id = id;
         this.createdAt = createdAt;
-        this.hold = new ToolCallHold(!request.tools().template().isEmpty());
+        this.hold = new ToolCallHold(!request.tools().template().isEmpty() && !request.obligedCalls());
+        this.calls = request.obligedCalls() ? new ObligedCallStream() : null;
     }
 
     @Override
@@ -80,6 +87,10 @@ final class ResponseEvents implements GenerationFrames {
 
     @Override
     public void end(FrameSink out) throws IOException {
+        if (calls != null && calls.size() > 0) {
+            endCalls(out);
+            return;
+        }
         ResponseOutput output = ResponseOutput.of(engine, request, hold.whole(), reason);
         if (output.calls().isEmpty()) {
             if (!hold.held().isEmpty()) sendText(hold.held(), out);
@@ -106,9 +117,43 @@ final class ResponseEvents implements GenerationFrames {
         return new ErrorEvent("error", sequence++, e.code() != null ? e.code() : e.type(), e.getMessage(), e.param());
     }
 
+    private void endCalls(FrameSink out) throws IOException {
+        String status = reason == FinishReason.STOP ? "completed" : "incomplete";
+        closeCall(calls.size() - 1, status, out);
+        ResponseOutput output = new ResponseOutput(calls.items(status), "", ResponseOutput.status(reason));
+        Response done = Responses.complete(store, request, id, createdAt, output, messageId, usage);
+        send(out, new ResponseEvent("response." + done.status(), sequence, done));
+    }
+
+    /** Obliged calls: each call's item when its name is known, then its argument fragments as they come. */
+    private void streamCalls(String text, FrameSink out) throws IOException {
+        for (ObligedCallStream.Piece piece : calls.accept(text)) {
+            switch (piece) {
+                case ObligedCallStream.Started s -> {
+                    if (s.index() > 0) closeCall(s.index() - 1, "completed", out);
+                    send(out, new OutputItemEvent("response.output_item.added", sequence, s.index(),
+                            calls.item(s.index(), "in_progress")));
+                }
+                case ObligedCallStream.Fragment f -> send(out, new ArgumentsDeltaEvent(
+                        "response.function_call_arguments.delta", sequence, calls.itemId(f.index()), f.index(), f.fragment()));
+            }
+        }
+    }
+
+    private void closeCall(int index, String status, FrameSink out) throws IOException {
+        FunctionCallItem c = calls.item(index, status);
+        send(out, new ArgumentsDoneEvent("response.function_call_arguments.done", sequence, c.id(), index, c.name(), c.arguments()));
+        send(out, new OutputItemEvent("response.output_item.done", sequence, index, c));
+    }
+
     /** New text: sent at once, or held while it may be the start of a function call. */
     private void release(String text, FrameSink out) throws IOException {
         if (text.isEmpty()) return;
+        if (calls != null) {
+            hold.release(text);
+            streamCalls(text, out);
+            return;
+        }
         text = hold.release(text);
         if (!text.isEmpty()) sendText(text, out);
     }

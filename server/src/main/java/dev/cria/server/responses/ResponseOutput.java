@@ -26,8 +26,12 @@ import java.util.Map;
 record ResponseOutput(List<FunctionCallItem> calls, String text, String status) {
 
     static ResponseOutput of(Engine engine, ResponsesRequest request, String text, FinishReason reason) {
-        String status = reason == FinishReason.LENGTH ? "incomplete" : "completed";
-        return new ResponseOutput(reason == FinishReason.STOP ? calls(engine, request, text) : List.of(), text, status);
+        return new ResponseOutput(reason == FinishReason.STOP ? calls(engine, request, text) : List.of(), text, status(reason));
+    }
+
+    /** The response's status after a generation that ended for {@code reason}. */
+    static String status(FinishReason reason) {
+        return reason == FinishReason.LENGTH ? "incomplete" : "completed";
     }
 
     private static List<FunctionCallItem> calls(Engine engine, ResponsesRequest request, String text) {

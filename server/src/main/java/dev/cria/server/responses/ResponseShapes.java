@@ -33,8 +33,8 @@ final class ResponseShapes {
         static final Reasoning NONE = new Reasoning(null, null);
     }
 
-    /** {@code text}: the output format; only plain text is produced (json formats are refused). */
-    record Text(Map<String, String> format) {
+    /** {@code text}: the output format as the request gave it ({@code {"type": "text"}} by default). */
+    record Text(Map<String, Object> format) {
         static final Text PLAIN = new Text(Map.of("type", "text"));
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
+import dev.cria.server.structured.OutputConstraint;
+import dev.cria.server.structured.ToolCallGrammar;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,34 +13,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request's {@code tools}, {@code tool_choice} and {@code text.format}. The Responses API's
- * function tools are flat ({@code {"type": "function", "name", "description", "parameters",
- * "strict"}}); they become the chat-completions shape the Llama template prints
- * ({@code {"type": "function", "function": {"name", "description", "parameters"}}}), so a
- * conversation renders to the same prompt through either API. Hosted tools (web_search,
- * file_search, code_interpreter, mcp…) run on OpenAI's side: a 400 naming the tool.
+ * A request's {@code tools} and {@code tool_choice}. The Responses API's function tools are flat
+ * ({@code {"type": "function", "name", "description", "parameters", "strict"}}); they become the
+ * chat-completions shape the Llama template prints ({@code {"type": "function", "function": {"name",
+ * "description", "parameters"}}}), so a conversation renders to the same prompt through either API.
+ * Hosted tools (web_search, file_search, code_interpreter, mcp…) run on OpenAI's side: a 400 naming
+ * the tool.
  *
- * <p>{@code tool_choice}: {@code auto} (the default) lets the model choose; {@code none} renders
- * without tools, so the model cannot call one. {@code required} and a named function oblige the
- * model to call, which only constrained decoding can guarantee (issue #19): a 400 naming
- * tool_choice, never a promise silently broken. {@code text.format}: {@code text} only;
- * {@code json_object} and {@code json_schema} need the same grammar and are a 400 naming text.format.
+ * <p>{@code tool_choice} (API reference, "tool_choice"): {@code auto} (the default) lets the model
+ * choose; {@code none} renders without tools, so the model cannot call one; {@code required} and
+ * {@code {"type": "function", "name"}} oblige a call (of any tool, of that one), which the grammar
+ * enforces ({@link ToolCallGrammar}): the answer is then function calls whose arguments follow the
+ * tool's {@code parameters}, whether or not it says {@code strict}.
  *
  * @param template the tools to render (empty when none or tool_choice is none)
  * @param echoed   the tools as the response object repeats them
  * @param choice   tool_choice as the response object repeats it
+ * @param obliged  whether tool_choice obliges a call
+ * @param only     the function a named tool_choice obliges; null for any
  */
-record ResponseTools(List<Object> template, List<Object> echoed, String choice) {
+record ResponseTools(List<Object> template, List<Object> echoed, Object choice, boolean obliged, String only) {
 
     static ResponseTools read(RequestFields f) {
-        String choice = toolChoice(f);
-        checkTextFormat(f);
+        JsonNode c = f.get("tool_choice");
         JsonNode v = f.get("tools");
-        if (v == null) return new ResponseTools(List.of(), List.of(), choice);
-        if (!v.isArray()) throw f.wrongType("tools", "an array", v);
-        List<Object> template = new ArrayList<>(v.size());
-        List<Object> echoed = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
+        if (v != null && !v.isArray()) throw f.wrongType("tools", "an array", v);
+        List<Object> template = new ArrayList<>();
+        List<Object> echoed = new ArrayList<>();
+        for (int i = 0; v != null && i < v.size(); i++) {
             String param = "tools[" + i + "]";
             JsonNode t = v.get(i);
             if (!t.isObject()) {
@@ -72,36 +74,42 @@ record ResponseTools(List<Object> template, List<Object> echoed, String choice) 
             echo.put("strict", strict);
             echoed.add(echo);
         }
-        return new ResponseTools(choice.equals("none") ? List.of() : template, echoed, choice);
-    }
-
-    private static String toolChoice(RequestFields f) {
-        JsonNode c = f.get("tool_choice");
-        if (c == null) return "auto";
-        if (c.isTextual() && (c.textValue().equals("auto") || c.textValue().equals("none"))) return c.textValue();
+        if (c == null || (c.isTextual() && c.textValue().equals("auto"))) {
+            return new ResponseTools(template, echoed, "auto", false, null);
+        }
+        if (c.isTextual() && c.textValue().equals("none")) return new ResponseTools(List.of(), echoed, "none", false, null);
         if (c.isTextual() && !c.textValue().equals("required")) {
             throw ApiError.badRequest("Invalid value: '" + c.textValue() + "'. Supported values are: 'none', 'auto', and "
                     + "'required'.", "tool_choice", "invalid_value");
         }
         if (!c.isTextual() && !c.isObject()) throw f.wrongType("tool_choice", "a string or an object", c);
-        throw ApiError.badRequest("Invalid 'tool_choice': " + (c.isTextual() ? "'required'" : c.toString()) + " obliges "
-                + "the model to call a tool, which needs constrained decoding that this server does not have yet; use "
-                + "'auto' (the model may call a tool) or 'none'.", "tool_choice", "unsupported_value");
+        if (template.isEmpty()) {
+            throw ApiError.badRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
+                    + "specified.", "tool_choice", "invalid_value");
+        }
+        if (c.isTextual()) return new ResponseTools(template, echoed, "required", true, null);
+        String only = namedFunction(new RequestFields((com.fasterxml.jackson.databind.node.ObjectNode) c, "tool_choice."), echoed);
+        return new ResponseTools(template, echoed, Map.of("type", "function", "name", only), true, only);
     }
 
-    private static void checkTextFormat(RequestFields f) {
-        JsonNode text = f.get("text");
-        if (text == null) return;
-        if (!text.isObject()) throw f.wrongType("text", "an object", text);
-        JsonNode format = text.get("format");
-        if (format == null || format.isNull()) return;
-        JsonNode type = format.isObject() ? format.get("type") : null;
-        if (type == null || !type.isTextual()) {
-            throw ApiError.badRequest("Missing required parameter: 'text.format.type'.", "text.format.type");
+    /** {@code {"type": "function", "name"}}: the name of one of the tools. Other tool choices name hosted tools. */
+    private static String namedFunction(RequestFields f, List<Object> tools) {
+        String type = f.requiredString("type");
+        if (!type.equals("function")) {
+            throw ApiError.badRequest("Invalid value: '" + type + "'. This server runs no hosted tools; supported values "
+                    + "are: 'function'.", f.param("type"), "invalid_value");
         }
-        if (type.textValue().equals("text")) return;
-        throw ApiError.badRequest("Invalid 'text.format': type '" + type.textValue() + "' needs structured output "
-                + "(constrained decoding), which this server does not have yet; use {\"type\": \"text\"}.",
-                "text.format", "unsupported_value");
+        String name = f.requiredString("name");
+        for (Object t : tools) {
+            if (name.equals(((Map<?, ?>) t).get("name"))) return name;
+        }
+        throw ApiError.badRequest("Invalid 'tool_choice': no function named '" + name + "' in 'tools'.", f.param("name"),
+                "invalid_value");
+    }
+
+    /** The grammar of the calls tool_choice obliges ({@code parallel_tool_calls}: one call or several), or null. */
+    OutputConstraint obligedCalls(boolean parallel) {
+        if (!obliged) return null;
+        return ToolCallGrammar.obliged(template, only, parallel, "tools", i -> "tools[" + i + "].parameters");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cria.chat.ChatMessage;
 import dev.cria.engine.Engine;
 import dev.cria.engine.GenerationRequest;
+import dev.cria.grammar.TokenGrammar;
 import dev.cria.sampling.SamplingParams;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
@@ -18,6 +19,8 @@ import dev.cria.server.responses.ResponseShapes.Reasoning;
 import dev.cria.server.responses.ResponseShapes.Response;
 import dev.cria.server.responses.ResponseShapes.ResponseUsage;
 import dev.cria.server.responses.ResponseShapes.Text;
+import dev.cria.server.structured.CompiledGrammars;
+import dev.cria.server.structured.OutputConstraint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +32,20 @@ import java.util.Map;
  * {@code instructions} (a system message before the conversation, not carried to a continuation),
  * {@code previous_response_id} (the stored conversation goes before {@code input}),
  * {@code max_output_tokens}, {@code temperature} (0..2), {@code top_p}, {@code seed} (an extension,
- * as in chat completions), {@code tools}, {@code tool_choice}, {@code text}, {@code store} (default
- * true), {@code stream}, and, echoed only, {@code parallel_tool_calls}, {@code metadata},
- * {@code user}. {@code background} and {@code conversation} need server-side state this server does
+ * as in chat completions), {@code tools}, {@code tool_choice} and {@code parallel_tool_calls}
+ * ({@link ResponseTools}), {@code text.format} ({@link ResponseTextFormat}), {@code store} (default
+ * true), {@code stream}, and, echoed only, {@code metadata}, {@code user}. {@code background} and {@code conversation} need server-side state this server does
  * not keep: a 400. Other fields ({@code include}, {@code reasoning}, {@code truncation},
  * {@code service_tier}…) change nothing here and are ignored, as other endpoints ignore unknown fields.
  *
  * @param conversation the messages after instructions: the previous response's conversation, then input
+ * @param grammar      what the answer must follow (obliged calls, else a JSON text format), or null
+ * @param obligedCalls whether the grammar is that of the calls tool_choice obliges
  */
 record ResponsesRequest(String model, String instructions, String previousResponseId, List<ChatMessage> conversation,
-                        int[] prompt, ResponseTools tools, GenerationSettings settings, boolean store,
-                        boolean parallelToolCalls, Map<String, Object> metadata, String user) {
+                        int[] prompt, ResponseTools tools, ResponseTextFormat textFormat, GenerationSettings settings,
+                        boolean store, boolean parallelToolCalls, Map<String, Object> metadata, String user,
+                        TokenGrammar grammar, boolean obligedCalls) {
 
     static ResponsesRequest create(Engine engine, ServedModels models, ResponseStore stored, ObjectNode body) {
         RequestFields f = RequestFields.of(body);
@@ -58,6 +64,7 @@ record ResponsesRequest(String model, String instructions, String previousRespon
         if (previousId != null) conversation.addAll(previous(stored, previousId).conversation());
         conversation.addAll(ResponseInput.read(f));
         ResponseTools tools = ResponseTools.read(f);
+        ResponseTextFormat textFormat = ResponseTextFormat.read(f);
         Long maxOutput = f.integer("max_output_tokens", 1, Integer.MAX_VALUE);
         SamplingParams sampling = new SamplingParams(orElse(f.number("temperature", 0, 2), 1.0),
                 orElse(f.number("top_p", 0, 1), 1.0), 0, 0.0, f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
@@ -82,8 +89,12 @@ record ResponsesRequest(String model, String instructions, String previousRespon
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("Invalid 'input': " + e.getMessage(), "input");
         }
-        return new ResponsesRequest(model, instructions, previousId, List.copyOf(conversation), prompt, tools, settings,
-                store, parallel, metadata, user);
+        // Obliged calls win over a text format, as in chat completions: the answer is then calls, not text.
+        OutputConstraint calls = tools.obligedCalls(parallel);
+        OutputConstraint constraint = calls != null ? calls : textFormat.constraint();
+        TokenGrammar grammar = constraint == null ? null : CompiledGrammars.compile(engine, constraint);
+        return new ResponsesRequest(model, instructions, previousId, List.copyOf(conversation), prompt, tools, textFormat,
+                settings, store, parallel, metadata, user, grammar, calls != null);
     }
 
     /** The stored response {@code id} continues; a 404 naming previous_response_id when none is kept under it. */
@@ -97,7 +108,8 @@ record ResponsesRequest(String model, String instructions, String previousRespon
     }
 
     List<GenerationRequest> engineRequests(int contextLength) {
-        return settings.requests(prompt, contextLength, -1, "input");
+        List<GenerationRequest> requests = settings.requests(prompt, contextLength, -1, "input");
+        return grammar == null ? requests : requests.stream().map(r -> r.withGrammar(grammar)).toList();
     }
 
     boolean stream() {
@@ -109,8 +121,8 @@ record ResponsesRequest(String model, String instructions, String previousRespon
         IncompleteDetails incomplete = status.equals("incomplete") ? new IncompleteDetails("max_output_tokens") : null;
         SamplingParams s = settings.sampling();
         return new Response(id, "response", createdAt, status, null, incomplete, instructions, settings.maxTokens(),
-                model, output, parallelToolCalls, previousResponseId, Reasoning.NONE, store, s.temperature(), Text.PLAIN,
-                tools.choice(), tools.echoed(), s.topP(), "disabled", usage, user, metadata);
+                model, output, parallelToolCalls, previousResponseId, Reasoning.NONE, store, s.temperature(),
+                new Text(textFormat.echo()), tools.choice(), tools.echoed(), s.topP(), "disabled", usage, user, metadata);
     }
 
     /** {@code metadata}: up to 16 string values, as the reference bounds it. */

@@ -38,11 +38,33 @@ public final class ResponseFormats {
         if (type == null) throw ApiError.badRequest("Missing required parameter: '" + param + ".type'.", param + ".type");
         return switch (type) {
             case "text" -> null;
-            case "json_object" -> new OutputConstraint(SchemaRules.anyObject(), param, false);
+            case "json_object" -> anyObject(param);
             case "json_schema" -> jsonSchema(rf, param);
             default -> throw ApiError.badRequest("Invalid value: '" + type + "'. Supported values are: 'json_object', "
                     + "'json_schema', and 'text'.", param + ".type", "invalid_value");
         };
+    }
+
+    /** Any JSON object: JSON mode (json_object here and in the Responses API, Ollama's {@code "json"}). */
+    public static OutputConstraint anyObject(String param) {
+        return new OutputConstraint(SchemaRules.anyObject(), param, false);
+    }
+
+    /**
+     * A JSON Schema sent as it is (an object, or a boolean schema), {@code param} naming it: the Responses
+     * API's {@code text.format.schema} and Ollama's {@code format}. A keyword the engine cannot enforce
+     * is a 400 naming {@code param} and the keyword's place in the schema.
+     */
+    public static OutputConstraint schema(JsonNode schema, String param) {
+        return new OutputConstraint(SchemaRules.gbnf(ApiJson.toPlain(schema), param), param, false);
+    }
+
+    /** A json_schema format's {@code name}: {@code a-z A-Z 0-9 _ -}, at most 64 characters (OpenAI's rule for both APIs). */
+    public static void checkName(String name, String param) {
+        if (!NAME.matcher(name).matches()) {
+            throw ApiError.badRequest("Invalid '" + param + "': string does not match pattern. Expected a string "
+                    + "that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.", param, "invalid_value");
+        }
     }
 
     private static OutputConstraint jsonSchema(RequestFields rf, String param) {
@@ -52,18 +74,14 @@ public final class ResponseFormats {
         }
         if (!(js instanceof ObjectNode obj)) throw rf.wrongType("json_schema", "an object", js);
         RequestFields f = new RequestFields(obj, param + ".json_schema.");
-        String name = f.requiredString("name");
-        if (!NAME.matcher(name).matches()) {
-            throw ApiError.badRequest("Invalid '" + f.param("name") + "': string does not match pattern. Expected a string "
-                    + "that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.", f.param("name"), "invalid_value");
-        }
+        checkName(f.requiredString("name"), f.param("name"));
         f.string("description");
         f.bool("strict");
         JsonNode schema = f.get("schema");
         // OpenAI lets a json_schema format leave out its schema; then any JSON value is fine (as llama.cpp does).
         if (schema == null) return new OutputConstraint(SchemaRules.anyValue(), f.param("schema"), false);
         if (!schema.isObject() && !schema.isBoolean()) throw f.wrongType("schema", "an object", schema);
-        return new OutputConstraint(SchemaRules.gbnf(ApiJson.toPlain(schema), f.param("schema")), f.param("schema"), false);
+        return schema(schema, f.param("schema"));
     }
 
     private static boolean isText(JsonNode format) {

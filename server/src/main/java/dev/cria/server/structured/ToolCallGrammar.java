@@ -7,6 +7,7 @@ import dev.cria.server.api.ApiJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The grammar of the tool calls {@code tool_choice} obliges: {@code "required"} (one of the tools) or
@@ -44,6 +45,25 @@ public final class ToolCallGrammar {
         } else {
             only = choice.get("function").get("name").textValue();
         }
+        return grammar(tools, only, auto, parallel, param, i -> param + "[" + i + "].function.parameters");
+    }
+
+    /**
+     * The calls another API's tool choice obliges (the Responses API's {@code required} or named
+     * function, Anthropic's {@code any} or {@code tool}), its tools already in the chat-completions
+     * shape the template prints.
+     *
+     * @param only            the one function that may be called, or null for any of them
+     * @param param           the constraint's field for errors ({@code tools})
+     * @param parametersParam how tool i's parameter schema is named in errors, in the API's own spelling
+     */
+    public static OutputConstraint obliged(List<Object> tools, String only, boolean parallel, String param,
+                                           IntFunction<String> parametersParam) {
+        return grammar(tools, only, false, parallel, param, parametersParam);
+    }
+
+    private static OutputConstraint grammar(List<Object> tools, String only, boolean auto, boolean parallel, String param,
+                                            IntFunction<String> parametersParam) {
         StringBuilder g = new StringBuilder();
         List<String> alternatives = new ArrayList<>();
         for (int i = 0; i < tools.size(); i++) {
@@ -53,7 +73,7 @@ public final class ToolCallGrammar {
             String rule = "call" + i;
             String prefix = "f" + i + "-";
             Object parameters = function.get("parameters");
-            String paramsParam = param + "[" + i + "].function.parameters";
+            String paramsParam = parametersParam.apply(i);
             // Under "auto", only strict functions promise valid arguments; the others' calls need only be JSON objects.
             boolean enforce = parameters != null && (!auto || strict(tools.get(i)));
             String rules = enforce ? SchemaRules.gbnf(parameters, paramsParam, prefix) : SchemaRules.anyObject(prefix);

@@ -16,6 +16,10 @@ class AnthropicToolsTest {
             + "\"input_schema\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}";
 
     private static List<Object> read(String body) {
+        return tools(body).rendered();
+    }
+
+    private static AnthropicTools tools(String body) {
         return AnthropicTools.read(RequestFields.of(ApiJson.parseObject(body.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -40,9 +44,26 @@ class AnthropicToolsTest {
     }
 
     @Test
-    void toolChoiceAnyAndToolAreRefusedUntilConstrainedDecodingExists() {
-        refused("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"any\"}}", "tool_choice");
-        refused("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"tool\", \"name\": \"get_weather\"}}", "tool_choice");
+    void toolChoiceAnyObligesACallOfAnyToolAndToolOfTheNamedOne() {
+        assertThat(tools("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"any\"}}").obligedCalls().toolCalls()).isTrue();
+        assertThat(tools("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"tool\", \"name\": \"get_weather\"}}")
+                .obligedCalls().gbnf()).contains("get_weather");
+        assertThat(tools("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"auto\"}}").obligedCalls()).isNull();
+    }
+
+    @Test
+    void disableParallelToolUseMakesAnObligedAnswerOneCall() {
+        String gbnf = tools("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"any\", "
+                + "\"disable_parallel_tool_use\": true}}").obligedCalls().gbnf();
+
+        assertThat(gbnf).doesNotContain("\"; \"");
+    }
+
+    @Test
+    void anObligingChoiceNeedsToolsAndANamedToolMustBeOffered() {
+        refused("{\"tool_choice\": {\"type\": \"any\"}}", "tool_choice");
+        refused("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"tool\", \"name\": \"get_stock\"}}", "tool_choice.name");
+        refused("{\"tools\": [" + WEATHER + "], \"tool_choice\": {\"type\": \"tool\"}}", "tool_choice.name");
     }
 
     @Test
