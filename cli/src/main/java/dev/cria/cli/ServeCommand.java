@@ -5,6 +5,8 @@ import dev.cria.engine.EngineOptions;
 import dev.cria.server.CriaServer;
 import dev.cria.server.ServerOptions;
 import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.usage.Metering;
+import dev.cria.server.usage.MeteringOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +99,44 @@ final class ServeCommand implements Callable<Integer> {
             + "for an inference gateway's endpoint picker that reads only those")
     boolean metricsVllmNames;
 
+    @Option(names = "--usage-db", description = "Record every request's token usage per key, model and hour in this SQLite "
+            + "file (created if absent; kept across restarts). Off by default")
+    Path usageDb;
+
+    @Option(names = "--admin-key-file", description = "File with the admin key(s) that may read GET /v1/usage (one per line); "
+            + "also the CRIA_ADMIN_KEY environment variable")
+    Path adminKeyFile;
+
+    @Option(names = "--admin-key", description = "An admin key (repeatable). Shows in the process list: prefer --admin-key-file or CRIA_ADMIN_KEY")
+    List<String> adminKeys = new ArrayList<>();
+
+    @Option(names = "--price-input", description = "Price per million prompt tokens, for the cost in GET /v1/usage")
+    BigDecimal priceInput;
+
+    @Option(names = "--price-output", description = "Price per million completion tokens, for the cost in GET /v1/usage")
+    BigDecimal priceOutput;
+
+    @Option(names = "--key-limits", description = "JSON file of requests and tokens per minute per key (and a default); "
+            + "over the limit is 429 with x-ratelimit-* headers")
+    Path keyLimits;
+
+    /** Usage metering and limits as these flags describe them (admin keys from --admin-key, the file and CRIA_ADMIN_KEY). */
+    MeteringOptions meteringOptions() throws IOException {
+        List<String> admins = new ArrayList<>(adminKeys);
+        String env = environment.get("CRIA_ADMIN_KEY");
+        if (env != null && !env.isBlank()) admins.add(env.strip());
+        if (adminKeyFile != null) {
+            if (!Files.isRegularFile(adminKeyFile)) throw new IllegalArgumentException("--admin-key-file: no such file: " + adminKeyFile);
+            for (String line : Files.readAllLines(adminKeyFile, StandardCharsets.UTF_8)) {
+                String k = line.strip();
+                if (!k.isEmpty() && !k.startsWith("#")) admins.add(k);
+            }
+            if (admins.isEmpty()) throw new IllegalArgumentException("--admin-key-file " + adminKeyFile + " holds no key");
+        }
+        if (keyLimits != null && !Files.isRegularFile(keyLimits)) throw new IllegalArgumentException("--key-limits: no such file: " + keyLimits);
+        return new MeteringOptions(usageDb, admins, priceInput, priceOutput, keyLimits);
+    }
+
     /** The server options these flags describe (keys from --api-key, the key file and CRIA_API_KEY). */
     ServerOptions serverOptions() throws IOException {
         List<String> keys = new ArrayList<>(apiKeys);
@@ -117,8 +158,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The warning printed when a key was given as an argument, where every local user can read it (ps, /proc); null if none was. */
     String keyOnCommandLineWarning() {
-        return apiKeys.isEmpty() ? null : "cria: warning: --api-key puts the key in the process list (ps); "
+        String api = apiKeys.isEmpty() ? null : "cria: warning: --api-key puts the key in the process list (ps); "
                 + "pass it with --api-key-file FILE or the CRIA_API_KEY environment variable instead";
+        String admin = adminKeys.isEmpty() ? null : "cria: warning: --admin-key puts the key in the process list (ps); "
+                + "pass it with --admin-key-file FILE or the CRIA_ADMIN_KEY environment variable instead";
+        return api == null ? admin : admin == null ? api : api + "\n" + admin;
     }
 
     /**
@@ -155,9 +199,11 @@ final class ServeCommand implements Callable<Integer> {
         EngineOptions engineOptions = engineOptions();
         serverOptions(); // a bad flag or key file fails before a download
         ContentSafety safety = guardFlags.safety(spec);
+        meteringOptions();
         resolveModel();
         guardFlags.resolveModel();
         ServerOptions options = serverOptions();
+        Metering metering = Metering.open(meteringOptions());
         String warning = keyOnCommandLineWarning();
         if (warning != null) System.err.println(warning);
         CountDownLatch shutdown = new CountDownLatch(1);
@@ -176,7 +222,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             loaded.set(e);
             return e;
-        }, options, safety);
+        }, options, safety, metering);
         System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback Host names only unless --allowed-host says otherwise)" : "")
                 + "; loading " + model);

@@ -42,6 +42,44 @@ class ServeCommandTest {
     }
 
     @Test
+    void meteringFlagsBecomeMeteringOptions(@TempDir Path dir) throws Exception {
+        Path admin = Files.writeString(dir.resolve("admin"), "# admin\nadm-1\n");
+        Path limits = Files.writeString(dir.resolve("limits.json"), "{}");
+        ServeCommand c = parse("m.gguf", "--usage-db", dir.resolve("u.db").toString(), "--admin-key-file", admin.toString(),
+                "--price-input", "0.10", "--price-output", "0.4", "--key-limits", limits.toString());
+        c.environment = java.util.Map.of("CRIA_ADMIN_KEY", "adm-env");
+
+        var m = c.meteringOptions();
+
+        assertThat(m.usageDb()).isEqualTo(dir.resolve("u.db"));
+        assertThat(m.adminKeys()).containsExactlyInAnyOrder("adm-1", "adm-env");
+        assertThat(m.priceInput()).isEqualByComparingTo("0.10");
+        assertThat(m.priceOutput()).isEqualByComparingTo("0.4");
+        assertThat(m.keyLimits()).isEqualTo(limits);
+    }
+
+    @Test
+    void meteringIsOffByDefault() throws Exception {
+        var m = parse("m.gguf").meteringOptions();
+
+        assertThat(m.usageDb()).isNull();
+        assertThat(m.adminKeys()).isEmpty();
+        assertThat(m.keyLimits()).isNull();
+    }
+
+    @Test
+    void anAdminKeyOnTheCommandLineGetsAWarningThatDoesNotRepeatIt() {
+        assertThat(parse("m.gguf", "--admin-key", "adm-secret").keyOnCommandLineWarning())
+                .contains("--admin-key-file").contains("CRIA_ADMIN_KEY").doesNotContain("adm-secret");
+    }
+
+    @Test
+    void aMissingKeyLimitsFileIsAOneLineError(@TempDir Path dir) {
+        assertThatThrownBy(() -> parse("m.gguf", "--key-limits", dir.resolve("nope.json").toString()).meteringOptions())
+                .hasMessageContaining("--key-limits").hasMessageContaining("no such file");
+    }
+
+    @Test
     void shutdownDelayAndVllmMetricNamesBecomeServerOptions() throws Exception {
         var options = parse("m.gguf", "--shutdown-delay", "5", "--metrics-vllm-names").serverOptions();
         var defaults = parse("m.gguf").serverOptions();

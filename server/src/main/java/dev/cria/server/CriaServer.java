@@ -21,6 +21,8 @@ import dev.cria.server.responses.Responses;
 import dev.cria.server.score.Score;
 import dev.cria.server.serving.ServerState;
 import dev.cria.server.tokenize.Tokenize;
+import dev.cria.server.usage.Metering;
+import dev.cria.server.usage.RequestMeter;
 import dev.cria.server.web.WebPage;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -57,6 +59,9 @@ public final class CriaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriaServer.class);
     private static final String ERROR_WRITTEN = "cria.error-written";
     private static final String COUNTED = "cria.counted";
+    private static final String METER = "cria.meter";
+    /** Usage (admin key only): OpenAI's completions usage page, under a short path and OpenAI's own. */
+    private static final Set<String> USAGE_PATHS = Set.of("/v1/usage", "/v1/organization/usage/completions");
     /** Paths served without a key and not counted as in-flight work: probes and the scraper. */
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
     /** How long stop() waits for responses whose handlers are done to finish sending. */
@@ -88,6 +93,7 @@ public final class CriaServer implements AutoCloseable {
     private final HostCheck hosts;
     private final CorsHeaders cors;
     private final ServerMetrics metrics;
+    private final Metering metering;
     private final Javalin app;
     private final boolean ownsEngine;
     /** Content filtering (--guard): the Guard model once loaded, the policy, where results are reported. */
@@ -105,9 +111,10 @@ public final class CriaServer implements AutoCloseable {
     private final Set<String> apiPaths = new LinkedHashSet<>();
     private volatile Throwable loadFailure;
 
-    private CriaServer(ServerOptions options, boolean ownsEngine, ContentSafety safety) {
+    private CriaServer(ServerOptions options, boolean ownsEngine, ContentSafety safety, Metering metering) {
         this.options = options;
         this.safety = safety;
+        this.metering = metering;
         this.state = new ServerState();
         this.keys = new ApiKeys(options.apiKeys());
         this.hosts = new HostCheck(options.allowedHosts());
@@ -117,6 +124,8 @@ public final class CriaServer implements AutoCloseable {
             Engine e = state.engineOrNull();
             return e == null ? null : e.stats();
         }, options.vllmMetricNames());
+        if (metering.ledgerOn()) metrics.counter("cria_usage_rows_lost", "Usage ledger rows (requests) that could not be written: disk failure or a full write queue",
+                metering::lostRows);
         this.app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -154,12 +163,22 @@ public final class CriaServer implements AutoCloseable {
 
     /** Serves a loaded engine; the caller keeps ownership of it (stop() does not close it). */
     public static CriaServer start(Engine engine, ServerOptions options) {
-        return start(engine, options, ContentSafety.off());
+        return start(engine, options, ContentSafety.off(), Metering.off());
     }
 
     /** {@link #start(Engine, ServerOptions)} with content filtering; the caller keeps ownership of {@code safety} too. */
     public static CriaServer start(Engine engine, ServerOptions options, ContentSafety safety) {
-        CriaServer s = new CriaServer(options, false, safety);
+        return start(engine, options, safety, Metering.off());
+    }
+
+    /** Serves a loaded engine with usage metering and per-key limits; the server closes {@code metering} on stop. */
+    public static CriaServer start(Engine engine, ServerOptions options, Metering metering) {
+        return start(engine, options, ContentSafety.off(), metering);
+    }
+
+    /** Serves a loaded engine with content filtering (the caller keeps {@code safety}) and metering (closed on stop). */
+    public static CriaServer start(Engine engine, ServerOptions options, ContentSafety safety, Metering metering) {
+        CriaServer s = new CriaServer(options, false, safety, metering);
         s.state.ready(engine, s.served(engine));
         s.loaded.countDown();
         s.app.start(options.bindHost(), options.port());
@@ -171,7 +190,7 @@ public final class CriaServer implements AutoCloseable {
      * request (and {@code /ready}) answers 503; {@code /health} answers 200 (alive, loading). The server owns the engine and closes it on stop.
      */
     public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options) {
-        return startLoading(loader, options, ContentSafety.off());
+        return startLoading(loader, options, ContentSafety.off(), Metering.off());
     }
 
     /**
@@ -179,7 +198,18 @@ public final class CriaServer implements AutoCloseable {
      * {@code safety} (loads the Guard model) before it returns the engine, and the server closes it on stop.
      */
     public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options, ContentSafety safety) {
-        CriaServer s = new CriaServer(options, true, safety);
+        return startLoading(loader, options, safety, Metering.off());
+    }
+
+    /** {@link #startLoading(Callable, ServerOptions)} with usage metering and per-key limits (closed on stop). */
+    public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options, Metering metering) {
+        return startLoading(loader, options, ContentSafety.off(), metering);
+    }
+
+    /** {@link #startLoading(Callable, ServerOptions)} with content filtering and metering, both closed on stop. */
+    public static CriaServer startLoading(Callable<Engine> loader, ServerOptions options, ContentSafety safety,
+                                          Metering metering) {
+        CriaServer s = new CriaServer(options, true, safety, metering);
         s.app.start(options.bindHost(), options.port());
         Thread.ofPlatform().name("cria-model-loader").daemon().start(() -> {
             try {
@@ -255,6 +285,7 @@ public final class CriaServer implements AutoCloseable {
         long flushDeadline = System.nanoTime() + FLUSH_ON_STOP.toNanos();
         while (openExchanges.getRequestsActive() > 0 && System.nanoTime() < flushDeadline) sleep(Duration.ofMillis(5));
         app.stop();
+        metering.close(); // writes the usage rows still queued
         Engine e = state.engineOrNull();
         if (ownsEngine && e != null) e.close();
         if (ownsEngine) {
@@ -333,6 +364,7 @@ public final class CriaServer implements AutoCloseable {
         route(HandlerType.GET, "/api/ps", ollamaModels::ps);
         route(HandlerType.POST, "/api/chat", new OllamaChat(state)::handle);
         route(HandlerType.POST, "/api/generate", new OllamaGenerate(state)::handle);
+        for (String path : USAGE_PATHS) route(HandlerType.GET, path, this::usage);
         // A preflight is answered on the API's own paths only: a catch-all OPTIONS route would make
         // every unknown path "known" and turn its 404 into a 405 (prefer405over404).
         if (!options.corsOrigins().isEmpty()) apiPaths.forEach(path -> app.options(path, this::preflight));
@@ -352,7 +384,15 @@ public final class CriaServer implements AutoCloseable {
     }
 
     private void route(HandlerType method, String path, Handler handler) {
-        app.addHttpHandler(method, path, handler);
+        // The request's meter is bound around the handler, where the generation core finds it.
+        app.addHttpHandler(method, path, ctx -> {
+            RequestMeter meter = ctx.attribute(METER);
+            if (meter == null) handler.handle(ctx);
+            else ScopedValue.where(RequestMeter.CURRENT, meter).call(() -> {
+                handler.handle(ctx);
+                return null;
+            });
+        });
         apiPaths.add(path);
     }
 
@@ -375,10 +415,23 @@ public final class CriaServer implements AutoCloseable {
         // Keys are compared in constant time and never logged.
         RouteFamily family = family(ctx.path());
         String keyHeader = ctx.header(family.keyHeader());
-        if (keys.enabled() && !keys.accepts(ApiKeys.presented(ctx.header("Authorization"), keyHeader))) {
+        String presented = ApiKeys.presented(ctx.header("Authorization"), keyHeader);
+        if (USAGE_PATHS.contains(ctx.path())) {
+            metering.authorizeUsage(presented, keys.enabled() && keys.accepts(presented));
+            return;
+        }
+        if (keys.enabled() && !keys.accepts(presented)) {
             throw ApiError.unauthorized(ctx.header("Authorization") == null && keyHeader == null
                     ? family.missingKey() : "Incorrect API key provided.");
         }
+        // Counts the request against its key's limit (429 when none is left) and sets the x-ratelimit-* headers.
+        ctx.attribute(METER, metering.admit(keys.enabled() ? presented : null, ctx::header));
+    }
+
+    /** {@code GET /v1/usage}: token usage by bucket, key id and model, from the ledger (admin key only). */
+    private void usage(Context ctx) {
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(metering.usage(ctx.queryParamMap())));
     }
 
     /**

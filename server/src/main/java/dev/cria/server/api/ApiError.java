@@ -104,6 +104,20 @@ public final class ApiError extends RuntimeException {
         return e;
     }
 
+    /**
+     * 429 for a key over its rate limit, as OpenAI answers it: type {@code requests} or
+     * {@code tokens}, code {@code rate_limit_exceeded}; {@code retryAfterSeconds} null when waiting
+     * cannot help (the request exceeds the limit itself).
+     */
+    public static ApiError rateLimited(String type, String message, Integer retryAfterSeconds) {
+        return new ApiError(429, type, message, null, "rate_limit_exceeded", retryAfterSeconds);
+    }
+
+    /** 403: a valid key that may not do this (a usage request with an API key instead of an admin key). */
+    public static ApiError permissionDenied(String message) {
+        return new ApiError(403, "invalid_request_error", message, null, "insufficient_permissions");
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, "unavailable_error", message, null, "service_unavailable");
     }

@@ -2,6 +2,7 @@ package dev.cria.server.metrics;
 
 import dev.cria.engine.EngineStats;
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -12,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +34,11 @@ public final class ServerMetrics {
     public ServerMetrics(Supplier<EngineStats> engineStats, boolean vllmNames) {
         registry.register(new EngineCollector(engineStats, vllmNames));
         http = new HttpServerMetrics(registry);
+    }
+
+    /** A counter read at scrape time from {@code value} (exposed as {@code name_total}). */
+    public void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 
     public HttpServerMetrics http() {

@@ -83,6 +83,12 @@ public final class ServerState {
         return models;
     }
 
+    /** The served model's id (what usage is recorded under), even while draining; null before it is loaded. */
+    public String modelId() {
+        ServedModels m = models;
+        return m == null ? null : m.id();
+    }
+
     /** The engine even while draining, or null before it is loaded: for shutdown and metrics. */
     public Engine engineOrNull() {
         return engine;
