@@ -203,6 +203,50 @@ class ContainerImageIT {
         }
     }
 
+    /**
+     * What deploy/kubernetes/base/deployment.yaml runs, as podman can: the init container's `cria pull
+     * $(CRIA_MODEL)` into HF_HOME=/models, then `cria serve $(CRIA_MODEL) ...` with HF_HUB_OFFLINE=1 and
+     * CRIA_JAVA_OPTS, both on a read-only root filesystem (tmpfs /tmp) with every capability dropped.
+     */
+    @Test
+    void theKubernetesDeploymentsInitPullThenOfflineServeRunReadOnly() throws Exception {
+        load();
+        String volume = "cria-it-" + UUID.randomUUID();
+        String name = "cria-it-" + UUID.randomUUID();
+        int port = freePort();
+        List<String> locked = List.of("--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "-v", volume + ":/models", "-e", "HF_HOME=/models", "-e", "CRIA_MODEL=cria-test/tiny-GGUF:Q8_0");
+        try (FakeHub hub = FakeHub.start().file("cria-test/tiny-GGUF", "tiny-llama3-Q8_0.gguf", MODELS.resolve("tiny-llama3-Q8_0.gguf"))) {
+            List<String> pull = new ArrayList<>(PODMAN);
+            pull.addAll(List.of("run", "--rm", "--network", "host"));
+            pull.addAll(LIMITS);
+            pull.addAll(locked);
+            pull.addAll(List.of("-e", "HF_ENDPOINT=" + hub.endpoint(), imageId, "pull", "cria-test/tiny-GGUF:Q8_0"));
+            assertThat(podman(pull)).as("the init container").isZero();
+        }
+        try {
+            List<String> serve = new ArrayList<>(PODMAN);
+            serve.addAll(List.of("run", "-d", "--name", name, "--network", "host"));
+            serve.addAll(LIMITS);
+            serve.addAll(locked);
+            serve.addAll(List.of("-e", "HF_HUB_OFFLINE=1", "-e", "CRIA_JAVA_OPTS=-Xmx2560m", imageId,
+                    "serve", "cria-test/tiny-GGUF:Q8_0", "--host", "0.0.0.0", "--port", Integer.toString(port),
+                    "--parallel", "2", "--shutdown-delay", "1", "--shutdown-timeout", "10"));
+            assertThat(podman(serve)).isZero();
+            URI base = URI.create("http://127.0.0.1:" + port);
+            awaitReady(base, name);
+            List<String> cmdline = new ArrayList<>(PODMAN);
+            cmdline.addAll(List.of("exec", name, "/bin/bash", "-c", "mapfile -d '' a < /proc/1/cmdline; printf '%s\\n' \"${a[@]}\""));
+            assertThat(output(cmdline)).as("the server is PID 1 with CRIA_JAVA_OPTS")
+                    .startsWith("/opt/cria/jre/bin/java").contains("-Xmx2560m").contains("jdk.incubator.vector");
+            assertThat(podman(List.of("podman", "stop", "-t", "30", name))).isZero();
+            assertThat(output(List.of("podman", "inspect", name, "--format", "{{.State.ExitCode}}")).strip()).isEqualTo("0");
+        } finally {
+            podman(List.of("podman", "rm", "-f", name));
+            podman(List.of("podman", "volume", "rm", "-f", volume));
+        }
+    }
+
     private static void load() throws Exception {
         assertThat(podman(List.of("podman", "load", "-q", "-i", TAR.toString()))).isZero();
     }
