@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cria.hub.FakeHub;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -247,8 +248,17 @@ class ContainerImageIT {
         }
     }
 
-    private static void load() throws Exception {
+    /** Whether this class loaded the image (then it removes it: each build's jar makes a new 87 MB image). */
+    private static boolean loadedHere;
+
+    private static synchronized void load() throws Exception {
+        if (!loadedHere && podman(List.of("podman", "image", "exists", imageId)) != 0) loadedHere = true;
         assertThat(podman(List.of("podman", "load", "-q", "-i", TAR.toString()))).isZero();
+    }
+
+    @AfterAll
+    static void removeTheImageIfThisLoadedIt() throws Exception {
+        if (loadedHere) podman(List.of("podman", "rmi", "-f", imageId));
     }
 
     private static void awaitReady(URI base, String name) throws Exception {
