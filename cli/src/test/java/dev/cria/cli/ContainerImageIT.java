@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,8 @@ class ContainerImageIT {
     private static final List<String> layerComments = new ArrayList<>();
     private static JsonNode config;
     private static String imageId;
+    /** opt/cria/jre/release: jlink writes the runtime's modules there. */
+    private static String releaseFile = "";
 
     @BeforeAll
     static void readTheTarball() throws Exception {
@@ -75,7 +78,7 @@ class ContainerImageIT {
         config.at("/history").forEach(h -> layerComments.add(h.at("/comment").asText()));
         for (JsonNode layer : manifest.at("/layers")) {
             try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(
-                    new java.io.ByteArrayInputStream(blob(blobs, layer.at("/digest").asText()))))) {
+                    new ByteArrayInputStream(blob(blobs, layer.at("/digest").asText()))))) {
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                     String name = e.getName().replaceFirst("^/", "");
                     if (name.equals("opt/cria/jre/release")) releaseFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
@@ -84,8 +87,6 @@ class ContainerImageIT {
             }
         }
     }
-
-    private static String releaseFile = "";
 
     private static byte[] blob(Map<String, byte[]> blobs, String digest) {
         byte[] b = blobs.get("blobs/" + digest.replace(':', '/'));
