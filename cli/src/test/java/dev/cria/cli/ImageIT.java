@@ -15,16 +15,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The container image without a container engine (none runs here): what the Dockerfile names exists,
- * and its runtime works, laid out as in the image: a jlink'd Java with image/jre-modules only, the jar,
- * and image/entrypoint.sh serving a model until image/healthcheck.sh says it is ready, then
- * draining on SIGTERM (a container stop) through the jar's relaunch.
+ * The container image's runtime without building the image (every build; ContainerImageIT runs the
+ * image itself under -Pimage): the files the image profile names exist, and the runtime works laid out
+ * as in the image: a jlink'd Java with image/jre-modules only, the jar, and image/entrypoint.sh serving
+ * a model until image/healthcheck.sh says it is ready, then draining on SIGTERM (a container stop).
  */
 class ImageIT {
     private static final Path ROOT = Path.of(System.getProperty("cria.testdata", "testdata")).getParent();
@@ -44,19 +42,14 @@ class ImageIT {
     }
 
     @Test
-    void everyRepositoryFileTheDockerfileNamesExistsAndItsScriptsAreExecutable() throws Exception {
-        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-        Matcher named = Pattern.compile("image/[\\w.-]+").matcher(dockerfile);
-        int count = 0;
-        while (named.find()) {
-            Path file = ROOT.resolve(named.group());
-            assertThat(file).as(named.group()).isRegularFile();
-            if (file.toString().endsWith(".sh")) assertThat(Files.isExecutable(file)).as(named.group()).isTrue();
-            count++;
-        }
-        assertThat(count).isGreaterThanOrEqualTo(3);
-        assertThat(dockerfile).contains("USER 10001").contains("EXPOSE 8080").contains("HEALTHCHECK")
-                .contains("cli/target/cria.jar").contains("-pl cli -am package");
+    void theImageProfileNamesTheScriptsAndTheyAreExecutable() throws Exception {
+        String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
+        assertThat(pom).contains("<entrypoint>/opt/cria/entrypoint.sh</entrypoint>").contains("<user>10001:10001</user>")
+                .contains("<port>8080</port>").contains("image/build-rootfs.sh");
+        for (String script : List.of("entrypoint.sh", "healthcheck.sh", "build-rootfs.sh"))
+            assertThat(Files.isExecutable(ROOT.resolve("image").resolve(script))).as(script).isTrue();
+        assertThat(Files.readString(ROOT.resolve("image/build-rootfs.sh")))
+                .contains("cp \"$here/entrypoint.sh\" \"$here/healthcheck.sh\" \"$out/opt/cria/\"");
     }
 
     @Test
