@@ -164,6 +164,7 @@ final class ServeCommand implements Callable<Integer> {
                 : LoadProgressBar.onStderr(model);
         CriaServer server = CriaServer.startLoading(() -> {
             Engine e = engine.open(model, engineOptions, loading);
+            loading.close(); // before the server logs "model loaded", which would run on from the bar
             loaded.set(e);
             return e;
         }, options);
