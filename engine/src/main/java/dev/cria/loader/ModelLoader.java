@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -147,13 +148,10 @@ public final class ModelLoader {
         long q4_0Bytes = q4_0Bytes(w);
         if (q4_0Bytes == 0) return w; // nothing to repack: no phase to report
         PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, q4_0Bytes);
+        LongConsumer advance = repacking::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
         java.util.function.UnaryOperator<WeightMatrix> r = m -> m.type() != GgmlType.Q4_0 ? m
-                : done.computeIfAbsent(m, x -> {
-                    WeightMatrix packed = Q4_0Repacked.repack(x, arena, true);
-                    repacking.advance(x.data().byteSize());
-                    return packed;
-                });
+                : done.computeIfAbsent(m, x -> Q4_0Repacked.repack(x, arena, true, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
@@ -175,7 +173,7 @@ public final class ModelLoader {
     }
 
     private static long q4_0Bytes(WeightMatrix m) {
-        return m.type() == GgmlType.Q4_0 ? m.data().byteSize() : 0;
+        return m.type() == GgmlType.Q4_0 ? m.byteSize() : 0;
     }
 
     /** A file's size for a progress total; 0 if unreadable (the load itself then says why). */
