@@ -84,7 +84,11 @@ final class BenchCommand implements Callable<Integer> {
             resources = s.arena();
             type = s.description();
         } else {
-            ModelLoader.Weights w = ModelLoader.loadWeights(model);
+            ModelLoader.Weights w;
+            try (LoadProgressBar loading = LoadProgressBar.onStderr(model)) {
+                w = ModelLoader.loadWeights(model, loading);
+                loading.finished("cria: " + loading.loaded(w.description(), ""));
+            }
             config = w.config();
             weights = w.weights();
             resources = w;

@@ -67,9 +67,9 @@ final class ChatCommand implements Callable<Integer> {
         SamplingParams sampling = new SamplingParams(temperature, topP, 0, 0, seed, 0, 0, 1, Map.of());
         boolean terminal = System.console() != null && System.console().isTerminal();
         Engine loaded;
-        try (LoadingLine loading = LoadingLine.start(model, new PrintStream(System.err, true, StandardCharsets.UTF_8), terminal)) {
-            loaded = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1));
-            loading.loaded(loaded.info());
+        try (LoadProgressBar loading = LoadProgressBar.onStderr(model)) {
+            loaded = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1), loading);
+            loading.finished("cria: " + loading.loaded(loaded.info().name(), "context " + loaded.info().contextLength()));
         }
         try (Engine engine = loaded) {
             Session session = new Session(engine, sampling, maxTokens, system, out, terminal, Warmup.start(engine, system));

@@ -3,6 +3,7 @@ package dev.cria.cli;
 import dev.cria.engine.Engine;
 import dev.cria.engine.EngineOptions;
 import dev.cria.kv.KvType;
+import dev.cria.loader.LoadProgress;
 import dev.cria.loader.ModelLoader;
 import dev.cria.model.ActivationType;
 import picocli.CommandLine.ITypeConverter;
@@ -58,8 +59,8 @@ final class EngineFlags {
     }
 
     /** MODEL's engine, or with --synthetic random real-shape weights behind MODEL's tokenizer. */
-    Engine open(Path model, EngineOptions options) {
-        return synthetic != null ? ModelLoader.openSynthetic(synthetic, model, options) : ModelLoader.openEngine(model, options);
+    Engine open(Path model, EngineOptions options, LoadProgress progress) {
+        return synthetic != null ? ModelLoader.openSynthetic(synthetic, model, options) : ModelLoader.openEngine(model, options, progress);
     }
 
     /** Bytes as a plain number or with a binary suffix: 4096, 512K, 512M, 2G, 1T (also 2GB, 2GiB; case-insensitive). */

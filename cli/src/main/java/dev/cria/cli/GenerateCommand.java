@@ -65,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
         sampling.validate();
         model = HubModels.localModel(model);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Engine engine = ModelLoader.openEngine(model, new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
+        try (Engine engine = load(new EngineOptions(ctxSize, threads, 1, 1).withActivations(activations))) {
             int[] text = engine.tokenize(prompt, false);
             int[] ids = text;
             if (engine.addBos()) {
@@ -89,6 +89,15 @@ final class GenerateCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+        }
+    }
+
+    /** The engine, the load's progress on stderr (stdout holds only the generated text). */
+    private Engine load(EngineOptions options) {
+        try (LoadProgressBar loading = LoadProgressBar.onStderr(model)) {
+            Engine engine = ModelLoader.openEngine(model, options, loading);
+            loading.finished("cria: " + loading.loaded(engine.info().name(), ""));
+            return engine;
         }
     }
 

@@ -21,7 +21,7 @@ final class ListCommand implements Callable<Integer> {
         int width = Math.max(4, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String row = "%-" + width + "s  %9s  %s%n";
         System.out.printf(row, "NAME", "SIZE", "COMMIT");
-        for (HubClient.CachedModel m : models) System.out.printf(row, m.name(), PullProgress.bytes(m.bytes()), m.commit().substring(0, Math.min(10, m.commit().length())));
+        for (HubClient.CachedModel m : models) System.out.printf(row, m.name(), ByteProgressLine.bytes(m.bytes()), m.commit().substring(0, Math.min(10, m.commit().length())));
         return 0;
     }
 }

@@ -154,7 +154,7 @@ final class LoadBenchCommand implements Callable<Integer> {
                     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 }
                 int queue = maxQueue > 0 ? maxQueue : Math.max(64, concurrency);
-                engine = engineFlags.open(model, engineFlags.options(queue, spec));
+                engine = engineFlags.open(model, engineFlags.options(queue, spec), dev.cria.loader.LoadProgress.NONE);
                 server = CriaServer.start(engine, ServerOptions.defaults());
                 base = "http://127.0.0.1:" + server.port();
             } else {

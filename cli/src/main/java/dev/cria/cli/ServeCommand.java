@@ -212,8 +212,11 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> shutdown.countDown());
         Signal.handle(new Signal("INT"), s -> shutdown.countDown());
         AtomicReference<Engine> loaded = new AtomicReference<>();
+        LoadProgressBar loading = engine.synthetic != null ? LoadProgressBar.onStderr("synthetic " + engine.synthetic, -1)
+                : LoadProgressBar.onStderr(model);
         CriaServer server = CriaServer.startLoading(() -> {
-            Engine e = engine.open(model, engineOptions);
+            Engine e = engine.open(model, engineOptions, loading);
+            loading.close(); // before the server logs "model loaded", which would run on from the bar
             try {
                 guardFlags.load(safety, e, engineOptions, spec);
             } catch (RuntimeException ex) {
@@ -223,7 +226,8 @@ final class ServeCommand implements Callable<Integer> {
             loaded.set(e);
             return e;
         }, options, safety, metering);
-        System.err.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
+        // Through the bar: the load may be drawing it already on the loading thread.
+        loading.println("cria: listening on http://" + options.bindHost() + ":" + server.port()
                 + (options.apiKeys().isEmpty() ? " (no API key: loopback Host names only unless --allowed-host says otherwise)" : "")
                 + "; loading " + model);
         try {
@@ -231,8 +235,9 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server.awaitLoaded();
                     long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-                    System.err.println(readyLine(ms, options.bindHost(), server.port(), loaded.get(), engineOptions));
+                    loading.finished(readyLine(ms, options.bindHost(), server.port(), loaded.get(), engineOptions));
                 } catch (Throwable e) { // a load that ran out of memory is an Error: still exit with one line
+                    loading.close();
                     shutdown.countDown();
                 }
             });

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
 
 /**
  * Q4_0 weights rearranged once at load into a layout made for the kernels
@@ -37,6 +38,9 @@ public final class Q4_0Repacked {
     }
 
     /** Byte offset, from the row's start, of block {@code k}'s quants in a row of {@code nb} blocks. */
+    /** Rows between progress reports: a 1B model's embedding (128256 rows) reports 32 times, not once. */
+    public static final int REPORT_ROWS = 4096;
+
     static long quants(int nb, int k) {
         return 4L * nb + 16L * k;
     }
@@ -48,6 +52,12 @@ public final class Q4_0Repacked {
      * touched again), so the weights are not resident twice.
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource) {
+        return repack(m, arena, releaseSource, bytes -> {
+        });
+    }
+
+    /** {@link #repack(WeightMatrix, Arena, boolean)}, telling {@code sourceBytesDone} each {@value #REPORT_ROWS} rows' source bytes. */
+    public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
         if (m.type() != GgmlType.Q4_0 || m.layout() != WeightMatrix.Layout.GGML_BLOCKS) {
             throw new IllegalArgumentException(m.name() + ": only Q4_0 in its file layout is repacked, not " + m.type() + " " + m.layout());
         }
@@ -55,12 +65,16 @@ public final class Q4_0Repacked {
         long srcRow = m.rowBytes(), dstRow = WeightMatrix.rowBytes(GgmlType.Q4_0, WeightMatrix.Layout.Q4_0_REPACKED, m.cols());
         MemorySegment src = m.data();
         MemorySegment dst = HugePages.allocate(arena, dstRow * m.rows());
-        for (long r = 0; r < m.rows(); r++) {
-            long s = r * srcRow, d = r * dstRow;
-            for (int k = 0; k < nb; k++, s += 18) {
-                dst.set(F32, d + 4L * k, WeightBytes.f16(src, s));
-                MemorySegment.copy(src, s + 2, dst, d + quants(nb, k), 16);
+        for (long r0 = 0; r0 < m.rows(); r0 += REPORT_ROWS) {
+            long r1 = Math.min(m.rows(), r0 + REPORT_ROWS);
+            for (long r = r0; r < r1; r++) {
+                long s = r * srcRow, d = r * dstRow;
+                for (int k = 0; k < nb; k++, s += 18) {
+                    dst.set(F32, d + 4L * k, WeightBytes.f16(src, s));
+                    MemorySegment.copy(src, s + 2, dst, d + quants(nb, k), 16);
+                }
             }
+            sourceBytesDone.accept((r1 - r0) * srcRow);
         }
         if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
         return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q4_0_REPACKED);

@@ -38,22 +38,38 @@ final class FiniteWeights {
      * {@code type}, holds a non-finite f16 scale (quantized types) or a non-finite value (F32, F16, BF16).
      */
     static void require(String fileName, String tensor, GgmlType type, MemorySegment data) {
+        require(fileName, tensor, type, data, 0, data.byteSize());
+    }
+
+    /** {@link #require} in chunks, each reported done to {@code report}: one chunk when nobody listens. */
+    static void require(String fileName, String tensor, GgmlType type, MemorySegment data, PhaseReport report) {
         long size = data.byteSize();
+        long step = report.chunkBytes(type.blockBytes);
+        for (long from = 0; from < size; ) {
+            long to = from + Math.min(step, size - from);
+            require(fileName, tensor, type, data, from, to);
+            report.advance(to - from);
+            from = to;
+        }
+    }
+
+    /** {@link #require} over the bytes [from, to) of {@code data}, whole blocks (values); indexes in messages count from the tensor's start. */
+    private static void require(String fileName, String tensor, GgmlType type, MemorySegment data, long from, long to) {
         switch (type) {
             case F32 -> {
-                for (long o = 0; o < size; o += 4) {
+                for (long o = from; o < to; o += 4) {
                     // exponent all ones: infinity or NaN
                     if ((data.get(F32, o) & 0x7F80_0000) == 0x7F80_0000) throw bad(fileName, tensor, "value " + o / 4, Float.intBitsToFloat(data.get(F32, o)));
                 }
             }
             case F16 -> {
-                for (long o = 0; o < size; o += 2) {
+                for (long o = from; o < to; o += 2) {
                     short h = data.get(F16, o);
                     if ((h & 0x7C00) == 0x7C00) throw bad(fileName, tensor, "value " + o / 2, Float.float16ToFloat(h));
                 }
             }
             case BF16 -> {
-                for (long o = 0; o < size; o += 2) {
+                for (long o = from; o < to; o += 2) {
                     short h = data.get(F16, o);
                     if ((h & 0x7F80) == 0x7F80) throw bad(fileName, tensor, "value " + o / 2, Float.intBitsToFloat(h << 16));
                 }
@@ -61,7 +77,7 @@ final class FiniteWeights {
             default -> {
                 int[] offsets = scaleOffsets(type);
                 int blockBytes = type.blockBytes;
-                for (long o = 0; o < size; o += blockBytes) {
+                for (long o = from; o < to; o += blockBytes) {
                     for (int s : offsets) {
                         short h = data.get(F16, o + s);
                         if ((h & 0x7C00) == 0x7C00) {

@@ -51,12 +51,14 @@ final class HfLlama implements TensorSource {
         return folder.tensor(name);
     }
 
-    static ModelLoader.Weights load(Path dir) {
+    static ModelLoader.Weights load(Path dir, LoadProgress progress) {
+        PhaseReport mapping = PhaseReport.start(progress, LoadPhase.MAPPING, ModelLoader.modelBytes(dir));
         HfModelFolder folder = HfModelFolder.open(dir);
         try {
             HfLlama src = new HfLlama(folder);
             LlamaConfig c = src.config();
-            LlamaWeights w = src.llamaWeights(c);
+            mapping.finish();
+            LlamaWeights w = src.llamaWeights(c, progress);
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
             return new ModelLoader.Weights(c, w, name, name + " " + w.output().type(), folder);
         } catch (RuntimeException e) {
@@ -65,10 +67,13 @@ final class HfLlama implements TensorSource {
         }
     }
 
-    static Tokenizer tokenizer(Path dir) {
+    static Tokenizer tokenizer(Path dir, LoadProgress progress) {
         Path json = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(json)) throw new ModelFormatException(dir.getFileName() + ": no tokenizer.json");
-        return Tokenizer.fromHfTokenizerJson(json);
+        PhaseReport reading = PhaseReport.start(progress, LoadPhase.TOKENIZER, ModelLoader.bytes(json));
+        Tokenizer t = Tokenizer.fromHfTokenizerJson(json);
+        reading.finish();
+        return t;
     }
 
     private LlamaConfig config() {

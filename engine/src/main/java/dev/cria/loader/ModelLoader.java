@@ -16,6 +16,7 @@ import dev.cria.tensor.WeightMatrix;
 import dev.cria.tokenizer.Tokenizer;
 import dev.cria.util.ModelFormatException;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static dev.cria.util.ModelFormatException.quote;
 
@@ -49,13 +52,18 @@ public final class ModelLoader {
 
     /** Config and weights only (no tokenizer): for benchmarks and tests of the forward pass. */
     public static Weights loadWeights(Path model) {
-        return reading(model, () -> readWeights(model));
+        return loadWeights(model, LoadProgress.NONE);
+    }
+
+    /** {@link #loadWeights(Path)}, telling {@code progress} how far it is. */
+    public static Weights loadWeights(Path model, LoadProgress progress) {
+        return reading(model, () -> readWeights(model, progress));
     }
 
     /** The tokenizer of a GGUF file (tokenizer.ggml.*) or a Hugging Face folder (tokenizer.json). */
     public static Tokenizer loadTokenizer(Path model) {
         return reading(model, () -> {
-            if (Files.isDirectory(model)) return HfLlama.tokenizer(model);
+            if (Files.isDirectory(model)) return HfLlama.tokenizer(model, LoadProgress.NONE);
             try (GgufFile f = GgufFile.open(model)) {
                 return GgufTokenizerKeys.tokenizer(f);
             }
@@ -68,8 +76,13 @@ public final class ModelLoader {
      * message for files it cannot load.
      */
     public static Engine openEngine(Path model, EngineOptions options) {
+        return openEngine(model, options, LoadProgress.NONE);
+    }
+
+    /** {@link #openEngine(Path, EngineOptions)}, telling {@code progress} how far the load is. */
+    public static Engine openEngine(Path model, EngineOptions options, LoadProgress progress) {
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        Model m = reading(model, () -> readModel(model));
+        Model m = reading(model, () -> readModel(model, progress));
         return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options);
     }
 
@@ -123,13 +136,13 @@ public final class ModelLoader {
         }
     }
 
-    private static Weights readWeights(Path model) {
-        return Files.isDirectory(model) ? HfLlama.load(model) : readGgufWeights(model, Q4_0Repacked.enabled());
+    private static Weights readWeights(Path model, LoadProgress progress) {
+        return Files.isDirectory(model) ? HfLlama.load(model, progress) : readGgufWeights(model, Q4_0Repacked.enabled(), progress);
     }
 
     /** A GGUF file's weights with Q4_0 in its file layout ({@code repackQ4_0} false) or repacked: for tests comparing the two. */
-    static Weights loadGgufWeights(Path model, boolean repackQ4_0) {
-        return reading(model, () -> readGgufWeights(model, repackQ4_0));
+    static Weights loadGgufWeights(Path model, boolean repackQ4_0, LoadProgress progress) {
+        return reading(model, () -> readGgufWeights(model, repackQ4_0, progress));
     }
 
     /** A GGUF file's mapping and the memory of the weights repacked from it: closed together. */
@@ -144,14 +157,16 @@ public final class ModelLoader {
         }
     }
 
-    private static Weights readGgufWeights(Path model, boolean repackQ4_0) {
+    private static Weights readGgufWeights(Path model, boolean repackQ4_0, LoadProgress progress) {
+        PhaseReport mapping = PhaseReport.start(progress, LoadPhase.MAPPING, bytes(model));
         GgufSource source = new GgufSource(GgufFile.open(model), Arena.ofShared());
         try {
             GgufFile f = source.file();
             GgufLlama src = new GgufLlama(f);
             LlamaConfig c = src.config();
-            LlamaWeights w = src.llamaWeights(c);
-            if (repackQ4_0) w = repackQ4_0(w, source.repacked());
+            mapping.finish();
+            LlamaWeights w = src.llamaWeights(c, progress);
+            if (repackQ4_0) w = repackQ4_0(w, source.repacked(), progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
@@ -164,32 +179,75 @@ public final class ModelLoader {
      * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) into {@code arena}, its file
      * pages released from the resident set; a tied output stays the same matrix as the embedding.
      */
-    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena) {
+    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena, LoadProgress progress) {
+        long q4_0Bytes = q4_0Bytes(w);
+        if (q4_0Bytes == 0) return w; // nothing to repack: no phase to report
+        PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, q4_0Bytes);
+        LongConsumer advance = repacking::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
         java.util.function.UnaryOperator<WeightMatrix> r = m -> m.type() != GgmlType.Q4_0 ? m
-                : done.computeIfAbsent(m, x -> Q4_0Repacked.repack(x, arena, true));
+                : done.computeIfAbsent(m, x -> Q4_0Repacked.repack(x, arena, true, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
                     l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
         }
-        return new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
+        LlamaWeights packed = new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
+        repacking.finish();
+        return packed;
+    }
+
+    /** The bytes of {@code w}'s Q4_0 matrices, a tied output counted once with the embedding. */
+    private static long q4_0Bytes(LlamaWeights w) {
+        long bytes = 0;
+        for (LayerWeights l : w.layers()) {
+            bytes += q4_0Bytes(l.wq()) + q4_0Bytes(l.wk()) + q4_0Bytes(l.wv()) + q4_0Bytes(l.wo())
+                    + q4_0Bytes(l.wGate()) + q4_0Bytes(l.wUp()) + q4_0Bytes(l.wDown());
+        }
+        return bytes + q4_0Bytes(w.tokenEmbedding()) + (w.output() != w.tokenEmbedding() ? q4_0Bytes(w.output()) : 0);
+    }
+
+    private static long q4_0Bytes(WeightMatrix m) {
+        return m.type() == GgmlType.Q4_0 ? m.byteSize() : 0;
+    }
+
+    /** A file's size for a progress total; 0 if unreadable (the load itself then says why). */
+    static long bytes(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The weights' bytes on disk: a GGUF file, or a folder's safetensors files. */
+    static long modelBytes(Path model) {
+        if (!Files.isDirectory(model)) return bytes(model);
+        try (Stream<Path> files = Files.list(model)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".safetensors")).mapToLong(ModelLoader::bytes).sum();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Weights and tokenizer of one model, before its engine starts. */
     private record Model(Weights weights, Tokenizer tokenizer) {
     }
 
-    private static Model readModel(Path model) {
-        Weights w = readWeights(model);
+    private static Model readModel(Path model, LoadProgress progress) {
+        Weights w = readWeights(model, progress);
         try {
-            // A GGUF's one mapping and one header parse serve both the tokenizer and the weights.
-            Tokenizer tokenizer = Files.isDirectory(model) ? HfLlama.tokenizer(model) : GgufTokenizerKeys.tokenizer(((GgufSource) w.source()).file());
-            return new Model(w, tokenizer);
+            return new Model(w, Files.isDirectory(model) ? HfLlama.tokenizer(model, progress) : ggufTokenizer((GgufSource) w.source(), progress));
         } catch (RuntimeException e) {
             closeQuietly(w);
             throw e;
         }
+    }
+
+    /** A GGUF's one mapping and one header parse serve both the tokenizer and the weights. */
+    private static Tokenizer ggufTokenizer(GgufSource source, LoadProgress progress) {
+        PhaseReport.start(progress, LoadPhase.TOKENIZER, 0); // the keys are parsed already: no bytes to count
+        return GgufTokenizerKeys.tokenizer(source.file());
     }
 
     /**

@@ -27,9 +27,9 @@ interface TensorSource {
      * The Llama weights under their GGUF names ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, ...),
      * each checked against the config's shape. The norm weights and the embedding's (and a separate
      * output's) scales are checked to be finite ({@link FiniteWeights}); the other matrices are not
-     * scanned, as that would read the whole file at every load.
+     * scanned, as that would read the whole file at every load. The check is {@link LoadPhase#CHECKING}.
      */
-    default LlamaWeights llamaWeights(LlamaConfig c) {
+    default LlamaWeights llamaWeights(LlamaConfig c, LoadProgress progress) {
         int dim = c.embeddingLength();
         WeightMatrix emb = matrix("token_embd.weight", c.vocabSize(), dim);
         List<LayerWeights> layers = new ArrayList<>();
@@ -48,8 +48,10 @@ interface TensorSource {
         }
         // Tied embeddings (Llama 3.2 1B/3B): no output.weight, the logits use token_embd.
         WeightMatrix out = has("output.weight") ? matrix("output.weight", c.vocabSize(), dim) : emb;
-        FiniteWeights.require(fileName(), emb.name(), emb.type(), emb.data());
-        if (out != emb) FiniteWeights.require(fileName(), out.name(), out.type(), out.data());
+        PhaseReport checking = PhaseReport.start(progress, LoadPhase.CHECKING, emb.data().byteSize() + (out != emb ? out.data().byteSize() : 0));
+        FiniteWeights.require(fileName(), emb.name(), emb.type(), emb.data(), checking);
+        if (out != emb) FiniteWeights.require(fileName(), out.name(), out.type(), out.data(), checking);
+        checking.finish();
         return new LlamaWeights(emb, layers, vector("output_norm.weight", dim), out);
     }
 

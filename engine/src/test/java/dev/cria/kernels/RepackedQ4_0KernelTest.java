@@ -125,4 +125,14 @@ class RepackedQ4_0KernelTest {
         assertThatThrownBy(() -> new WeightMatrix("x", GgmlType.Q8_0, 2, 64, q8.data(), WeightMatrix.Layout.Q4_0_REPACKED))
                 .hasMessageContaining("holds Q4_0");
     }
+
+    @Test
+    void repackingTellsItsListenerTheSourceBytesOfEachRowChunkUpToTheWholeMatrix() {
+        WeightMatrix file = fileLayout(2 * Q4_0Repacked.REPORT_ROWS + 1, 32, 9);
+        java.util.List<Long> reports = new java.util.ArrayList<>();
+
+        Q4_0Repacked.repack(file, arena, false, reports::add);
+
+        assertThat(reports).containsExactly(Q4_0Repacked.REPORT_ROWS * file.rowBytes(), Q4_0Repacked.REPORT_ROWS * file.rowBytes(), file.rowBytes());
+    }
 }

@@ -41,8 +41,8 @@ class Q4_0RepackedLoadTest {
     void repackedWeightsGiveTheFileLayoutsLogitsBitForBit() throws Exception {
         Path model = Golden.model(MODEL);
         try (ComputePool pool = new ComputePool(2);
-             ModelLoader.Weights file = ModelLoader.loadGgufWeights(model, false);
-             ModelLoader.Weights packed = ModelLoader.loadGgufWeights(model, true)) {
+             ModelLoader.Weights file = ModelLoader.loadGgufWeights(model, false, LoadProgress.NONE);
+             ModelLoader.Weights packed = ModelLoader.loadGgufWeights(model, true, LoadProgress.NONE)) {
             assertThat(packed.weights().layers().get(0).wq().layout()).isEqualTo(WeightMatrix.Layout.Q4_0_REPACKED);
             assertThat(logits(file, pool)).isEqualTo(logits(packed, pool));
         }

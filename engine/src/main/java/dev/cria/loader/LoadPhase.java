@@ -1,0 +1,24 @@
+package dev.cria.loader;
+
+/** The steps of a model load that take time, in the order they run. */
+public enum LoadPhase {
+    /** Mapping the file(s) and reading the header: the whole file's bytes, though mmap reads none yet. */
+    MAPPING("mapping"),
+    /** {@code FiniteWeights}: the embedding's (and a separate output's) scales read from disk. */
+    CHECKING("checking weights"),
+    /** Q4_0 matrices copied into {@code Q4_0Repacked}'s layout (512-bit kernels only). */
+    REPACKING("repacking Q4_0"),
+    /** The vocabulary and merges: tokenizer.json's bytes, or 0 for a GGUF's header keys. */
+    TOKENIZER("reading tokenizer");
+
+    private final String label;
+
+    LoadPhase(String label) {
+        this.label = label;
+    }
+
+    /** What a progress bar calls the phase. */
+    public String label() {
+        return label;
+    }
+}
