@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The response filter in front of an API's frames (docs/safety.md): the one stream gate of the
- * Responses, Anthropic, Ollama and {@code /score} endpoints. Text events are held per choice and
+ * Responses, Anthropic and Ollama endpoints (chat completions keep their own, whose chunks also
+ * carry each check's {@code content_filter_results}). Text events are held per choice and
  * passed on to the API's frames only once a check passed them: streamed, every
  * {@code --guard-interval} tokens and at the end; not streamed, once, on the whole answer. A blocked
  * answer reaches the API's frames as {@link Blocked#blocked} instead of its {@code finish} (its
