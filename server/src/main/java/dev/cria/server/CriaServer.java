@@ -345,13 +345,13 @@ public final class CriaServer implements AutoCloseable {
             // <id> may contain '/': provider ids look like meta-llama/llama-3.2-3b-instruct.
             route(HandlerType.GET, base + "/models/<id>", models::get);
         }
-        Responses responses = new Responses(state);
+        Responses responses = new Responses(state, safety);
         route(HandlerType.POST, Responses.PATH, responses::create);
         route(HandlerType.GET, Responses.PATH + "/{id}", responses::get);
         route(HandlerType.DELETE, Responses.PATH + "/{id}", responses::delete);
-        Score score = new Score(state);
+        Score score = new Score(state, safety);
         route(HandlerType.POST, "/score", score::handle);
-        Messages messages = new Messages(state);
+        Messages messages = new Messages(state, safety);
         route(HandlerType.POST, Messages.PATH, messages::create);
         route(HandlerType.POST, Messages.PATH + "/count_tokens", messages::countTokens);
         Tokenize tokenize = new Tokenize(state);
@@ -362,8 +362,8 @@ public final class CriaServer implements AutoCloseable {
         route(HandlerType.GET, "/api/tags", ollamaModels::tags);
         route(HandlerType.POST, "/api/show", ollamaModels::show);
         route(HandlerType.GET, "/api/ps", ollamaModels::ps);
-        route(HandlerType.POST, "/api/chat", new OllamaChat(state)::handle);
-        route(HandlerType.POST, "/api/generate", new OllamaGenerate(state)::handle);
+        route(HandlerType.POST, "/api/chat", new OllamaChat(state, safety)::handle);
+        route(HandlerType.POST, "/api/generate", new OllamaGenerate(state, safety)::handle);
         for (String path : USAGE_PATHS) route(HandlerType.GET, path, this::usage);
         // A preflight is answered on the API's own paths only: a catch-all OPTIONS route would make
         // every unknown path "known" and turn its 404 into a 405 (prefer405over404).

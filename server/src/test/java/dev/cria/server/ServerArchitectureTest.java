@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The server's packages form no cycle: {@code dev.cria.server} (the HTTP layer) imports the endpoint
  * packages ({@code openai}, {@code responses}, {@code anthropic}, {@code ollama}, {@code score}, {@code tokenize}), which import only the shared ones
- * ({@code api}, {@code serving}, {@code generation}, {@code structured}, {@code usage}) and the engine.
+ * ({@code api}, {@code serving}, {@code generation}, {@code structured}, {@code safety}, {@code usage}) and the engine.
  */
 class ServerArchitectureTest {
     private static final JavaClasses SERVER = new ClassFileImporter()

@@ -20,7 +20,8 @@ import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.generation.ToolCallHold;
 import dev.cria.server.generation.FrameSink;
-import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.safety.FilterOutcome;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.structured.ToolCallStream;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ import java.util.Map;
  * {@code content_block_start} (id, name, empty input) once its name is written, then an
  * {@code input_json_delta} per piece of its input, {@code content_block_stop} when it ends.
  */
-final class MessageStream implements GenerationFrames {
+final class MessageStream implements GuardedAnswers.Blocked {
     private final Engine engine;
     private final MessagesRequest request;
     private final String id;
@@ -60,6 +61,8 @@ final class MessageStream implements GenerationFrames {
     private int blocks;
     private FinishReason reason;
     private Usage usage;
+    /** The content filter blocked the answer: it ends with stop_reason "refusal". */
+    private boolean refused;
 
     MessageStream(Engine engine, MessagesRequest request, String id, String requestId) {
         this.engine = engine;
@@ -103,7 +106,23 @@ final class MessageStream implements GenerationFrames {
     }
 
     @Override
+    public void blocked(int choice, FilterOutcome outcome, Usage usage, FrameSink out) {
+        this.refused = true;
+        this.usage = usage;
+    }
+
+    @Override
     public void end(FrameSink out) throws IOException {
+        if (refused) {
+            // What the filter passed went out; held text (a possible tool call) is dropped with the rest.
+            if (calls != null ? calls.calls() > 0 : textBlock >= 0) {
+                out.send("content_block_stop", ContentBlockStop.of(calls != null ? blocks - 1 : textBlock));
+            }
+            out.send("message_delta", MessageDelta.of(Messages.REFUSAL, null,
+                    MessageUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens())));
+            out.send("message_stop", Event.MESSAGE_STOP);
+            return;
+        }
         MessageEnding ending = MessageEnding.of(engine, request, hold.whole(), reason, stops.matched());
         if (calls != null) {
             // The obliged calls went out as they were generated; only the last block is still open.

@@ -12,6 +12,9 @@ import dev.cria.server.generation.GenerationDriver;
 import dev.cria.server.generation.GenerationRun;
 import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.SseFraming;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.FilterOutcome;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
@@ -29,21 +32,34 @@ public final class Messages {
     /** The routes' common prefix: the server answers errors under it in Anthropic's shape. */
     public static final String PATH = "/v1/messages";
 
+    /** Anthropic's stop_reason for an answer its safety classifiers stopped ("Streaming refusals"). */
+    static final String REFUSAL = "refusal";
+
     private final ServerState state;
+    private final ContentSafety safety;
 
     public Messages(ServerState state) {
+        this(state, ContentSafety.off());
+    }
+
+    /** With content filtering: a blocked prompt is a 400 invalid_request_error, a blocked answer stops with "refusal". */
+    public Messages(ServerState state, ContentSafety safety) {
         this.state = state;
+        this.safety = safety;
     }
 
     public void create(Context ctx) throws Exception {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         MessagesRequest request = CpuWork.call(() -> MessagesRequest.create(engine, state.models(), ApiJson.parseObject(body)));
+        safety.admitPrompt(request.messages());
         String id = AnthropicIds.message();
         try (GenerationRun run = GenerationRun.submit(engine, request.engineRequests(engine.info().contextLength()), state)) {
             if (request.stream()) {
                 String requestId = ctx.res().getHeader("x-request-id");
-                GenerationDriver.drive(run, new MessageStream(engine, request, id, requestId), SseFraming.unterminated(ctx));
+                GenerationDriver.drive(run, GuardedAnswers.of(safety, new MessageStream(engine, request, id, requestId),
+                        (i, answer) -> safety.judgeAnswer(request.messages(), answer), run, true, request.prompt().length),
+                        SseFraming.unterminated(ctx));
             } else {
                 GenerationDriver.drive(run, new CollectedChoices(outs -> message(engine, request, id, outs.getFirst())),
                         new JsonBodyFraming(ctx));
@@ -60,7 +76,13 @@ public final class Messages {
         ctx.result(ApiJson.bytes(new TokenCount(request.prompt().length)));
     }
 
-    private static Message message(Engine engine, MessagesRequest request, String id, ChoiceOutput out) {
+    private Message message(Engine engine, MessagesRequest request, String id, ChoiceOutput out) {
+        FilterOutcome outcome = safety.active() ? safety.judgeAnswer(request.messages(), out.text()) : FilterOutcome.NOT_RUN;
+        if (outcome.blocked()) {
+            // Anthropic's refusal: no content, stop_reason "refusal", the usage still counted.
+            return Message.of(id, request.model(), List.of(), REFUSAL, null,
+                    MessageUsage.of(request.prompt().length, out.usage().cachedTokens(), out.usage().completionTokens()));
+        }
         StopSequences stops = new StopSequences(request.stopSequences());
         stops.addAll(out.logprobs());
         MessageEnding ending = MessageEnding.of(engine, request, out.text(), out.reason(), stops.matched());

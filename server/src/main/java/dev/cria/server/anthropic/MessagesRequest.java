@@ -32,11 +32,12 @@ import java.util.Map;
  * <p>When tool_choice obliges a call, the stop sequences are not given to the engine: they end text,
  * and cutting an obliged call would break the promise that the answer is a valid call.
  *
+ * @param messages     the conversation as the engine's chat messages (what the content filter judges)
  * @param tools        the function tools rendered into the prompt; empty = the answer is never a tool call
  * @param oneToolUse   {@code disable_parallel_tool_use}: at most one tool_use block
  * @param grammar      the grammar of the calls tool_choice obliges, or null
  */
-record MessagesRequest(String model, int[] prompt, List<Object> tools, List<String> stopSequences,
+record MessagesRequest(String model, List<ChatMessage> messages, int[] prompt, List<Object> tools, List<String> stopSequences,
                        GenerationSettings settings, boolean oneToolUse, TokenGrammar grammar) {
 
     /** A request to generate from: everything validated, {@code max_tokens} required. */
@@ -60,7 +61,7 @@ record MessagesRequest(String model, int[] prompt, List<Object> tools, List<Stri
                 engine.info().contextLength(), "messages");
         int[] prompt = render(engine, messages, tools.rendered());
         TokenGrammar grammar = calls == null ? null : CompiledGrammars.compile(engine, calls);
-        return new MessagesRequest(model, prompt, tools.rendered(), stops, settings, tools.oneToolUse(), grammar);
+        return new MessagesRequest(model, messages, prompt, tools.rendered(), stops, settings, tools.oneToolUse(), grammar);
     }
 
     /** A request to count: what shapes the prompt (model, system, messages, tools, tool_choice), no max_tokens. */
@@ -69,7 +70,7 @@ record MessagesRequest(String model, int[] prompt, List<Object> tools, List<Stri
         String model = models.resolve(f.requiredString("model"), ApiStyle.OPENAI);
         List<ChatMessage> messages = AnthropicConversation.read(f);
         List<Object> tools = AnthropicTools.read(f).rendered();
-        return new MessagesRequest(model, render(engine, messages, tools), tools, List.of(), null, false, null);
+        return new MessagesRequest(model, messages, render(engine, messages, tools), tools, List.of(), null, false, null);
     }
 
     private static int[] render(Engine engine, List<ChatMessage> messages, List<Object> tools) {

@@ -6,7 +6,8 @@ import dev.cria.engine.Usage;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.FunctionTools;
 import dev.cria.server.generation.FrameSink;
-import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.safety.FilterOutcome;
+import dev.cria.server.safety.GuardedAnswers;
 
 import java.io.IOException;
 import java.util.List;
@@ -20,7 +21,10 @@ import java.util.function.Function;
  * call is held back until the answer ends, then sent as one line with {@code message.tool_calls}
  * (Ollama, too, returns a call whole) or, when it is not one, as text.
  */
-final class OllamaAnswer implements GenerationFrames {
+final class OllamaAnswer implements GuardedAnswers.Blocked {
+    /** The done_reason of an answer the content filter blocked (Cria's: Ollama has no filter, so no reason for one). */
+    static final String FILTERED = "content_filter";
+
     /** How an API shapes its lines. */
     interface Shape {
         /** A line with new text, {@code done: false}. */
@@ -82,6 +86,13 @@ final class OllamaAnswer implements GenerationFrames {
             List<OllamaShapes.ToolCall> calls = calls(reason);
             out.send(shape.last(calls.isEmpty() ? text.toString() : "", calls, reason.apiName, stats));
         }
+    }
+
+    /** A blocked answer: the last line, with no more text (nothing held is sent) and {@code done_reason: "content_filter"}. */
+    @Override
+    public void blocked(int choice, FilterOutcome outcome, Usage usage, FrameSink out) throws IOException {
+        durations.end();
+        out.send(shape.last("", List.of(), FILTERED, durations.stats(usage.promptTokens(), usage.completionTokens())));
     }
 
     @Override

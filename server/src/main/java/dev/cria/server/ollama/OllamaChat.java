@@ -14,6 +14,8 @@ import dev.cria.server.generation.GenerationRun;
 import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.NdjsonFraming;
 import dev.cria.server.generation.PromptBound;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
@@ -31,13 +33,21 @@ import java.util.Map;
  */
 public final class OllamaChat {
     private final ServerState state;
+    private final ContentSafety safety;
 
     public OllamaChat(ServerState state) {
+        this(state, ContentSafety.off());
+    }
+
+    /** With content filtering: a blocked prompt is {@code {"error": ...}} 400, a blocked answer ends with {@code done_reason: "content_filter"}. */
+    public OllamaChat(ServerState state, ContentSafety safety) {
         this.state = state;
+        this.safety = safety;
     }
 
     /** A validated request; {@code requests} is empty when there was nothing to answer (no messages). */
-    record Prepared(OllamaRequest request, int[] prompt, List<Object> tools, List<GenerationRequest> requests) {
+    record Prepared(OllamaRequest request, List<ChatMessage> messages, int[] prompt, List<Object> tools,
+                    List<GenerationRequest> requests) {
     }
 
     Prepared prepare(Engine engine, ObjectNode body) {
@@ -45,7 +55,7 @@ public final class OllamaChat {
         OllamaRequest r = OllamaRequest.read(state.models(), f);
         List<ChatMessage> messages = OllamaMessages.read(f);
         List<Object> tools = FunctionTools.read(f);
-        if (messages.isEmpty()) return new Prepared(r, new int[0], tools, List.of());
+        if (messages.isEmpty()) return new Prepared(r, messages, new int[0], tools, List.of());
         int context = engine.info().contextLength();
         long contentBytes = PromptBound.chatContentBytes(messages);
         r.options().checkPromptCanFit(PromptBound.minTokens(contentBytes, engine.longestTokenBytes()), contentBytes, context,
@@ -57,7 +67,7 @@ public final class OllamaChat {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage(), "messages");
         }
-        return new Prepared(r, prompt, tools, r.constrained(engine, r.options().requests(prompt, context, r.stream(), "messages")));
+        return new Prepared(r, messages, prompt, tools, r.constrained(engine, r.options().requests(prompt, context, r.stream(), "messages")));
     }
 
     public void handle(Context ctx) throws Exception {
@@ -71,13 +81,15 @@ public final class OllamaChat {
             ctx.result(ApiJson.bytes(OllamaShapes.ChatResponse.last(model, OllamaShapes.Message.assistant(""), "load", null)));
             return;
         }
+        safety.admitPrompt(p.messages());
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             durations.submitted();
             // Under a format the answer is the formatted content, never read as a tool call.
             boolean mayCall = !p.tools().isEmpty() && p.request().format() == null;
             OllamaAnswer answer = new OllamaAnswer(new Lines(model), p.request().stream(),
                     text -> mayCall ? toolCalls(engine, text) : List.of(), mayCall, durations);
-            GenerationDriver.drive(run, answer, p.request().stream() ? NdjsonFraming.of(ctx) : new JsonBodyFraming(ctx));
+            GenerationDriver.drive(run, GuardedAnswers.of(safety, answer, (i, text) -> safety.judgeAnswer(p.messages(), text),
+                    run, p.request().stream(), p.prompt().length), p.request().stream() ? NdjsonFraming.of(ctx) : new JsonBodyFraming(ctx));
         }
     }
 

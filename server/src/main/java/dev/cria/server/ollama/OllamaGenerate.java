@@ -14,6 +14,8 @@ import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.NdjsonFraming;
 import dev.cria.server.generation.PromptBound;
 import dev.cria.server.generation.RawPrompt;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
@@ -33,13 +35,20 @@ import java.util.List;
  */
 public final class OllamaGenerate {
     private final ServerState state;
+    private final ContentSafety safety;
 
     public OllamaGenerate(ServerState state) {
+        this(state, ContentSafety.off());
+    }
+
+    /** With content filtering: {@code prompt} is judged as the user's turn, the answer as the reply to it. */
+    public OllamaGenerate(ServerState state, ContentSafety safety) {
         this.state = state;
+        this.safety = safety;
     }
 
     /** A validated request; {@code requests} is empty when there was nothing to answer (no prompt). */
-    record Prepared(OllamaRequest request, int[] prompt, List<GenerationRequest> requests) {
+    record Prepared(OllamaRequest request, String text, int[] prompt, List<GenerationRequest> requests) {
     }
 
     Prepared prepare(Engine engine, ObjectNode body) {
@@ -49,12 +58,12 @@ public final class OllamaGenerate {
         String system = f.string("system");
         boolean raw = f.bool("raw", false);
         refuseUnsupported(f, r.model(), raw, system);
-        if (prompt == null || prompt.isEmpty()) return new Prepared(r, new int[0], List.of());
+        if (prompt == null || prompt.isEmpty()) return new Prepared(r, prompt, new int[0], List.of());
         int context = engine.info().contextLength();
         long bytes = PromptBound.utf8Bytes(prompt) + (system == null ? 0 : PromptBound.utf8Bytes(system.strip()));
         r.options().checkPromptCanFit(PromptBound.minTokens(bytes, engine.longestTokenBytes()), bytes, context, "prompt");
         int[] ids = raw ? RawPrompt.tokenize(engine, prompt) : engine.renderChat(turn(system, prompt), null, true);
-        return new Prepared(r, ids, r.constrained(engine, r.options().requests(ids, context, r.stream(), "prompt")));
+        return new Prepared(r, prompt, ids, r.constrained(engine, r.options().requests(ids, context, r.stream(), "prompt")));
     }
 
     private static void refuseUnsupported(RequestFields f, String model, boolean raw, String system) {
@@ -95,10 +104,12 @@ public final class OllamaGenerate {
             ctx.result(ApiJson.bytes(OllamaShapes.GenerateResponse.last(model, "", "load", null)));
             return;
         }
+        safety.admitPromptText(p.text());
         try (GenerationRun run = GenerationRun.submit(engine, p.requests(), state)) {
             durations.submitted();
             OllamaAnswer answer = new OllamaAnswer(new Lines(model), p.request().stream(), text -> List.of(), false, durations);
-            GenerationDriver.drive(run, answer, p.request().stream() ? NdjsonFraming.of(ctx) : new JsonBodyFraming(ctx));
+            GenerationDriver.drive(run, GuardedAnswers.of(safety, answer, (i, text) -> safety.judgeCompletionText(p.text(), text),
+                    run, p.request().stream(), p.prompt().length), p.request().stream() ? NdjsonFraming.of(ctx) : new JsonBodyFraming(ctx));
         }
     }
 

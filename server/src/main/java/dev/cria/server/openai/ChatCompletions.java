@@ -113,8 +113,7 @@ public final class ChatCompletions {
         byte[] body = ctx.bodyAsBytes();
         Prepared p = CpuWork.call(() -> prepare(engine, ApiJson.parseObject(body)));
         // The prompt filter runs before generation: a blocked prompt is a 400 and nothing is generated.
-        FilterOutcome promptOutcome = safety.checkPrompt(p.messages());
-        if (promptOutcome.blocked()) throw safety.promptBlocked(promptOutcome);
+        FilterOutcome promptOutcome = safety.admitPrompt(p.messages());
         Filtering filtering = new Filtering(p, promptOutcome);
         String id = style.newChatId();
         long created = System.currentTimeMillis() / 1000;
@@ -145,12 +144,7 @@ public final class ChatCompletions {
 
         /** The response filter on {@code answer}; an interrupted check is a server shutting down. */
         FilterOutcome check(String answer) {
-            try {
-                return safety.checkAnswer(p.messages(), answer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ApiError.unavailable("The server is shutting down; the content check was cancelled.");
-            }
+            return safety.judgeAnswer(p.messages(), answer);
         }
 
         /** A choice's or chunk's {@code content_filter_results}, or null (absent) where they are not reported. */

@@ -75,11 +75,7 @@ public final class Completions {
         Prepared p = CpuWork.call(() -> prepare(engine, RequestFields.of(ApiJson.parseObject(body))));
         // The prompt filter judges each prompt (as the user's turn) before anything is generated.
         List<FilterOutcome> promptOutcomes = new ArrayList<>(p.prompts().size());
-        for (Prompt pr : p.prompts()) {
-            FilterOutcome o = safety.checkPromptText(pr.text());
-            if (o.blocked()) throw safety.promptBlocked(o);
-            promptOutcomes.add(o);
-        }
+        for (Prompt pr : p.prompts()) promptOutcomes.add(safety.admitPromptText(pr.text()));
         Object promptResults = safety.reports(style) ? safety.promptResults(promptOutcomes) : null;
         String id = style.newCompletionId();
         long created = System.currentTimeMillis() / 1000;
@@ -96,12 +92,7 @@ public final class Completions {
     /** The response filter on choice {@code i}'s text; an interrupted check is a server shutting down. */
     private FilterOutcome check(Prepared p, int i, String completion) {
         if (!safety.active()) return FilterOutcome.NOT_RUN;
-        try {
-            return safety.checkCompletionText(p.prompts().get(i / p.settings().n()).text(), completion);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiError.unavailable("The server is shutting down; the content check was cancelled.");
-        }
+        return safety.judgeCompletionText(p.prompts().get(i / p.settings().n()).text(), completion);
     }
 
     /** {@code content_filter_results} of {@code o}, or null (absent) where they are not reported. */

@@ -8,7 +8,8 @@ import dev.cria.server.api.ApiError;
 import dev.cria.server.api.FunctionTools;
 import dev.cria.server.generation.ToolCallHold;
 import dev.cria.server.generation.FrameSink;
-import dev.cria.server.generation.GenerationFrames;
+import dev.cria.server.safety.FilterOutcome;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.responses.ResponseShapes.ArgumentsDeltaEvent;
 import dev.cria.server.responses.ResponseShapes.ArgumentsDoneEvent;
 import dev.cria.server.responses.ResponseShapes.ContentPartEvent;
@@ -41,7 +42,7 @@ import java.util.List;
  * {@code function_call_arguments.delta} per piece of its arguments, its {@code .done} and
  * {@code output_item.done} when the next call starts or the answer ends.
  */
-final class ResponseEvents implements GenerationFrames {
+final class ResponseEvents implements GuardedAnswers.Blocked {
     private final Engine engine;
     private final ResponsesRequest request;
     private final ResponseStore store;
@@ -55,6 +56,10 @@ final class ResponseEvents implements GenerationFrames {
     private int sequence;
     private FinishReason reason;
     private Usage usage;
+    /** The content filter blocked the answer: the response ends {@code incomplete} (content_filter). */
+    private boolean filtered;
+    /** The text sent in output_text deltas. */
+    private final StringBuilder sent = new StringBuilder();
 
     ResponseEvents(Engine engine, ResponsesRequest request, ResponseStore store, String id, long createdAt) {
         this.engine = engine;
@@ -86,7 +91,17 @@ final class ResponseEvents implements GenerationFrames {
     }
 
     @Override
+    public void blocked(int choice, FilterOutcome outcome, Usage usage, FrameSink out) {
+        this.filtered = true;
+        this.usage = usage;
+    }
+
+    @Override
     public void end(FrameSink out) throws IOException {
+        if (filtered) {
+            endFiltered(out);
+            return;
+        }
         if (calls != null && calls.size() > 0) {
             endCalls(out);
             return;
@@ -115,6 +130,27 @@ final class ResponseEvents implements GenerationFrames {
     @Override
     public Object error(ApiError e) {
         return new ErrorEvent("error", sequence++, e.code() != null ? e.code() : e.type(), e.getMessage(), e.param());
+    }
+
+    /**
+     * A blocked answer: the item already open (the text or calls the filter passed) is closed as
+     * {@code incomplete}, held text is dropped, and the response ends with {@code response.incomplete}.
+     */
+    private void endFiltered(FrameSink out) throws IOException {
+        List<Object> items = List.of();
+        if (calls != null && calls.size() > 0) {
+            closeCall(calls.size() - 1, "incomplete", out);
+            items = List.copyOf(calls.items("incomplete"));
+        } else if (messageOpen) {
+            String text = sent.toString();
+            send(out, new TextDoneEvent("response.output_text.done", sequence, messageId, 0, 0, text, List.of()));
+            send(out, new ContentPartEvent("response.content_part.done", sequence, messageId, 0, 0, OutputText.of(text)));
+            MessageItem item = MessageItem.of(messageId, "incomplete", List.of(OutputText.of(text)));
+            send(out, new OutputItemEvent("response.output_item.done", sequence, 0, item));
+            items = List.of(item);
+        }
+        Response done = Responses.filtered(store, request, id, createdAt, items, usage);
+        send(out, new ResponseEvent("response.incomplete", sequence, done));
     }
 
     private void endCalls(FrameSink out) throws IOException {
@@ -160,6 +196,7 @@ final class ResponseEvents implements GenerationFrames {
 
     private void sendText(String text, FrameSink out) throws IOException {
         if (!messageOpen) openMessage(out);
+        sent.append(text);
         send(out, new TextDeltaEvent("response.output_text.delta", sequence, messageId, 0, 0, text, List.of()));
     }
 

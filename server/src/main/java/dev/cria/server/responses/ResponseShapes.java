@@ -24,7 +24,7 @@ final class ResponseShapes {
                     String truncation, ResponseUsage usage, String user, Map<String, Object> metadata) {
     }
 
-    /** {@code incomplete_details}: why the response stopped short; here only {@code max_output_tokens}. */
+    /** {@code incomplete_details}: why the response stopped short: {@code max_output_tokens}, or {@code content_filter} (the response filter blocked the answer). */
     record IncompleteDetails(String reason) {
     }
 

@@ -13,6 +13,8 @@ import dev.cria.server.generation.SseFraming;
 import dev.cria.server.responses.ResponseShapes.Deleted;
 import dev.cria.server.responses.ResponseShapes.Response;
 import dev.cria.server.responses.ResponseShapes.ResponseUsage;
+import dev.cria.server.safety.ContentSafety;
+import dev.cria.server.safety.GuardedAnswers;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
@@ -31,27 +33,45 @@ import java.util.List;
 public final class Responses {
     public static final String PATH = "/v1/responses";
 
+    /** {@code incomplete_details.reason} of an answer the content filter blocked (OpenAI's documented reason). */
+    static final String FILTERED = "content_filter";
+
     private final ServerState state;
+    private final ContentSafety safety;
     private final ResponseStore store = new ResponseStore();
 
     public Responses(ServerState state) {
+        this(state, ContentSafety.off());
+    }
+
+    /** With content filtering: a blocked prompt is a 400 {@code content_filter}, a blocked answer {@code incomplete}. */
+    public Responses(ServerState state, ContentSafety safety) {
         this.state = state;
+        this.safety = safety;
     }
 
     public void create(Context ctx) throws Exception {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         ResponsesRequest request = CpuWork.call(() -> ResponsesRequest.create(engine, state.models(), store, ApiJson.parseObject(body)));
+        safety.admitPrompt(request.conversation());
         String id = ResponseIds.response();
         long createdAt = System.currentTimeMillis() / 1000;
         try (GenerationRun run = GenerationRun.submit(engine, request.engineRequests(engine.info().contextLength()), state)) {
             if (request.stream()) {
-                GenerationDriver.drive(run, new ResponseEvents(engine, request, store, id, createdAt), SseFraming.unterminated(ctx));
+                GenerationDriver.drive(run, GuardedAnswers.of(safety, new ResponseEvents(engine, request, store, id, createdAt),
+                        (i, answer) -> safety.judgeAnswer(request.conversation(), answer), run, true, request.prompt().length),
+                        SseFraming.unterminated(ctx));
             } else {
                 String messageId = ResponseIds.message();
-                GenerationDriver.drive(run, new CollectedChoices(outs -> complete(store, request, id, createdAt,
-                        ResponseOutput.of(engine, request, outs.getFirst().text(), outs.getFirst().reason()), messageId,
-                        outs.getFirst().usage())), new JsonBodyFraming(ctx));
+                GenerationDriver.drive(run, new CollectedChoices(outs -> {
+                    CollectedChoices.ChoiceOutput out = outs.getFirst();
+                    if (safety.active() && safety.judgeAnswer(request.conversation(), out.text()).blocked()) {
+                        return filtered(store, request, id, createdAt, List.of(), out.usage());
+                    }
+                    return complete(store, request, id, createdAt, ResponseOutput.of(engine, request, out.text(), out.reason()),
+                            messageId, out.usage());
+                }), new JsonBodyFraming(ctx));
             }
         }
     }
@@ -85,6 +105,19 @@ public final class Responses {
             conversation.addAll(output.messages());
             store.put(response, conversation);
         }
+        return response;
+    }
+
+    /**
+     * The response to an answer the content filter blocked: {@code incomplete}, {@code incomplete_details.reason}
+     * {@code content_filter}, {@code output} what was already streamed (nothing when not streamed). Kept with
+     * its input only: the blocked answer is not part of a conversation continued from it.
+     */
+    static Response filtered(ResponseStore store, ResponsesRequest request, String id, long createdAt, List<Object> items,
+                             Usage usage) {
+        ResponseUsage u = ResponseUsage.of(request.prompt().length, usage.cachedTokens(), usage.completionTokens());
+        Response response = request.response(id, createdAt, "incomplete", FILTERED, items, u);
+        if (request.store()) store.put(response, new ArrayList<>(request.conversation()));
         return response;
     }
 

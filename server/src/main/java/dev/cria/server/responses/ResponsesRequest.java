@@ -118,7 +118,12 @@ record ResponsesRequest(String model, String instructions, String previousRespon
 
     /** The response object for this request; {@code status} in_progress has no usage yet. */
     Response response(String id, long createdAt, String status, List<Object> output, ResponseUsage usage) {
-        IncompleteDetails incomplete = status.equals("incomplete") ? new IncompleteDetails("max_output_tokens") : null;
+        return response(id, createdAt, status, status.equals("incomplete") ? "max_output_tokens" : null, output, usage);
+    }
+
+    /** The response object, {@code incompleteReason} its {@code incomplete_details.reason} (null: none). */
+    Response response(String id, long createdAt, String status, String incompleteReason, List<Object> output, ResponseUsage usage) {
+        IncompleteDetails incomplete = incompleteReason != null ? new IncompleteDetails(incompleteReason) : null;
         SamplingParams s = settings.sampling();
         return new Response(id, "response", createdAt, status, null, incomplete, instructions, settings.maxTokens(),
                 model, output, parallelToolCalls, previousResponseId, Reasoning.NONE, store, s.temperature(),

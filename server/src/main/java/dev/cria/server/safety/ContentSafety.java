@@ -78,6 +78,47 @@ public final class ContentSafety implements AutoCloseable {
         return f.check(turns);
     }
 
+    /**
+     * The prompt filter as every endpoint but chat completions applies it: the prompt is judged
+     * before anything is generated and a blocked one is {@link #promptBlocked}'s 400 (each route
+     * family's error format turns it into its API's shape). Returns the outcome when it passed.
+     */
+    public FilterOutcome admitPrompt(List<ChatMessage> messages) {
+        FilterOutcome o = uninterrupted(() -> checkPrompt(messages));
+        if (o.blocked()) throw promptBlocked(o);
+        return o;
+    }
+
+    /** {@link #admitPrompt} for raw prompt text judged as the user's turn. */
+    public FilterOutcome admitPromptText(String prompt) {
+        FilterOutcome o = uninterrupted(() -> checkPromptText(prompt));
+        if (o.blocked()) throw promptBlocked(o);
+        return o;
+    }
+
+    /** The response filter on a whole answer; an interrupted check is a server shutting down (503). */
+    public FilterOutcome judgeAnswer(List<ChatMessage> messages, String answer) {
+        return uninterrupted(() -> checkAnswer(messages, answer));
+    }
+
+    /** The response filter on a raw completion's whole text; interrupted, a 503. */
+    public FilterOutcome judgeCompletionText(String prompt, String completion) {
+        return uninterrupted(() -> checkCompletionText(prompt, completion));
+    }
+
+    private interface Check {
+        FilterOutcome run() throws InterruptedException;
+    }
+
+    private static FilterOutcome uninterrupted(Check check) {
+        try {
+            return check.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("The server is shutting down; the content check was cancelled.");
+        }
+    }
+
     /** The prompt filter on a raw completion's prompt: its text is judged as the user's turn. */
     public FilterOutcome checkPromptText(String prompt) throws InterruptedException {
         ContentFilter f = filter;

@@ -17,11 +17,13 @@ import dev.cria.server.generation.GenerationSettings;
 import dev.cria.server.generation.JsonBodyFraming;
 import dev.cria.server.generation.PromptBound;
 import dev.cria.server.openai.Completions;
+import dev.cria.server.safety.ContentSafety;
 import dev.cria.server.serving.CpuWork;
 import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,34 +45,62 @@ public final class Score {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "ipython");
 
     private final ServerState state;
+    private final ContentSafety safety;
 
     public Score(ServerState state) {
+        this(state, ContentSafety.off());
+    }
+
+    /**
+     * With content filtering: a blocked prompt (any of the input strings) is Azure's 400
+     * {@code content_filter}; a blocked answer is {@code null} in place of its text.
+     */
+    public Score(ServerState state, ContentSafety safety) {
         this.state = state;
+        this.safety = safety;
     }
 
     record Parameters(SamplingParams sampling, int maxNewTokens, boolean returnFullText, boolean ignoreEos) {
     }
 
-    /** What to generate: the requests, and the input strings (null for a conversation) to answer per row. */
-    record Plan(List<GenerationRequest> requests, List<String> texts, boolean returnFullText) {
+    /**
+     * What to generate: the requests, and the input strings (null for a conversation) to answer per
+     * row, or the conversation (null for strings).
+     */
+    record Plan(List<GenerationRequest> requests, List<String> texts, List<ChatMessage> messages, boolean returnFullText) {
     }
 
     public void handle(Context ctx) throws Exception {
         Engine engine = state.engine();
         byte[] body = ctx.bodyAsBytes();
         Plan plan = CpuWork.call(() -> plan(engine, ApiJson.parseObject(body)));
+        if (plan.texts() == null) {
+            safety.admitPrompt(plan.messages());
+        } else {
+            for (String t : plan.texts()) safety.admitPromptText(t);
+        }
         try (GenerationRun run = GenerationRun.submit(engine, plan.requests(), state)) {
             GenerationDriver.drive(run, new CollectedChoices(outs -> body(plan, outs)), new JsonBodyFraming(ctx));
         }
     }
 
-    /** A conversation's one answer, or one row per input string. */
-    private static Object body(Plan plan, List<ChoiceOutput> outs) {
-        if (plan.texts() == null) return Map.of("output", outs.getFirst().text());
-        List<Map<String, String>> rows = new ArrayList<>();
+    /** A conversation's one answer, or one row per input string; an answer the content filter blocked is null. */
+    private Object body(Plan plan, List<ChoiceOutput> outs) {
+        if (plan.texts() == null) {
+            String text = outs.getFirst().text();
+            boolean blocked = safety.active() && safety.judgeAnswer(plan.messages(), text).blocked();
+            Map<String, Object> one = new HashMap<>();
+            one.put("output", blocked ? null : text);
+            return one;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < outs.size(); i++) {
             String text = outs.get(i).text();
-            rows.add(Map.of("0", plan.returnFullText() ? plan.texts().get(i) + text : text));
+            String input = plan.texts().get(i);
+            boolean blocked = safety.active() && safety.judgeCompletionText(input, text).blocked();
+            Map<String, Object> row = new HashMap<>();
+            row.put("0", blocked ? null : plan.returnFullText() ? input + text : text);
+            rows.add(row);
         }
         return rows;
     }
@@ -99,7 +129,7 @@ public final class Score {
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest(e.getMessage(), "input_data.input_string");
             }
-            return new Plan(List.of(request(prompt, p, ctxLen)), null, false);
+            return new Plan(List.of(request(prompt, p, ctxLen)), null, messages, false);
         } else if (input.isTextual() || (input.isArray() && !input.isEmpty())) {
             List<String> texts = new ArrayList<>();
             if (input.isTextual()) texts.add(input.textValue());
@@ -115,7 +145,7 @@ public final class Score {
             for (String t : texts) checkCanFit(engine, PromptBound.utf8Bytes(t));
             List<GenerationRequest> requests = new ArrayList<>();
             for (String t : texts) requests.add(request(Completions.textPrompt(engine, t).ids(), p, ctxLen));
-            return new Plan(requests, texts, p.returnFullText());
+            return new Plan(requests, texts, null, p.returnFullText());
         } else {
             throw ApiError.badRequest("'input_data.input_string' must be a non-empty list of messages {role, content} "
                     + "or of strings.", "input_data.input_string");

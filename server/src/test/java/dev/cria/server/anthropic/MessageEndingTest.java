@@ -22,7 +22,7 @@ class MessageEndingTest {
     };
 
     private static MessagesRequest request(boolean oneToolUse) {
-        return new MessagesRequest("m", new int[0], List.of(Map.of("type", "function")), List.of(), null, oneToolUse, null);
+        return new MessagesRequest("m", List.of(), new int[0], List.of(Map.of("type", "function")), List.of(), null, oneToolUse, null);
     }
 
     @Test
