@@ -95,7 +95,7 @@ public final class ModelLoader {
     public static Engine openEngine(Path model, EngineOptions options, Engine neighbour) {
         if (!(neighbour instanceof LlamaEngine le)) return openEngine(model, options);
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        Model m = reading(model, () -> readModel(model));
+        Model m = reading(model, () -> readModel(model, LoadProgress.NONE));
         return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options, le.computePool().retain());
     }
 
