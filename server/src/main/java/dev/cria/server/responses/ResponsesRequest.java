@@ -90,11 +90,11 @@ record ResponsesRequest(String model, String instructions, String previousRespon
             throw ApiError.badRequest("Invalid 'input': " + e.getMessage(), "input");
         }
         // Obliged calls win over a text format, as in chat completions: the answer is then calls, not text.
-        OutputConstraint calls = tools.obligedCalls(parallel);
-        OutputConstraint constraint = calls != null ? calls : textFormat.constraint();
+        // Under auto: a call or the format's answer; without a format, text or strict functions' valid calls.
+        OutputConstraint constraint = tools.constraint(parallel, textFormat.constraint());
         TokenGrammar grammar = constraint == null ? null : CompiledGrammars.compile(engine, constraint);
         return new ResponsesRequest(model, instructions, previousId, List.copyOf(conversation), prompt, tools, textFormat,
-                settings, store, parallel, metadata, user, grammar, calls != null);
+                settings, store, parallel, metadata, user, grammar, constraint != null && constraint.toolCalls());
     }
 
     /** The stored response {@code id} continues; a 404 naming previous_response_id when none is kept under it. */

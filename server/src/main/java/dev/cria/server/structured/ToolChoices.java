@@ -69,6 +69,30 @@ public final class ToolChoices {
     }
 
     /**
+     * Tools under {@code "auto"}, for APIs that read their tool choice themselves (the Responses API's):
+     * with a format, a call or an answer of the format; without, text or calls, the strict functions'
+     * calls enforced ({@link ToolCallGrammar#callsOrProse}).
+     *
+     * @param tools           the tools as the grammar reads them (each function with its effective {@code strict})
+     * @param format          the format's constraint, or null for text
+     * @param parametersParam how tool i's parameter schema is named in errors, in the API's own spelling
+     * @return the constraint, or null when nothing constrains the answer
+     */
+    public static OutputConstraint chosen(List<Object> tools, OutputConstraint format, boolean parallel, String param,
+                                          IntFunction<String> parametersParam) {
+        try {
+            if (format != null) {
+                return new OutputConstraint(ToolCallGrammar.callsOrAnswer(tools, format.gbnf(), parallel), format.param(), false);
+            }
+            String gbnf = ToolCallGrammar.callsOrProse(tools, parallel);
+            return gbnf == null ? null : new OutputConstraint(gbnf, param, false);
+        } catch (ToolParametersException e) {
+            String where = parametersParam.apply(e.toolIndex());
+            throw ApiError.badRequest("Invalid '" + where + "': " + e.getMessage(), where, "invalid_value");
+        }
+    }
+
+    /**
      * The calls an obliging tool choice allows, for APIs that read their tool choice themselves (the
      * Responses API's, Anthropic's).
      *
