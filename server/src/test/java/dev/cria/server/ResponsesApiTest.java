@@ -265,6 +265,13 @@ class ResponsesApiTest {
     }
 
     @Test
+    void theHostedProviderProfileHasNoResponsesApi() throws Exception {
+        JsonNode e = error(Http.post(tiny.uri("/v3/openai/responses"), "{\"model\": " + Http.quote(tiny.modelId())
+                + ", \"input\": \"Hi.\"}"), 404, null);
+        assertThat(e.get("message").asText()).isNotBlank();
+    }
+
+    @Test
     void storeFalseKeepsNothingSoItCannotBeContinued() throws Exception {
         JsonNode r = Http.json(create(scripted, "\"input\": \"Tell me a story.\", \"store\": false"));
 
