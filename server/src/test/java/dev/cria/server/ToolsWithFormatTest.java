@@ -120,4 +120,23 @@ class ToolsWithFormatTest {
             }
         }
     }
+
+    @Test
+    void withToolsOnAutoAMalformedGrammarIsStillA400NamingIt() throws Exception {
+        HttpResponse<String> r = chat(",\"grammar\":\"root ::= undefined-rule\"");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Http.json(r).get("error").get("param").asText()).isEqualTo("grammar");
+    }
+
+    @Test
+    void aStrictToolSchemaTheEngineCannotEnforceBesideAFormatIsA400NamingTheTool() throws Exception {
+        HttpResponse<String> r = Http.post(server.uri("/v1/chat/completions"), "{\"model\":" + Http.quote(server.modelId())
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi.\"}],\"tools\":[{\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"strict\":true,\"parameters\":{\"type\":\"object\",\"properties\":{\"xs\":"
+                + "{\"type\":\"array\",\"uniqueItems\":true}}}}}]" + format(CITY) + "}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Http.json(r).get("error").get("param").asText()).isEqualTo("tools[0].function.parameters");
+    }
 }
