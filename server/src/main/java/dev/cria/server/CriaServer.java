@@ -348,6 +348,7 @@ public final class CriaServer implements AutoCloseable {
         Responses responses = new Responses(state, safety);
         route(HandlerType.POST, Responses.PATH, responses::create);
         route(HandlerType.GET, Responses.PATH + "/{id}", responses::get);
+        route(HandlerType.GET, Responses.PATH + "/{id}/input_items", responses::inputItems);
         route(HandlerType.DELETE, Responses.PATH + "/{id}", responses::delete);
         Score score = new Score(state, safety);
         route(HandlerType.POST, "/score", score::handle);

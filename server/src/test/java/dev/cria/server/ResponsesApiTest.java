@@ -186,6 +186,91 @@ class ResponsesApiTest {
         error(Http.delete(scripted.uri("/v1/responses/" + id)), 404, null);
     }
 
+    private static JsonNode inputItems(String id, String query) throws Exception {
+        HttpResponse<String> r = Http.get(tiny.uri("/v1/responses/" + id + "/input_items" + query));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode list = Http.json(r);
+        assertThat(list.get("object").asText()).isEqualTo("list");
+        return list;
+    }
+
+    private static List<String> ids(JsonNode list) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode item : list.get("data")) ids.add(item.get("id").asText());
+        assertThat(list.get("first_id").asText()).isEqualTo(ids.getFirst());
+        assertThat(list.get("last_id").asText()).isEqualTo(ids.getLast());
+        return ids;
+    }
+
+    @Test
+    void aStoredResponsesInputItemsAreListedNewestFirstAndPaged() throws Exception {
+        JsonNode r = Http.json(create(tiny, "\"max_output_tokens\": 4, \"input\": ["
+                + "{\"id\": \"msg_mine\", \"role\": \"user\", \"content\": \"Weather in Paris?\"},"
+                + "{\"type\": \"function_call\", \"call_id\": \"call_1\", \"name\": \"get_weather\", \"arguments\": \"{\\\"city\\\": \\\"Paris\\\"}\"},"
+                + "{\"type\": \"function_call_output\", \"call_id\": \"call_1\", \"output\": \"sunny\"},"
+                + "{\"type\": \"message\", \"role\": \"user\", \"content\": [{\"type\": \"input_text\", \"text\": \"Thanks.\"}]}]"));
+        String id = r.get("id").asText();
+
+        JsonNode all = inputItems(id, "");
+        List<String> newestFirst = ids(all);
+        assertThat(all.get("has_more").asBoolean()).isFalse();
+        assertThat(newestFirst).hasSize(4);
+        JsonNode first = all.get("data").get(3);
+        assertThat(first.get("id").asText()).isEqualTo("msg_mine");
+        assertThat(first.get("type").asText()).isEqualTo("message");
+        assertThat(first.get("role").asText()).isEqualTo("user");
+        assertThat(first.get("content").get(0).get("type").asText()).isEqualTo("input_text");
+        assertThat(first.get("content").get(0).get("text").asText()).isEqualTo("Weather in Paris?");
+        JsonNode call = all.get("data").get(2);
+        assertThat(call.get("type").asText()).isEqualTo("function_call");
+        assertThat(call.get("id").asText()).startsWith("fc_");
+        assertThat(call.get("call_id").asText()).isEqualTo("call_1");
+        assertThat(call.get("name").asText()).isEqualTo("get_weather");
+        assertThat(call.get("arguments").asText()).isEqualTo("{\"city\": \"Paris\"}");
+        JsonNode output = all.get("data").get(1);
+        assertThat(output.get("type").asText()).isEqualTo("function_call_output");
+        assertThat(output.get("output").asText()).isEqualTo("sunny");
+        assertThat(all.get("data").get(0).get("content").get(0).get("text").asText()).isEqualTo("Thanks.");
+
+        JsonNode page1 = inputItems(id, "?order=asc&limit=3");
+        assertThat(ids(page1)).isEqualTo(newestFirst.reversed().subList(0, 3));
+        assertThat(page1.get("has_more").asBoolean()).isTrue();
+        JsonNode page2 = inputItems(id, "?order=asc&limit=3&after=" + page1.get("last_id").asText());
+        assertThat(ids(page2)).isEqualTo(List.of(newestFirst.getFirst()));
+        assertThat(page2.get("has_more").asBoolean()).isFalse();
+        JsonNode descPage = inputItems(id, "?limit=1&after=" + newestFirst.get(1));
+        assertThat(ids(descPage)).isEqualTo(List.of(newestFirst.get(2)));
+        assertThat(descPage.get("has_more").asBoolean()).isTrue();
+
+        error(Http.get(tiny.uri("/v1/responses/" + id + "/input_items?limit=0")), 400, "limit");
+        error(Http.get(tiny.uri("/v1/responses/" + id + "/input_items?limit=101")), 400, "limit");
+        error(Http.get(tiny.uri("/v1/responses/" + id + "/input_items?order=sideways")), 400, "order");
+        error(Http.get(tiny.uri("/v1/responses/" + id + "/input_items?after=msg_nope")), 400, "after");
+        Http.delete(tiny.uri("/v1/responses/" + id));
+        error(Http.get(tiny.uri("/v1/responses/" + id + "/input_items")), 404, null);
+    }
+
+    @Test
+    void aStringInputIsOneUserMessageItemAndUnknownIdsAre404() throws Exception {
+        JsonNode r = Http.json(create(tiny, "\"max_output_tokens\": 4, \"input\": \"Hi.\""));
+        JsonNode list = inputItems(r.get("id").asText(), "");
+
+        assertThat(ids(list)).hasSize(1);
+        JsonNode item = list.get("data").get(0);
+        assertThat(item.get("id").asText()).startsWith("msg_");
+        assertThat(item.get("role").asText()).isEqualTo("user");
+        assertThat(item.get("content").get(0).get("text").asText()).isEqualTo("Hi.");
+        JsonNode e = error(Http.get(tiny.uri("/v1/responses/resp_unknown/input_items")), 404, null);
+        assertThat(e.get("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void theHostedProviderProfileHasNoResponsesApi() throws Exception {
+        JsonNode e = error(Http.post(tiny.uri("/v3/openai/responses"), "{\"model\": " + Http.quote(tiny.modelId())
+                + ", \"input\": \"Hi.\"}"), 404, null);
+        assertThat(e.get("message").asText()).isNotBlank();
+    }
+
     @Test
     void storeFalseKeepsNothingSoItCannotBeContinued() throws Exception {
         JsonNode r = Http.json(create(scripted, "\"input\": \"Tell me a story.\", \"store\": false"));

@@ -195,4 +195,56 @@ class ResponsesStructuredTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Http.json(r).get("error").get("param").asText()).isEqualTo("tool_choice");
     }
+
+    /** The answer's items: each a function_call whose arguments validate, or a message; "call" or "text". */
+    private static String kind(JsonNode response) {
+        JsonNode first = response.get("output").get(0);
+        if (first.get("type").asText().equals("message")) {
+            assertThat(response.get("output")).hasSize(1);
+            return "text";
+        }
+        assertThat(response.get("status").asText()).isEqualTo("completed");
+        for (JsonNode item : response.get("output")) {
+            assertThat(item.get("type").asText()).isEqualTo("function_call");
+            assertThat(StructuredOutputTest.validate(schemaOf(item.get("name").asText()), item.get("arguments").asText())).isEmpty();
+        }
+        return "call";
+    }
+
+    @Test
+    void functionsAreStrictByDefaultSoUnderAutoAnAnswerIsProseOrValidCalls() throws Exception {
+        for (int seed = 1; seed <= 6; seed++) {
+            JsonNode r = Http.json(create(TOOLS + ", \"temperature\": 1, \"seed\": " + seed));
+            if (kind(r).equals("text")) {
+                // "calls or prose": text may not start as a call would ('{', '['), nor with blanks
+                assertThat(outputText(r)).doesNotStartWith("{").doesNotStartWith("[").doesNotStartWith(" ");
+            }
+            for (JsonNode tool : r.get("tools")) assertThat(tool.get("strict").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void underAutoWithAJsonTextFormatTheAnswerIsACallOrJsonOfTheFormat() throws Exception {
+        for (int seed = 1; seed <= 6; seed++) {
+            JsonNode r = Http.json(create(TOOLS + ", " + schemaFormat(StructuredOutputTest.CITY)
+                    + ", \"temperature\": 1, \"seed\": " + seed));
+            if (kind(r).equals("text")) {
+                assertThat(r.get("status").asText()).isEqualTo("completed");
+                assertThat(StructuredOutputTest.validate(StructuredOutputTest.CITY, outputText(r))).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aStrictFunctionsSchemaTheEngineCannotEnforceIsA400UnderAutoTooButNotWithStrictFalse() throws Exception {
+        String tool = "\"tools\": [{\"type\": \"function\", \"name\": \"f\", \"parameters\": "
+                + "{\"type\": \"object\", \"properties\": {\"xs\": {\"type\": \"array\", \"uniqueItems\": true}}}";
+        HttpResponse<String> strict = create(tool + "}]");
+        HttpResponse<String> loose = create(tool + ", \"strict\": false}]");
+
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(Http.json(strict).get("error").get("param").asText()).isEqualTo("tools[0].parameters");
+        assertThat(loose.statusCode()).isEqualTo(200);
+        assertThat(Http.json(loose).get("tools").get(0).get("strict").asBoolean()).isFalse();
+    }
 }

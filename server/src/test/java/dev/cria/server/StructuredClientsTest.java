@@ -110,4 +110,25 @@ class StructuredClientsTest {
         assertThat(r.toolExecutions()).hasSize(1);
         assertThat(r.toolExecutions().getFirst().result()).isEqualTo("sunny in " + tool.cities.getFirst());
     }
+
+    /** A tool whose result goes back to the model, as AiServices' tools usually do. */
+    static final class CityFacts {
+        @Tool("The population of a city")
+        public long population(@P("the city") String city) {
+            return 545_000;
+        }
+    }
+
+    @Test
+    void langChain4jAiServiceWithAToolAndAPojoResultGetsThePojo() {
+        // tools on auto with a JSON Schema response format: each answer is a call or the City
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(server.baseUrl() + "/v1").apiKey("unused")
+                .modelName(server.modelId()).temperature(0.0).maxTokens(250).strictTools(true)
+                .supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true).build();
+
+        City city = AiServices.builder(CityGuide.class).chatModel(model).tools(new CityFacts()).build().describe("Lisbon");
+
+        assertThat(city.name).isNotNull();
+        assertThat(city.landmarks).isNotNull();
+    }
 }

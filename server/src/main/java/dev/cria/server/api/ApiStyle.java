@@ -6,7 +6,9 @@ import java.security.SecureRandom;
  * Which flavour of the OpenAI API a path answers in. {@link #OPENAI} under {@code /v1} mirrors
  * api.openai.com; {@link #PROVIDER} under {@code /v3/openai} mirrors the hosted provider whose
  * clients Cria replaces: ids {@code chat-…}, {@code system_fingerprint: ""}, and null token-detail
- * objects in {@code usage}.
+ * objects in {@code usage}. The provider's profile covers chat completions, completions and models;
+ * none of its marks exists in a Responses API object, so the Responses API is served under {@code /v1}
+ * only (docs/server.md, "OpenAI Responses API").
  */
 public enum ApiStyle {
     OPENAI("chatcmpl-", "cmpl-", null),

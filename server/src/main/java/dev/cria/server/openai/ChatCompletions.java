@@ -98,14 +98,14 @@ public final class ChatCompletions {
     }
 
     /**
-     * What the answer must follow: the tool calls {@code tool_choice} obliges, else
-     * {@code response_format} (or llama.cpp's {@code grammar}); both are validated either way.
+     * What the answer must follow: the tool calls {@code tool_choice} obliges; with tools on
+     * {@code "auto"} and a {@code response_format} (or llama.cpp's {@code grammar}), a call or an answer
+     * of the format; else the format. Both are validated either way.
      */
     private static OutputConstraint constraint(RequestFields f, List<Object> tools) {
         OutputConstraint format = ResponseFormats.read(f);
         boolean parallel = f.bool("parallel_tool_calls", true);
-        OutputConstraint calls = ToolChoices.of(tools, f.get("tool_choice"), parallel, f.param("tools"));
-        return calls != null ? calls : format;
+        return ToolChoices.of(tools, f.get("tool_choice"), parallel, f.param("tools"), format);
     }
 
     public void handle(Context ctx) throws Exception {

@@ -5,7 +5,8 @@ import java.security.SecureRandom;
 /**
  * Ids in the Responses API's forms: {@code resp_} for a response, {@code msg_} for a message item,
  * {@code fc_} for a function_call item and {@code call_} for its {@code call_id} (the id a
- * function_call_output answers), each followed by 32 hex digits.
+ * function_call_output answers), {@code fco_} for a function_call_output input item that came without
+ * an id, each followed by 32 hex digits.
  */
 final class ResponseIds {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,6 +25,10 @@ final class ResponseIds {
 
     static String functionCall() {
         return "fc_" + suffix();
+    }
+
+    static String functionCallOutput() {
+        return "fco_" + suffix();
     }
 
     static String callId() {

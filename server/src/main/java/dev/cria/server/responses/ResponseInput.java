@@ -9,7 +9,9 @@ import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,6 +47,77 @@ final class ResponseInput {
         List<ChatMessage> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) out.add(item(v.get(i), "input[" + i + "]"));
         return out;
+    }
+
+    /**
+     * The request's {@code input} as the items {@code GET /v1/responses/{id}/input_items} lists, in
+     * OpenAI's item shapes: a message ({@code id}, {@code type} "message", {@code role}, {@code status},
+     * {@code content} parts; a string content becomes one {@code input_text} part, or
+     * {@code output_text} for the assistant), a {@code function_call} ({@code id}, {@code call_id},
+     * {@code name}, {@code arguments}, {@code status}) or a {@code function_call_output} ({@code id},
+     * {@code call_id}, {@code output}, {@code status}). An item keeps the {@code id} it was sent with;
+     * one without gets a new one. Call after {@link #read}, which validated the input.
+     */
+    static List<Map<String, Object>> items(JsonNode input) {
+        if (input.isTextual()) return List.of(message(ResponseIds.message(), "user", textParts("user", input)));
+        List<Map<String, Object>> out = new ArrayList<>(input.size());
+        for (JsonNode item : input) {
+            String type = item.hasNonNull("type") ? item.get("type").textValue() : "message";
+            String id = item.hasNonNull("id") && item.get("id").isTextual() ? item.get("id").textValue() : null;
+            Map<String, Object> m = new LinkedHashMap<>();
+            switch (type) {
+                case "function_call" -> {
+                    m.put("id", id != null ? id : ResponseIds.functionCall());
+                    m.put("type", type);
+                    m.put("call_id", item.get("call_id").textValue());
+                    m.put("name", item.get("name").textValue());
+                    m.put("arguments", item.get("arguments").textValue());
+                    m.put("status", "completed");
+                }
+                case "function_call_output" -> {
+                    m.put("id", id != null ? id : ResponseIds.functionCallOutput());
+                    m.put("type", type);
+                    m.put("call_id", item.get("call_id").textValue());
+                    m.put("output", ApiJson.toPlain(item.get("output")));
+                    m.put("status", "completed");
+                }
+                default -> {
+                    String role = item.get("role").textValue();
+                    m = message(id != null ? id : ResponseIds.message(), role, textParts(role, item.get("content")));
+                }
+            }
+            out.add(m);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, Object> message(String id, String role, List<Object> content) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("type", "message");
+        m.put("role", role);
+        m.put("status", "completed");
+        m.put("content", content);
+        return m;
+    }
+
+    /** Content parts as sent (their type and text); a string as one part. */
+    private static List<Object> textParts(String role, JsonNode content) {
+        List<Object> parts = new ArrayList<>();
+        if (content.isTextual()) {
+            parts.add(part(role.equals("assistant") ? "output_text" : "input_text", content.textValue()));
+        } else {
+            for (JsonNode p : content) parts.add(part(p.get("type").textValue(), p.get("text").textValue()));
+        }
+        return parts;
+    }
+
+    private static Map<String, Object> part(String type, String text) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("text", text);
+        if (type.equals("output_text")) m.put("annotations", List.of());
+        return m;
     }
 
     private static ChatMessage item(JsonNode item, String param) {

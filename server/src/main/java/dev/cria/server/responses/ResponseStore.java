@@ -14,7 +14,7 @@ import java.util.Map;
  * The responses kept for {@code store: true} (the API's default): what {@code GET /v1/responses/{id}}
  * answers and what {@code previous_response_id} continues. In memory, bounded, least recently used
  * first out: at most {@link #MAX_RESPONSES} responses and about {@link #MAX_BYTES} bytes of them
- * (their JSON plus their conversation's text); a response lives until it is evicted, deleted, or
+ * (their JSON, their input items' JSON, plus their conversation's text); a response lives until it is evicted, deleted, or
  * the server stops. Nothing survives a restart (OpenAI keeps responses 30 days; a local server's
  * conversations are short-lived, and an embedded database would be a dependency for little gain).
  * Reading one (get or continue) makes it the most recently used.
@@ -28,14 +28,20 @@ final class ResponseStore {
      * any earlier response's, then its output (instructions are not carried over, as the API
      * reference says of {@code previous_response_id}).
      */
-    record Stored(Response response, List<ChatMessage> conversation, long bytes) {
+    record Stored(Response response, List<ChatMessage> conversation, List<Map<String, Object>> inputItems, long bytes) {
     }
 
     private final LinkedHashMap<String, Stored> byId = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
     synchronized void put(Response response, List<ChatMessage> conversation) {
-        Stored s = new Stored(response, List.copyOf(conversation), sizeOf(response, conversation));
+        put(response, conversation, List.of());
+    }
+
+    /** @param inputItems the request's own input items, as {@code GET /v1/responses/{id}/input_items} lists them */
+    synchronized void put(Response response, List<ChatMessage> conversation, List<Map<String, Object>> inputItems) {
+        Stored s = new Stored(response, List.copyOf(conversation), List.copyOf(inputItems),
+                sizeOf(response, conversation) + (inputItems.isEmpty() ? 0 : ApiJson.bytes(inputItems).length));
         Stored old = byId.put(response.id(), s);
         if (old != null) bytes -= old.bytes();
         bytes += s.bytes();

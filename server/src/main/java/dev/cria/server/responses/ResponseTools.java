@@ -23,22 +23,33 @@ import java.util.Map;
  * <p>{@code tool_choice} (API reference, "tool_choice"): {@code auto} (the default) lets the model
  * choose; {@code none} renders without tools, so the model cannot call one; {@code required} and
  * {@code {"type": "function", "name"}} oblige a call (of any tool, of that one), which the grammar
- * enforces ({@link ToolCallGrammar}): the answer is then function calls whose arguments follow the
- * tool's {@code parameters}, whether or not it says {@code strict}.
+ * enforces ({@link dev.cria.grammar.json.ToolCallGrammar}): the answer is then function calls whose
+ * arguments follow the tool's {@code parameters}, whether or not it says {@code strict}.
+ *
+ * <p>{@code strict} defaults to true in this API (OpenAI's function-calling guide: a Responses request
+ * that omits it is handled in strict mode; {@code "strict": false} opts out). Under {@code auto} a
+ * strict function's call is enforced as in chat completions: the answer is text, or calls whose strict
+ * functions' arguments follow their {@code parameters} ({@code ToolCallGrammar.callsOrProse}); with a
+ * JSON {@code text.format}, a call or an answer of the format ({@code callsOrAnswer}). Strict does not
+ * narrow the schemas accepted (optional properties stay optional), as for chat completions.
  *
  * @param template the tools to render (empty when none or tool_choice is none)
+ * @param grammar  the same tools with their effective {@code strict}, as the tool-call grammar reads them
+ *                 (kept out of the template, so that the prompt is the one chat completions renders)
  * @param echoed   the tools as the response object repeats them
  * @param choice   tool_choice as the response object repeats it
  * @param obliged  whether tool_choice obliges a call
  * @param only     the function a named tool_choice obliges; null for any
  */
-record ResponseTools(List<Object> template, List<Object> echoed, Object choice, boolean obliged, String only) {
+record ResponseTools(List<Object> template, List<Object> grammar, List<Object> echoed, Object choice, boolean obliged,
+                     String only) {
 
     static ResponseTools read(RequestFields f) {
         JsonNode c = f.get("tool_choice");
         JsonNode v = f.get("tools");
         if (v != null && !v.isArray()) throw f.wrongType("tools", "an array", v);
         List<Object> template = new ArrayList<>();
+        List<Object> grammar = new ArrayList<>();
         List<Object> echoed = new ArrayList<>();
         for (int i = 0; v != null && i < v.size(); i++) {
             String param = "tools[" + i + "]";
@@ -57,7 +68,7 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
             String description = tf.string("description");
             JsonNode parameters = tf.get("parameters");
             if (parameters != null && !parameters.isObject()) throw tf.wrongType("parameters", "an object", parameters);
-            Boolean strict = tf.bool("strict");
+            boolean strict = tf.bool("strict", true);
             Object schema = parameters == null ? Map.of("type", "object", "properties", Map.of()) : ApiJson.toPlain(parameters);
 
             Map<String, Object> function = new LinkedHashMap<>();
@@ -65,6 +76,9 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
             if (description != null) function.put("description", description);
             function.put("parameters", schema);
             template.add(Map.of("type", "function", "function", function));
+            Map<String, Object> strictFunction = new LinkedHashMap<>(function);
+            strictFunction.put("strict", strict);
+            grammar.add(Map.of("type", "function", "function", strictFunction));
 
             Map<String, Object> echo = new LinkedHashMap<>();
             echo.put("type", "function");
@@ -75,9 +89,9 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
             echoed.add(echo);
         }
         if (c == null || (c.isTextual() && c.textValue().equals("auto"))) {
-            return new ResponseTools(template, echoed, "auto", false, null);
+            return new ResponseTools(template, grammar, echoed, "auto", false, null);
         }
-        if (c.isTextual() && c.textValue().equals("none")) return new ResponseTools(List.of(), echoed, "none", false, null);
+        if (c.isTextual() && c.textValue().equals("none")) return new ResponseTools(List.of(), List.of(), echoed, "none", false, null);
         if (c.isTextual() && !c.textValue().equals("required")) {
             throw ApiError.badRequest("Invalid value: '" + c.textValue() + "'. Supported values are: 'none', 'auto', and "
                     + "'required'.", "tool_choice", "invalid_value");
@@ -87,9 +101,9 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
             throw ApiError.badRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
                     + "specified.", "tool_choice", "invalid_value");
         }
-        if (c.isTextual()) return new ResponseTools(template, echoed, "required", true, null);
+        if (c.isTextual()) return new ResponseTools(template, grammar, echoed, "required", true, null);
         String only = namedFunction(new RequestFields((com.fasterxml.jackson.databind.node.ObjectNode) c, "tool_choice."), echoed);
-        return new ResponseTools(template, echoed, Map.of("type", "function", "name", only), true, only);
+        return new ResponseTools(template, grammar, echoed, Map.of("type", "function", "name", only), true, only);
     }
 
     /** {@code {"type": "function", "name"}}: the name of one of the tools. Other tool choices name hosted tools. */
@@ -107,9 +121,14 @@ record ResponseTools(List<Object> template, List<Object> echoed, Object choice, 
                 "invalid_value");
     }
 
-    /** The grammar of the calls tool_choice obliges ({@code parallel_tool_calls}: one call or several), or null. */
-    OutputConstraint obligedCalls(boolean parallel) {
-        if (!obliged) return null;
-        return ToolChoices.obliged(template, only, parallel, "tools", i -> "tools[" + i + "].parameters");
+    /**
+     * What the answer must follow: the calls tool_choice obliges ({@code parallel_tool_calls}: one call or
+     * several); under {@code auto} with tools, a call or an answer of the JSON text format, else text or
+     * calls of the strict functions; otherwise the text format's constraint (null for plain text).
+     */
+    OutputConstraint constraint(boolean parallel, OutputConstraint format) {
+        if (obliged) return ToolChoices.obliged(template, only, parallel, "tools", i -> "tools[" + i + "].parameters");
+        if (template.isEmpty()) return format;
+        return ToolChoices.chosen(grammar, format, parallel, "tools", i -> "tools[" + i + "].parameters");
     }
 }

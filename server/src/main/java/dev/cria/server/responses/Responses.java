@@ -20,7 +20,10 @@ import dev.cria.server.serving.ServerState;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The OpenAI Responses API: {@code POST /v1/responses} (a whole response object, or its event
@@ -84,6 +87,65 @@ public final class Responses {
         ctx.result(ApiJson.bytes(s.response()));
     }
 
+    /**
+     * {@code GET /v1/responses/{id}/input_items}: a kept response's own input items (not an earlier
+     * response's that {@code previous_response_id} continued), in OpenAI's list shape
+     * ({@code object} "list", {@code data}, {@code first_id}, {@code last_id}, {@code has_more}), paged
+     * by {@code limit} (1..100, default 20), {@code order} ({@code desc}, the default: newest first, or
+     * {@code asc}) and {@code after} (an item id of the list in that order); a 404 when none is kept.
+     */
+    public void inputItems(Context ctx) {
+        String id = ctx.pathParam("id");
+        ResponseStore.Stored s = store.get(id);
+        if (s == null) throw notFound(id);
+        String limitText = ctx.queryParam("limit");
+        int limit = 20;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 100) {
+                throw ApiError.badRequest("Invalid 'limit': expected an integer from 1 to 100, but got '"
+                        + brief(limitText) + "' instead.", "limit", "invalid_value");
+            }
+        }
+        String order = ctx.queryParam("order");
+        if (order != null && !order.equals("asc") && !order.equals("desc")) {
+            throw ApiError.badRequest("Invalid value: '" + brief(order) + "'. Supported values are: 'asc' and 'desc'.",
+                    "order", "invalid_value");
+        }
+        List<Map<String, Object>> items = new ArrayList<>(s.inputItems());
+        if (!"asc".equals(order)) Collections.reverse(items);
+        int from = 0;
+        String after = ctx.queryParam("after");
+        if (after != null) {
+            from = -1;
+            for (int i = 0; i < items.size() && from < 0; i++) {
+                if (after.equals(items.get(i).get("id"))) from = i + 1;
+            }
+            if (from < 0) {
+                throw ApiError.badRequest("Invalid 'after': no input item with id '" + brief(after)
+                        + "' in response '" + id + "'.", "after", "invalid_value");
+            }
+        }
+        List<Map<String, Object>> page = items.subList(from, Math.min(items.size(), from + limit));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("object", "list");
+        list.put("data", page);
+        list.put("first_id", page.isEmpty() ? null : page.getFirst().get("id"));
+        list.put("last_id", page.isEmpty() ? null : page.getLast().get("id"));
+        list.put("has_more", from + page.size() < items.size());
+        ctx.contentType("application/json");
+        ctx.result(ApiJson.bytes(list));
+    }
+
+    /** A query parameter as an error message quotes it: at most 64 characters. */
+    private static String brief(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
     /** {@code DELETE /v1/responses/{id}}: forgets a kept response (continuing from it is then a 404). */
     public void delete(Context ctx) {
         String id = ctx.pathParam("id");
@@ -103,7 +165,7 @@ public final class Responses {
         if (request.store()) {
             List<ChatMessage> conversation = new ArrayList<>(request.conversation());
             conversation.addAll(output.messages());
-            store.put(response, conversation);
+            store.put(response, conversation, request.inputItems());
         }
         return response;
     }

@@ -41,11 +41,13 @@ import java.util.Map;
  * @param conversation the messages after instructions: the previous response's conversation, then input
  * @param grammar      what the answer must follow (obliged calls, else a JSON text format), or null
  * @param obligedCalls whether the grammar is that of the calls tool_choice obliges
+ * @param inputItems   this request's {@code input} as items with ids (empty when not stored), for
+ *                     {@code GET /v1/responses/{id}/input_items}
  */
 record ResponsesRequest(String model, String instructions, String previousResponseId, List<ChatMessage> conversation,
                         int[] prompt, ResponseTools tools, ResponseTextFormat textFormat, GenerationSettings settings,
                         boolean store, boolean parallelToolCalls, Map<String, Object> metadata, String user,
-                        TokenGrammar grammar, boolean obligedCalls) {
+                        TokenGrammar grammar, boolean obligedCalls, List<Map<String, Object>> inputItems) {
 
     static ResponsesRequest create(Engine engine, ServedModels models, ResponseStore stored, ObjectNode body) {
         RequestFields f = RequestFields.of(body);
@@ -90,11 +92,12 @@ record ResponsesRequest(String model, String instructions, String previousRespon
             throw ApiError.badRequest("Invalid 'input': " + e.getMessage(), "input");
         }
         // Obliged calls win over a text format, as in chat completions: the answer is then calls, not text.
-        OutputConstraint calls = tools.obligedCalls(parallel);
-        OutputConstraint constraint = calls != null ? calls : textFormat.constraint();
+        // Under auto: a call or the format's answer; without a format, text or strict functions' valid calls.
+        OutputConstraint constraint = tools.constraint(parallel, textFormat.constraint());
         TokenGrammar grammar = constraint == null ? null : CompiledGrammars.compile(engine, constraint);
         return new ResponsesRequest(model, instructions, previousId, List.copyOf(conversation), prompt, tools, textFormat,
-                settings, store, parallel, metadata, user, grammar, calls != null);
+                settings, store, parallel, metadata, user, grammar, constraint != null && constraint.toolCalls(),
+                store ? ResponseInput.items(f.get("input")) : List.of());
     }
 
     /** The stored response {@code id} continues; a 404 naming previous_response_id when none is kept under it. */
