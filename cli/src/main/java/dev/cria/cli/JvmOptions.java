@@ -27,6 +27,7 @@ public final class JvmOptions {
             flags.add("-XX:CompileCommand=inline,dev.cria.kernels." + c + "::*");
         }
         flags.add("-XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels$*::decode*");
+        flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2");
         return flags;
     }
 
