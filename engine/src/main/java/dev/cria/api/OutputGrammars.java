@@ -1,24 +1,20 @@
 package dev.cria.api;
 
 import dev.cria.engine.Engine;
-import dev.cria.grammar.Grammar;
 import dev.cria.grammar.TokenGrammar;
 import dev.cria.grammar.json.JsonSchemaGrammar;
 import dev.cria.grammar.json.ToolCallGrammar;
 import dev.cria.grammar.json.ToolParametersException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What {@link ChatOptions} oblige the answer to be, as a grammar compiled for the engine: obliged tool
  * calls first (they win over a response format, as in OpenAI's API); with tools under "auto" and a
- * JSON format, a call or an answer of the format; else the format, or strict tools' calls or prose. The last
- * {@value #CACHED} grammars are kept, because a compiled grammar caches the token masks it has met and
+ * JSON format, a call or an answer of the format; else the format, or strict tools' calls or prose.
+ * Compiled through {@link Engine#compileGrammar(String)}, whose vocabulary keeps recent grammars warm:
  * applications send the same schema or tool set with every request.
  */
 final class OutputGrammars {
-    static final int CACHED = 32;
 
     /**
      * @param grammar   null when the answer is free
@@ -28,13 +24,6 @@ final class OutputGrammars {
     }
 
     private final Engine engine;
-    private final Map<String, TokenGrammar> compiled = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TokenGrammar> eldest) {
-            return size() > CACHED;
-        }
-    };
-
     OutputGrammars(Engine engine) {
         this.engine = engine;
     }
@@ -77,14 +66,6 @@ final class OutputGrammars {
     }
 
     private TokenGrammar compile(String gbnf) {
-        synchronized (compiled) {
-            TokenGrammar g = compiled.get(gbnf);
-            if (g != null) return g;
-        }
-        TokenGrammar g = engine.compileGrammar(Grammar.parse(gbnf));
-        synchronized (compiled) {
-            compiled.put(gbnf, g);
-        }
-        return g;
+        return engine.compileGrammar(gbnf);
     }
 }

@@ -61,6 +61,16 @@ public interface Engine extends AutoCloseable {
      */
     TokenGrammar compileGrammar(Grammar grammar);
 
+    /**
+     * GBNF text compiled against this model's vocabulary; the text is parsed only when the vocabulary
+     * has not kept a grammar of it (a schema or tool set sent with every request compiles once).
+     *
+     * @throws dev.cria.grammar.GrammarException naming where the text is malformed
+     */
+    default TokenGrammar compileGrammar(String gbnf) {
+        return compileGrammar(Grammar.parse(gbnf));
+    }
+
     /** Queues a generation. Throws {@link EngineBusyException} when the wait queue is full. */
     GenerationHandle submit(GenerationRequest request);
 

@@ -194,6 +194,11 @@ public final class LlamaEngine implements Engine {
         return TokenGrammar.compile(grammar, grammarVocabulary());
     }
 
+    @Override
+    public TokenGrammar compileGrammar(String gbnf) {
+        return TokenGrammar.compile(gbnf, grammarVocabulary());
+    }
+
     private TokenVocabulary grammarVocabulary() {
         TokenVocabulary v = grammarVocabulary;
         if (v == null) {

@@ -64,6 +64,15 @@ public final class TokenGrammar {
         return vocabulary.compiled(grammar.source, () -> new TokenGrammar(grammar, vocabulary, trie));
     }
 
+    /**
+     * {@link #compile(Grammar, TokenVocabulary)} from GBNF text, parsed only when the vocabulary has not
+     * kept a grammar of that text. @throws GrammarException as {@link Grammar#parse} does
+     */
+    public static TokenGrammar compile(String gbnf, TokenVocabulary vocabulary) {
+        TokenTrie trie = vocabulary.trie();
+        return vocabulary.compiled(gbnf, () -> new TokenGrammar(Grammar.parse(gbnf), vocabulary, trie));
+    }
+
     /** A new state at the start of {@code root}. */
     public GrammarState start() {
         return new TokenGrammarState(this);

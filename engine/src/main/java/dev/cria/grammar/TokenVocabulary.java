@@ -22,14 +22,18 @@ public final class TokenVocabulary {
     /** isEnd[id]: id is an end id (shared by every state, not rebuilt per sequence). */
     final boolean[] isEnd;
     private volatile TokenTrie trie;
-    /** Recently compiled grammars by GBNF text, so a schema sent with every request keeps its warm mask cache. */
+    /**
+     * Recently compiled grammars by GBNF text, so a schema sent with every request keeps its warm mask
+     * cache: the one cache of compiled grammars (the server and the library API compile through it).
+     * At most {@value #COMPILED_GRAMMARS_KEPT} × {@link TokenGrammar#MAX_CACHED_BYTES} of masks are held.
+     */
     private final Map<String, TokenGrammar> compiled = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, TokenGrammar> eldest) {
             return size() > COMPILED_GRAMMARS_KEPT;
         }
     };
-    static final int COMPILED_GRAMMARS_KEPT = 8;
+    static final int COMPILED_GRAMMARS_KEPT = 32;
 
     /**
      * @param tokenBytes the bytes each ordinary token stands for (byte-decoded), indexed by id
