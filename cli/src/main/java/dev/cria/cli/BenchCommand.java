@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             ModelLoader.Weights w;
             try (LoadProgressBar loading = LoadProgressBar.onStderr(model)) {
-                w = ModelLoader.loadWeights(model, loading);
+                w = ModelLoader.loadWeights(model, activations, loading);
                 loading.finished("cria: " + loading.loaded(w.description(), ""));
             }
             config = w.config();

@@ -35,6 +35,8 @@ public final class Q8Activations {
     private long version;
     private long preparedVersion;
     private long preparedVersionQ8_0;
+    private long preparedVersionRows;
+    private int tokens = 1;
 
     // qK[j], dK[block], bsumK[16 * block + g] = Σ q over values 16g..16g+15 of the block
     short[] qK = new short[0];
@@ -51,15 +53,36 @@ public final class Q8Activations {
     float[] d0 = new float[0];
     int[] bsum0 = new int[0];
 
+    // block_q8_0 in plain order for the interleaved Q4_0 kernels (Q4_0InterleavedDot), token after
+    // token: qR[t * n + j] the values, dR[t * n / 32 + b] the block scales, biasR[t * n / 32 + b]
+    // 8 * Σ q of block b (Q4_0's -8 offset). The same numbers as q0/d0/bsum0 of each token alone.
+    short[] qR = new short[0];
+    float[] dR = new float[0];
+    int[] biasR = new int[0];
+
     /** Takes {@code x[off .. off + n)} as the current input; quantization happens on first use. */
     public void set(float[] x, int off, int n) {
-        if (off < 0 || n < 0 || off + n > x.length) {
-            throw new IllegalArgumentException("activations need " + n + " floats from offset " + off + ", array has " + x.length);
+        set(x, off, n, 1);
+    }
+
+    /**
+     * Takes {@code tokens} vectors of {@code n} values, token t at {@code x[off + t * n ..]}, as the
+     * current input ({@link #prepareRows} quantizes all of them; the other formats only the first).
+     */
+    public void set(float[] x, int off, int n, int tokens) {
+        if (off < 0 || n < 0 || tokens < 1 || off + (long) n * tokens > x.length) {
+            throw new IllegalArgumentException("activations need " + tokens + " x " + n + " floats from offset " + off + ", array has " + x.length);
         }
         this.src = x;
         this.srcOff = off;
         this.n = n;
+        this.tokens = tokens;
         version++;
+    }
+
+    /** Vectors in the current input. */
+    public int tokens() {
+        return tokens;
     }
 
     public float[] source() {
@@ -96,6 +119,35 @@ public final class Q8Activations {
         if (Kernels.vectorBits() == 512) quantizeQ8_0Vector();
         else quantizeQ8_0();
         preparedVersionQ8_0 = version;
+    }
+
+    /**
+     * Quantizes every token of the current input to block_q8_0 in {@link #qR}'s plain layout unless
+     * it already is; {@code n} must be a multiple of 32. Each block's numbers are {@link #quantizeQ8_0}'s
+     * (512-bit vectors: without AVX-512 the layout is not used and this runs only in tests).
+     */
+    public void prepareRows() {
+        if (preparedVersionRows == version) return;
+        if (n % 32 != 0) throw new IllegalArgumentException(n + " activations are not a whole number of block_q8_0 blocks of 32");
+        int blocks = n / 32;
+        if (qR.length < tokens * n) {
+            qR = new short[tokens * n];
+            dR = new float[tokens * blocks];
+            biasR = new int[tokens * blocks];
+        }
+        for (int b = 0, all = tokens * blocks; b < all; b++) {
+            int base = srcOff + 32 * b;
+            FloatVector x0 = FloatVector.fromArray(F512, src, base), x1 = FloatVector.fromArray(F512, src, base + 16);
+            float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            IntVector q0v = roundAway(x0.mul(id)), q1v = roundAway(x1.mul(id));
+            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(qR, 32 * b);
+            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(qR, 32 * b + 16);
+            dR[b] = d;
+            biasR[b] = 8 * q0v.add(q1v).reduceLanes(VectorOperators.ADD);
+        }
+        preparedVersionRows = version;
     }
 
     /**

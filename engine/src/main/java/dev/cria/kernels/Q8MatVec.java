@@ -21,14 +21,45 @@ public final class Q8MatVec {
     private static final ThreadLocal<Job> Q4_K_JOBS = ThreadLocal.withInitial(Q4_KJob::new);
     private static final ThreadLocal<Job> Q6_K_JOBS = ThreadLocal.withInitial(Q6_KJob::new);
     private static final ThreadLocal<Job> Q4_0_JOBS = ThreadLocal.withInitial(RepackedQ4_0Job::new);
+    private static final ThreadLocal<Job> INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ4_0Job::new);
+    private static final ThreadLocal<Job> INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_0BatchJob::new);
 
     private Q8MatVec() {
+    }
+
+    /**
+     * {@code out[outOff + t * rows + r] = Σ_j w[r][j] * x_t[j]} for every token t of {@code x}: a
+     * matrix in the {@link Q4_0Interleaved} layout (whole groups of rows: four tokens at a time,
+     * each weight vector widened once for the four), else {@link #matvec} per token.
+     */
+    public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (w.layout() != WeightMatrix.Layout.Q4_0_INTERLEAVED || x.tokens() == 1) {
+            if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need the interleaved Q4_0 layout");
+            matvec(pool, w, x, out, outOff);
+            return;
+        }
+        if (x.length() != w.cols()) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (outOff < 0 || outOff + (long) w.rows() * x.tokens() > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output needs " + (long) w.rows() * x.tokens() + " floats from offset " + outOff + ", array has " + out.length);
+        }
+        x.prepareRows();
+        run(pool, w, x, out, outOff, INTERLEAVED_BATCH_JOBS.get(), w.rows() / Q4_0Interleaved.ROWS);
     }
 
     /** {@code out[outOff + r] = Σ_j w[r][j] * x[j]}, x quantized to {@code w}'s activation layout (once per input). */
     public static void matvec(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (x.length() != w.cols()) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+            if (outOff < 0 || outOff + w.rows() > out.length) {
+                throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
+            }
+            x.prepareRows();
+            run(pool, w, x, out, outOff, INTERLEAVED_JOBS.get(), w.rows() / Q4_0Interleaved.ROWS);
+            return;
         }
         ThreadLocal<Job> jobs = !supports(w) ? null : switch (w.type()) {
             case Q4_K -> Q4_K_JOBS;
@@ -45,15 +76,20 @@ public final class Q8MatVec {
         }
         if (w.type() == GgmlType.Q4_0) x.prepareQ8_0();
         else x.prepare();
-        Job job = jobs.get();
+        run(pool, w, x, out, outOff, jobs.get(), w.rows());
+    }
+
+    /** Runs {@code job} over {@code units} (rows, or groups of rows) on the pool. */
+    private static void run(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff, Job job, int units) {
         job.data = w.data();
+        job.rows = w.rows();
         job.rowBytes = w.rowBytes();
         job.cols = w.cols();
         job.x = x;
         job.out = out;
         job.outOff = outOff;
         try {
-            pool.parallelFor(w.rows(), job);
+            pool.parallelFor(units, job);
         } finally {
             job.data = null;
             job.x = null;
@@ -76,7 +112,8 @@ public final class Q8MatVec {
         if (!available()) return false;
         return switch (w.type()) {
             case Q4_K, Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
-            case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
+            case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
+                    || w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
             default -> false;
         };
     }
@@ -84,7 +121,7 @@ public final class Q8MatVec {
     private abstract static class Job implements RangeTask {
         MemorySegment data;
         long rowBytes;
-        int cols, outOff;
+        int rows, cols, outOff;
         Q8Activations x;
         float[] out;
     }
@@ -112,6 +149,51 @@ public final class Q8MatVec {
                 IntDotKernels.dotQ4_0Repacked2(data, r0 * rowBytes, r1 * rowBytes, x, cols, sums);
                 out[outOff + r0] = FloatDot.reduce(sums, 0);
                 out[outOff + r1] = FloatDot.reduce(sums, 16);
+            }
+        }
+    }
+
+    /**
+     * One token over {@link Q4_0Interleaved} groups of rows (the range counts groups): groups g and
+     * g + half of the range together ({@link Q4_0InterleavedDot#groups2}: two memory streams far
+     * apart, as the row pairs above), an odd last group alone.
+     */
+    private static final class InterleavedQ4_0Job extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 32;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
+                if (g0 == g1) {
+                    Q4_0InterleavedDot.group(data, Q4_0Interleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
+                            out, outOff + Q4_0Interleaved.ROWS * g0);
+                } else {
+                    Q4_0InterleavedDot.groups2(data, Q4_0Interleaved.groupOffset(g0, nb), Q4_0Interleaved.groupOffset(g1, nb),
+                            x.qR, 0, x.dR, x.biasR, 0, nb, out, outOff + Q4_0Interleaved.ROWS * g0, outOff + Q4_0Interleaved.ROWS * g1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Several tokens over {@link Q4_0Interleaved} groups of rows (the range counts groups): per
+     * group, the tokens four at a time ({@link Q4_0InterleavedDot#group4}), the last one to three
+     * one at a time ({@link Q4_0InterleavedDot#group}: the same results per token).
+     */
+    private static final class InterleavedQ4_0BatchJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 32, tokens = x.tokens();
+            for (int g = from; g < to; g++) {
+                long o = Q4_0Interleaved.groupOffset(g, nb);
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    Q4_0InterleavedDot.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb,
+                            out, outOff + t * rows + Q4_0Interleaved.ROWS * g, rows);
+                }
+                for (; t < tokens; t++) {
+                    Q4_0InterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff + t * rows + Q4_0Interleaved.ROWS * g);
+                }
             }
         }
     }

@@ -6,7 +6,10 @@ import dev.cria.engine.LlamaEngine;
 import dev.cria.engine.ModelInfo;
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
+import dev.cria.kernels.Q4_0Interleaved;
 import dev.cria.kernels.Q4_0Repacked;
+import dev.cria.kernels.Q8MatVec;
+import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaModel;
@@ -57,7 +60,16 @@ public final class ModelLoader {
 
     /** {@link #loadWeights(Path)}, telling {@code progress} how far it is. */
     public static Weights loadWeights(Path model, LoadProgress progress) {
-        return reading(model, () -> readWeights(model, progress));
+        return loadWeights(model, ActivationType.F32, progress);
+    }
+
+    /**
+     * {@link #loadWeights(Path, LoadProgress)} laid out for a model with {@code activations}: with
+     * {@link ActivationType#Q8}, Q4_0 matrices are interleaved for the integer kernels
+     * ({@link Q4_0Interleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
+     */
+    public static Weights loadWeights(Path model, ActivationType activations, LoadProgress progress) {
+        return reading(model, () -> readWeights(model, activations, progress));
     }
 
     /** The tokenizer of a GGUF file (tokenizer.ggml.*) or a Hugging Face folder (tokenizer.json). */
@@ -82,7 +94,7 @@ public final class ModelLoader {
     /** {@link #openEngine(Path, EngineOptions)}, telling {@code progress} how far the load is. */
     public static Engine openEngine(Path model, EngineOptions options, LoadProgress progress) {
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        Model m = reading(model, () -> readModel(model, progress));
+        Model m = reading(model, () -> readModel(model, options.activations(), progress));
         return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options);
     }
 
@@ -95,7 +107,7 @@ public final class ModelLoader {
     public static Engine openEngine(Path model, EngineOptions options, Engine neighbour) {
         if (!(neighbour instanceof LlamaEngine le)) return openEngine(model, options);
         if (!Files.exists(model)) throw new ModelFormatException(model + ": no such file or folder");
-        Model m = reading(model, () -> readModel(model, LoadProgress.NONE));
+        Model m = reading(model, () -> readModel(model, options.activations(), LoadProgress.NONE));
         return start(model.toAbsolutePath().toString(), m.weights(), m.tokenizer(), options, le.computePool().retain());
     }
 
@@ -136,13 +148,28 @@ public final class ModelLoader {
         }
     }
 
-    private static Weights readWeights(Path model, LoadProgress progress) {
-        return Files.isDirectory(model) ? HfLlama.load(model, progress) : readGgufWeights(model, Q4_0Repacked.enabled(), progress);
+    private static Weights readWeights(Path model, ActivationType activations, LoadProgress progress) {
+        if (Files.isDirectory(model)) return HfLlama.load(model, progress);
+        Q4_0Layout layout = activations == ActivationType.Q8 && Q8MatVec.available() ? Q4_0Layout.INTERLEAVED
+                : Q4_0Repacked.enabled() ? Q4_0Layout.REPACKED : Q4_0Layout.FILE;
+        return readGgufWeights(model, layout, progress);
     }
+
+    /**
+     * Where Q4_0 matrices go at load: the file's blocks; {@link Q4_0Repacked} (the float kernels,
+     * 512-bit); {@link Q4_0Interleaved} (the integer kernels of Q8 activations; a matrix of another
+     * shape is repacked instead).
+     */
+    enum Q4_0Layout { FILE, REPACKED, INTERLEAVED }
 
     /** A GGUF file's weights with Q4_0 in its file layout ({@code repackQ4_0} false) or repacked: for tests comparing the two. */
     static Weights loadGgufWeights(Path model, boolean repackQ4_0, LoadProgress progress) {
-        return reading(model, () -> readGgufWeights(model, repackQ4_0, progress));
+        return loadGgufWeights(model, repackQ4_0 ? Q4_0Layout.REPACKED : Q4_0Layout.FILE, progress);
+    }
+
+    /** A GGUF file's weights with Q4_0 in {@code layout}: for tests comparing layouts. */
+    static Weights loadGgufWeights(Path model, Q4_0Layout layout, LoadProgress progress) {
+        return reading(model, () -> readGgufWeights(model, layout, progress));
     }
 
     /** A GGUF file's mapping and the memory of the weights repacked from it: closed together. */
@@ -157,7 +184,7 @@ public final class ModelLoader {
         }
     }
 
-    private static Weights readGgufWeights(Path model, boolean repackQ4_0, LoadProgress progress) {
+    private static Weights readGgufWeights(Path model, Q4_0Layout layout, LoadProgress progress) {
         PhaseReport mapping = PhaseReport.start(progress, LoadPhase.MAPPING, bytes(model));
         GgufSource source = new GgufSource(GgufFile.open(model), Arena.ofShared());
         try {
@@ -166,7 +193,7 @@ public final class ModelLoader {
             LlamaConfig c = src.config();
             mapping.finish();
             LlamaWeights w = src.llamaWeights(c, progress);
-            if (repackQ4_0) w = repackQ4_0(w, source.repacked(), progress);
+            if (layout != Q4_0Layout.FILE) w = repackQ4_0(w, source.repacked(), layout == Q4_0Layout.INTERLEAVED, progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
@@ -176,17 +203,20 @@ public final class ModelLoader {
     }
 
     /**
-     * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) into {@code arena}, its file
-     * pages released from the resident set; a tied output stays the same matrix as the embedding.
+     * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) or, with {@code interleave},
+     * interleaved where its shape allows ({@link Q4_0Interleaved}) into {@code arena}, its file pages
+     * released from the resident set; a tied output stays the same matrix as the embedding.
      */
-    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena, LoadProgress progress) {
+    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena, boolean interleave, LoadProgress progress) {
         long q4_0Bytes = q4_0Bytes(w);
         if (q4_0Bytes == 0) return w; // nothing to repack: no phase to report
         PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, q4_0Bytes);
         LongConsumer advance = repacking::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
         java.util.function.UnaryOperator<WeightMatrix> r = m -> m.type() != GgmlType.Q4_0 ? m
-                : done.computeIfAbsent(m, x -> Q4_0Repacked.repack(x, arena, true, advance));
+                : done.computeIfAbsent(m, x -> interleave && Q4_0Interleaved.supports(x.rows(), x.cols())
+                        ? Q4_0Interleaved.repack(x, arena, true, advance)
+                        : Q4_0Repacked.repack(x, arena, true, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
@@ -234,8 +264,8 @@ public final class ModelLoader {
     private record Model(Weights weights, Tokenizer tokenizer) {
     }
 
-    private static Model readModel(Path model, LoadProgress progress) {
-        Weights w = readWeights(model, progress);
+    private static Model readModel(Path model, ActivationType activations, LoadProgress progress) {
+        Weights w = readWeights(model, activations, progress);
         try {
             return new Model(w, Files.isDirectory(model) ? HfLlama.tokenizer(model, progress) : ggufTokenizer((GgufSource) w.source(), progress));
         } catch (RuntimeException e) {

@@ -22,8 +22,9 @@ import dev.cria.tensor.WeightMatrix;
  * so logits match a float64 reference within float32 rounding (no activation quantization as in
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
- * like llama.cpp; batches of several tokens stay float32, so a sequence's tokens then depend on
- * whether it ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
+ * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 loaded interleaved
+ * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), and stay
+ * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
     private final LlamaConfig c;
@@ -60,6 +61,10 @@ public final class LlamaModel {
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch, ActivationType activations) {
         this.activations = activations;
+        if (activations != ActivationType.Q8 && weights.output().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
+                || activations != ActivationType.Q8 && weights.layers().get(0).wq().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+            throw new IllegalArgumentException("the weights are interleaved for q8 activations (ModelLoader.loadWeights with Q8), not " + activations);
+        }
         boolean q8 = activations == ActivationType.Q8;
         xbQ = q8 ? new Q8Activations() : null;
         attQ = q8 ? new Q8Activations() : null;
@@ -107,16 +112,18 @@ public final class LlamaModel {
      * {@code in} (already {@link Q8Activations#set set}) or is null.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
+        if (inQ != null && w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+            Q8MatVec.matmul(pool, w, inQ, out, 0);
+        } else if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
             Q8MatVec.matvec(pool, w, inQ, out, 0);
         } else {
             MatMul.matmul(pool, w, in, n, out);
         }
     }
 
-    /** {@code q} pointed at the first {@code len} values of {@code in}, or null for F32. */
-    private static Q8Activations bind(Q8Activations q, float[] in, int len) {
-        if (q != null) q.set(in, 0, len);
+    /** {@code q} pointed at {@code tokens} vectors of {@code len} values at the start of {@code in}, or null for F32. */
+    private static Q8Activations bind(Q8Activations q, float[] in, int len, int tokens) {
+        if (q != null) q.set(in, 0, len, tokens);
         return q;
     }
 
@@ -160,7 +167,7 @@ public final class LlamaModel {
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights lw = w.layers().get(l);
             for (int i = 0; i < n; i++) NormKernels.rmsNorm(xb, i * dim, x, i * dim, lw.attnNorm(), dim, c.rmsEpsilon());
-            Q8Activations xbIn = bind(xbQ, xb, dim);
+            Q8Activations xbIn = bind(xbQ, xb, dim, n);
             project(lw.wq(), xb, xbIn, n, q);
             project(lw.wk(), xb, xbIn, n, k);
             project(lw.wv(), xb, xbIn, n, v);
@@ -173,15 +180,15 @@ public final class LlamaModel {
             attnPositions = positions;
             attnKv = kv;
             pool.parallelFor(n * c.headCountKv(), attentionTask);
-            project(lw.wo(), att, bind(attQ, att, c.qDim()), n, proj);
+            project(lw.wo(), att, bind(attQ, att, c.qDim(), n), n, proj);
             ElementwiseKernels.addInPlace(x, proj, n * dim);
 
             for (int i = 0; i < n; i++) NormKernels.rmsNorm(xb, i * dim, x, i * dim, lw.ffnNorm(), dim, c.rmsEpsilon());
-            xbIn = bind(xbQ, xb, dim);
+            xbIn = bind(xbQ, xb, dim, n);
             project(lw.wGate(), xb, xbIn, n, gate);
             project(lw.wUp(), xb, xbIn, n, up);
             ElementwiseKernels.swiGlu(gate, up, n * c.feedForwardLength());
-            project(lw.wDown(), gate, bind(gateQ, gate, c.feedForwardLength()), n, proj);
+            project(lw.wDown(), gate, bind(gateQ, gate, c.feedForwardLength(), n), n, proj);
             ElementwiseKernels.addInPlace(x, proj, n * dim);
         }
 
@@ -194,7 +201,7 @@ public final class LlamaModel {
                 rows++;
             }
         }
-        if (rows > 0) project(w.output(), normed, bind(normedQ, normed, dim), rows, logits);
+        if (rows > 0) project(w.output(), normed, bind(normedQ, normed, dim, rows), rows, logits);
         return rows;
     }
 

@@ -17,12 +17,21 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
          * Q4_0 repacked at load ({@code dev.cria.kernels.Q4_0Repacked}): per row, the blocks' scales as
          * float32, then their 16 quant bytes each, back to back (20 bytes per 32 values).
          */
-        Q4_0_REPACKED
+        Q4_0_REPACKED,
+        /**
+         * Q4_0 interleaved at load ({@code dev.cria.kernels.Q4_0Interleaved}) for the integer kernels:
+         * groups of 32 rows, per block their 32 float32 scales, then byte j of each of the 32 rows
+         * side by side (20 bytes per 32 values; rows a multiple of 32). A row is not contiguous.
+         */
+        Q4_0_INTERLEAVED
     }
 
     public WeightMatrix {
-        if (layout == Layout.Q4_0_REPACKED && type != GgmlType.Q4_0) {
+        if (layout != Layout.GGML_BLOCKS && type != GgmlType.Q4_0) {
             throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q4_0, not " + type);
+        }
+        if (layout == Layout.Q4_0_INTERLEAVED && rows % 32 != 0) {
+            throw new IllegalArgumentException(name + ": the " + layout + " layout holds whole groups of 32 rows, not " + rows);
         }
         if (data.byteSize() < rowBytes(type, layout, cols) * rows) {
             throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes is too small for "
@@ -39,7 +48,7 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
     public static long rowBytes(GgmlType type, Layout layout, int cols) {
         return switch (layout) {
             case GGML_BLOCKS -> type.bytesFor(cols);
-            case Q4_0_REPACKED -> type.bytesFor(cols) / type.blockBytes * 20;
+            case Q4_0_REPACKED, Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
         };
     }
 

@@ -1,0 +1,174 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Q4_0 interleaved at load ({@link Q4_0Interleaved}) and its integer kernels
+ * ({@link Q4_0InterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
+ * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
+ * are the exact integer dot products within float32 rounding. The kernels are 512-bit ones; in the
+ * build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java fallback: same bits,
+ * slowly), with fewer rounds.
+ */
+class Q4_0InterleavedTest {
+    private static Arena arena;
+    private static ComputePool two;
+
+    @BeforeAll
+    static void open() {
+        arena = Arena.ofShared();
+        two = new ComputePool(2);
+    }
+
+    @AfterAll
+    static void close() {
+        two.close();
+        arena.close();
+    }
+
+    private static WeightMatrix fileLayout(int rows, int cols, long seed) {
+        return new WeightMatrix("test.q4_0", GgmlType.Q4_0, rows, cols, RandomWeights.rows(GgmlType.Q4_0, rows, cols, 0, new Random(seed)));
+    }
+
+    private static WeightMatrix interleaved(WeightMatrix file) {
+        return Q4_0Interleaved.repack(file, arena, false, bytes -> {
+        });
+    }
+
+    @Test
+    void interleavingKeepsEveryDecodedValue() {
+        // 96 values: three blocks (an odd count); 2048 a Llama 3.2 1B row
+        for (int n : new int[]{96, 2048}) {
+            WeightMatrix file = fileLayout(64, n, n);
+            WeightMatrix packed = interleaved(file);
+            assertThat(packed.layout()).isEqualTo(WeightMatrix.Layout.Q4_0_INTERLEAVED);
+            assertThat(packed.byteSize()).isEqualTo(64L * n / 32 * 20);
+            for (int r = 0; r < 64; r++) {
+                float[] want = new float[n], got = new float[n];
+                Kernels.scalar(GgmlType.Q4_0).dequantize(file.data(), file.rowOffset(r), want, 0, n);
+                Kernels.forMatrix(packed).dequantize(packed.data(), packed.rowOffset(r), got, 0, n);
+                assertThat(RandomWeights.bits(got)).as("n %d row %d", n, r).isEqualTo(RandomWeights.bits(want));
+            }
+        }
+    }
+
+    @Test
+    void onlyWholeGroupsOfRowsAreInterleaved() {
+        assertThat(Q4_0Interleaved.supports(128256, 2048)).isTrue();
+        assertThat(Q4_0Interleaved.supports(40, 2048)).isFalse();
+        assertThatThrownBy(() -> interleaved(fileLayout(40, 64, 1))).hasMessageContaining("whole groups of 32");
+    }
+
+    @Test
+    void vectorKernelsEqualTheScalarTwinBitForBit() {
+        int n = 2048, nb = n / 32;
+        WeightMatrix w = interleaved(fileLayout(64, n, 7));
+        Random rnd = new Random(3);
+        float[] x = RandomWeights.activations(4 * n, rnd);
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, n, 4);
+        q.prepareRows();
+        long g1 = Q4_0Interleaved.groupOffset(1, nb);
+        // enough calls for C2 to compile the kernels: the compiled code must agree as well
+        int rounds = Q8MatVec.available() ? 3000 : 2;
+        for (int round = 0; round < rounds; round++) {
+            float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
+            for (int t = 0; t < 4; t++) {
+                Q4_0InterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, t * 64);
+                Q4_0InterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, t * 64 + 32);
+            }
+            Q4_0InterleavedDot.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0);
+            Q4_0InterleavedDot.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32);
+            Q4_0InterleavedDot.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two2, 0, 32);
+            Q4_0InterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64);
+            Q4_0InterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64);
+            if (round % 1000 != 999 && round != rounds - 1) continue;
+            int[] want = RandomWeights.bits(java.util.Arrays.copyOf(twin, 64));
+            assertThat(RandomWeights.bits(one)).as("group, round %d", round).isEqualTo(want);
+            assertThat(RandomWeights.bits(two2)).as("groups2, round %d", round).isEqualTo(want);
+            assertThat(RandomWeights.bits(four)).as("group4, round %d", round).isEqualTo(RandomWeights.bits(twin));
+        }
+    }
+
+    @Test
+    void resultsAreTheExactIntegerDotProductsWithinFloatRounding() {
+        int n = 4096, rows = 32;
+        WeightMatrix file = fileLayout(rows, n, 11);
+        WeightMatrix w = interleaved(file);
+        float[] x = RandomWeights.activations(n, new Random(5));
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, n);
+        q.prepareRows();
+        float[] got = new float[rows];
+        Q8MatVec.matvec(two, w, q, got, 0);
+        for (int r = 0; r < rows; r++) {
+            // ggml_vec_dot_q4_0_q8_0 in double: per block d_w d_x Σ (q_w - 8) q_x
+            double want = 0, magnitude = 0;
+            float[] row = new float[n];
+            Kernels.scalar(GgmlType.Q4_0).dequantize(file.data(), file.rowOffset(r), row, 0, n);
+            for (int b = 0; b < n / 32; b++) {
+                float dw = WeightBytes.f16(file.data(), file.rowOffset(r) + 18L * b);
+                long s = 0;
+                for (int j = 0; j < 32; j++) s += (long) Math.round(dw == 0 ? 0 : row[32 * b + j] / dw) * q.qR[32 * b + j];
+                want += (double) dw * q.dR[b] * s;
+                magnitude += Math.abs((double) dw * q.dR[b] * s);
+            }
+            assertThat((double) got[r]).as("row %d", r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
+        }
+    }
+
+    @Test
+    void aTokensResultsDoNotDependOnItsBatchOrTheThreads() {
+        int n = 2048, rows = 96;
+        WeightMatrix w = interleaved(fileLayout(rows, n, 13));
+        float[] x = RandomWeights.activations(9 * n, new Random(17));
+        for (int tokens = 1; tokens <= 9; tokens++) {
+            Q8Activations batch = new Q8Activations();
+            batch.set(x, 0, n, tokens);
+            float[] all = new float[tokens * rows];
+            Q8MatVec.matmul(two, w, batch, all, 0);
+            for (int t = 0; t < tokens; t++) {
+                Q8Activations one = new Q8Activations();
+                one.set(x, t * n, n);
+                float[] alone = new float[rows];
+                Q8MatVec.matvec(two, w, one, alone, 0);
+                float[] inBatch = java.util.Arrays.copyOfRange(all, t * rows, (t + 1) * rows);
+                assertThat(RandomWeights.bits(inBatch)).as("token %d of %d", t, tokens).isEqualTo(RandomWeights.bits(alone));
+            }
+        }
+    }
+
+    @Test
+    void rowQuantizationIsThePairLayoutsNumbers() {
+        int n = 256;
+        float[] x = RandomWeights.activations(3 * n, new Random(23));
+        java.util.Arrays.fill(x, n + 32, n + 64, 0f); // an all-zero block: d = 0, q = 0
+        Q8Activations rows = new Q8Activations();
+        rows.set(x, 0, n, 3);
+        rows.prepareRows();
+        for (int t = 0; t < 3; t++) {
+            Q8Activations pair = new Q8Activations();
+            pair.set(x, t * n, n);
+            pair.quantizeQ8_0();
+            for (int b = 0; b < n / 32; b++) {
+                int sum = 0;
+                for (int j = 0; j < 32; j++) {
+                    assertThat((int) rows.qR[t * n + 32 * b + j]).as("token %d block %d value %d", t, b, j).isEqualTo(pair.q8_0(b, j));
+                    sum += pair.q8_0(b, j);
+                }
+                assertThat(rows.dR[t * n / 32 + b]).isEqualTo(pair.d8_0(b));
+                assertThat(rows.biasR[t * n / 32 + b]).isEqualTo(8 * sum);
+            }
+        }
+    }
+}
