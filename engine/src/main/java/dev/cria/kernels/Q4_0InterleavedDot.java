@@ -108,7 +108,18 @@ final class Q4_0InterleavedDot {
      */
     static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, int[] bias, int bOff, int nb,
                        float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0;
+        // The float accumulators live in out (in L1): eight more vectors live across the loop made C2
+        // box them (seven allocations per block, 5 instead of 2 cycles per 32 products).
+        int oa = outOff, ob = outOff + outStride, oc = outOff + 2 * outStride, oe = outOff + 3 * outStride;
+        FloatVector zero = FloatVector.zero(F);
+        zero.intoArray(out, oa);
+        zero.intoArray(out, oa + 16);
+        zero.intoArray(out, ob);
+        zero.intoArray(out, ob + 16);
+        zero.intoArray(out, oc);
+        zero.intoArray(out, oc + 16);
+        zero.intoArray(out, oe);
+        zero.intoArray(out, oe + 16);
         int qa = qOff, qb = qOff + n, qc = qOff + 2 * n, qe = qOff + 3 * n;
         int ba = bOff, bb = bOff + nb, bc = bOff + 2 * nb, be = bOff + 3 * nb;
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
@@ -127,31 +138,24 @@ final class Q4_0InterleavedDot {
                 ehi = ehi.add(vh.mul(q[qe + xo + 16 + j]));
             }
             FloatVector s0 = FloatVector.fromMemorySegment(F, w, o, LE), s1 = FloatVector.fromMemorySegment(F, w, o + 64, LE);
-            float d = dx[ba + b];
-            int bs = bias[ba + b];
-            a0 = ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s0.mul(d), a0);
-            a1 = ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s1.mul(d), a1);
-            d = dx[bb + b];
-            bs = bias[bb + b];
-            b0 = ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s0.mul(d), b0);
-            b1 = ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s1.mul(d), b1);
-            d = dx[bc + b];
-            bs = bias[bc + b];
-            c0 = ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s0.mul(d), c0);
-            c1 = ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s1.mul(d), c1);
-            d = dx[be + b];
-            bs = bias[be + b];
-            e0 = ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s0.mul(d), e0);
-            e1 = ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(s1.mul(d), e1);
+            // written out per token: a helper taking vectors, if C2 did not inline it, would box them
+            ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[ba + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa)).intoArray(out, oa);
+            ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[ba + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa + 16)).intoArray(out, oa + 16);
+            ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[bb + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob)).intoArray(out, ob);
+            ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[bb + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob + 16)).intoArray(out, ob + 16);
+            ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[bc + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc)).intoArray(out, oc);
+            ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[bc + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc + 16)).intoArray(out, oc + 16);
+            ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[be + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[be + b]), FloatVector.fromArray(F, out, oe)).intoArray(out, oe);
+            ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[be + b])
+                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[be + b]), FloatVector.fromArray(F, out, oe + 16)).intoArray(out, oe + 16);
         }
-        a0.intoArray(out, outOff);
-        a1.intoArray(out, outOff + 16);
-        b0.intoArray(out, outOff + outStride);
-        b1.intoArray(out, outOff + outStride + 16);
-        c0.intoArray(out, outOff + 2 * outStride);
-        c1.intoArray(out, outOff + 2 * outStride + 16);
-        e0.intoArray(out, outOff + 3 * outStride);
-        e1.intoArray(out, outOff + 3 * outStride + 16);
     }
 
     /**

@@ -97,7 +97,11 @@ public final class Q8Activations {
         return n;
     }
 
-    /** Quantizes the current input unless it already is; its length must be a multiple of {@value #BLOCK}. */
+    /**
+     * Quantizes every token of the current input to block_q8_K unless it already is (token t's values
+     * at {@code qK[t * n ..]}, scales at {@code dK[t * n / 256 ..]}, sums at {@code bsumK[t * n / 16 ..]});
+     * its length must be a multiple of {@value #BLOCK}.
+     */
     public void prepare() {
         if (preparedVersion == version) return;
         if (n % BLOCK != 0) {
@@ -242,9 +246,9 @@ public final class Q8Activations {
      * (nearest_int rounds half to even), {@code d = 1 / iscale}; an all-zero block gets d = 0.
      */
     private void quantizeQ8_K() {
-        int blocks = n / 256;
-        if (qK.length < n) {
-            qK = new short[n];
+        int blocks = tokens * n / 256;
+        if (qK.length < tokens * n) {
+            qK = new short[tokens * n];
             dK = new float[blocks];
             bsumK = new int[16 * blocks];
         }
