@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--sequences"}, defaultValue = "1",
             description = "Sequences generated together in tg, one token each per forward pass (continuous batching's decode step, like llama-batched-bench); tokens/s counts all of them") int sequences;
     @Option(names = "--kv-type", defaultValue = "f32", description = "KV storage: f32, f16, q8_0 (default ${DEFAULT-VALUE})") String kvType;
-    @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "f32",
+    @Option(names = "--activations", paramLabel = "TYPE", converter = EngineFlags.ActivationName.class, defaultValue = "q8",
             description = EngineFlags.ACTIVATIONS_HELP) ActivationType activations;
     @Option(names = "--json", description = "Print one JSON array instead of a table") boolean json;
     @Option(names = "--json-schema", paramLabel = "FILE", description = "Also run tg with greedy sampling constrained by this JSON Schema (MODEL only: its tokenizer), to compare with plain tg")

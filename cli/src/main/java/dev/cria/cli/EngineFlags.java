@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 
 /** The engine flags every serving command shares (a picocli mixin): context, threads, batching, KV cache, synthetic weights. */
 final class EngineFlags {
-    static final String ACTIVATIONS_HELP = "What one-token matvecs multiply the weights with: f32 (exact, default) or q8 "
-            + "(activations rounded to int8 blocks like llama.cpp; faster for Q4_0 / Q4_K / Q6_K weights, others stay f32; "
-            + "steps of several tokens stay f32, so with q8 a request's tokens can differ when it shares steps with others)";
+    static final String ACTIVATIONS_HELP = "What the weight matmuls multiply the weights with: q8 (default: activations rounded "
+            + "to int8 blocks like llama.cpp, integer kernels for Q4_0 / Q4_K / Q6_K weights, others stay f32) or f32 (exact: "
+            + "logits within float32 rounding of a float64 reference)";
 
     @Option(names = "--ctx-size", defaultValue = "0", description = "Context tokens (0 = min(8192, the model's))")
     int ctxSize;
@@ -41,7 +41,7 @@ final class EngineFlags {
             description = "How the KV cache stores keys and values: f32, f16 or q8_0 (default ${DEFAULT-VALUE})")
     KvType kvType;
 
-    @Option(names = "--activations", paramLabel = "TYPE", converter = ActivationName.class, defaultValue = "f32",
+    @Option(names = "--activations", paramLabel = "TYPE", converter = ActivationName.class, defaultValue = "q8",
             description = ACTIVATIONS_HELP)
     ActivationType activations;
 

@@ -12,17 +12,17 @@ import dev.cria.model.ActivationType;
  * @param parallel      sequences run at once (--parallel)
  * @param kvMemoryBytes KV pool size (--kv-memory; 0 = contextSize × parallel tokens)
  * @param kvType        how keys and values are stored (--kv-type)
- * @param activations   what one-token matvecs multiply the weights with (--activations; F32 exact, Q8 like llama.cpp)
+ * @param activations   what the weight matmuls multiply the weights with (--activations; Q8 like llama.cpp, the default; F32 exact)
  */
 public record EngineOptions(int contextSize, int threads, int maxQueue, int parallel, long kvMemoryBytes, KvType kvType,
                             ActivationType activations) {
     public EngineOptions {
         if (kvType == null) kvType = KvType.F32;
-        if (activations == null) activations = ActivationType.F32;
+        if (activations == null) activations = ActivationType.Q8;
     }
 
     public EngineOptions(int contextSize, int threads, int maxQueue, int parallel, long kvMemoryBytes, KvType kvType) {
-        this(contextSize, threads, maxQueue, parallel, kvMemoryBytes, kvType, ActivationType.F32);
+        this(contextSize, threads, maxQueue, parallel, kvMemoryBytes, kvType, ActivationType.Q8);
     }
 
     public EngineOptions(int contextSize, int threads, int maxQueue, int parallel) {

@@ -1,15 +1,18 @@
 package dev.cria.model;
 
 /**
- * What the single-token weight matvecs multiply the weights with.
+ * What the weight matmuls multiply the weights with. {@link #Q8} is the default: faster, and on the
+ * golden zoo at least as often right about the reference's top token as llama.cpp
+ * ({@code Q8ActivationsGoldenTest}); {@link #F32} is the exact mode.
  */
 public enum ActivationType {
-    /** The activations as float32, weights decoded exactly: matches a float64 reference within float32 rounding (the default; every golden test). */
+    /** The activations as float32, weights decoded exactly: matches a float64 reference within float32 rounding (the exact mode; every logits golden test). */
     F32,
     /**
-     * The activations rounded to int8 blocks once per matvec, as llama.cpp's CPU backend does (Q8_K for
-     * Q4_K / Q6_K weights, Q8_0 for Q4_0 repacked at load), then integer dot products: faster, and about as far from the reference as
-     * llama.cpp is. Only one-token steps; prompt batches and other weight types stay float32.
+     * The activations rounded to int8 blocks once per matmul input, as llama.cpp's CPU backend does
+     * (Q8_0 for Q4_0 weights, Q8_K for Q4_K / Q6_K), then integer dot products: faster, and about as
+     * far from the reference as llama.cpp is (the default). Q4_0 is interleaved at load and runs every
+     * step on integer kernels; Q4_K / Q6_K one-token steps only; other weight types stay float32.
      */
     Q8;
 

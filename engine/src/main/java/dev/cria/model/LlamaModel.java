@@ -18,7 +18,7 @@ import dev.cria.tensor.WeightMatrix;
  * per batch ({@link MatMul}: each weight block loaded serves all tokens); attention runs per token
  * over its own sequence's keys and values.
  *
- * <p>By default ({@link ActivationType#F32}) activations are float32 and weights are decoded exactly,
+ * <p>With {@link ActivationType#F32} (this class's default; the engine's is Q8) activations are float32 and weights are decoded exactly,
  * so logits match a float64 reference within float32 rounding (no activation quantization as in
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
