@@ -8,6 +8,7 @@ import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Q4_0Interleaved;
 import dev.cria.kernels.Q4_0Repacked;
+import dev.cria.kernels.Q4_KInterleaved;
 import dev.cria.kernels.Q8MatVec;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
@@ -194,6 +195,7 @@ public final class ModelLoader {
             mapping.finish();
             LlamaWeights w = src.llamaWeights(c, progress);
             if (layout != Q4_0Layout.FILE) w = repackQ4_0(w, source.repacked(), layout == Q4_0Layout.INTERLEAVED, progress);
+            if (layout == Q4_0Layout.INTERLEAVED) w = interleaveQ4_K(w, source.repacked(), progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
@@ -217,6 +219,36 @@ public final class ModelLoader {
                 : done.computeIfAbsent(m, x -> interleave && Q4_0Interleaved.supports(x.rows(), x.cols())
                         ? Q4_0Interleaved.repack(x, arena, true, advance)
                         : Q4_0Repacked.repack(x, arena, true, advance));
+        List<LayerWeights> layers = new ArrayList<>();
+        for (LayerWeights l : w.layers()) {
+            layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
+                    l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
+        }
+        LlamaWeights packed = new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
+        repacking.finish();
+        return packed;
+    }
+
+    /**
+     * {@code w} with every Q4_K matrix whose shape allows interleaved for the integer kernels of Q8
+     * activations ({@link Q4_KInterleaved}) into {@code arena}, its file pages released; the others
+     * stay in the file layout (the row-at-a-time integer kernel); a tied output stays the same matrix
+     * as the embedding. Reported as a {@link LoadPhase#REPACKING} phase of its own.
+     */
+    static LlamaWeights interleaveQ4_K(LlamaWeights w, Arena arena, LoadProgress progress) {
+        java.util.function.Predicate<WeightMatrix> moves = m -> m.type() == GgmlType.Q4_K
+                && m.layout() == WeightMatrix.Layout.GGML_BLOCKS && Q4_KInterleaved.supports(m.rows(), m.cols());
+        Map<WeightMatrix, WeightMatrix> seen = new IdentityHashMap<>();
+        List<WeightMatrix> all = new ArrayList<>(List.of(w.tokenEmbedding(), w.output()));
+        for (LayerWeights l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
+        long bytes = 0;
+        for (WeightMatrix m : all) if (moves.test(m) && seen.put(m, m) == null) bytes += m.byteSize();
+        if (bytes == 0) return w;
+        PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, bytes);
+        LongConsumer advance = repacking::advance;
+        Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
+        java.util.function.UnaryOperator<WeightMatrix> r = m -> !moves.test(m) ? m
+                : done.computeIfAbsent(m, x -> Q4_KInterleaved.repack(x, arena, true, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
