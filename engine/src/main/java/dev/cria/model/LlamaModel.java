@@ -23,7 +23,8 @@ import dev.cria.tensor.WeightMatrix;
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
  * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 loaded interleaved
- * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), and stay
+ * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), likewise Q4_K
+ * ({@link dev.cria.kernels.Q4_KInterleaved}, where the loader interleaves it), and stay
  * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
