@@ -23,6 +23,8 @@ public final class Q8MatVec {
     private static final ThreadLocal<Job> Q4_0_JOBS = ThreadLocal.withInitial(RepackedQ4_0Job::new);
     private static final ThreadLocal<Job> INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ4_0Job::new);
     private static final ThreadLocal<Job> INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_0BatchJob::new);
+    private static final ThreadLocal<Job> INTERLEAVED_Q4_K_JOBS = ThreadLocal.withInitial(InterleavedQ4_KJob::new);
+    private static final ThreadLocal<Job> INTERLEAVED_Q4_K_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_KBatchJob::new);
 
     private Q8MatVec() {
     }
@@ -30,9 +32,16 @@ public final class Q8MatVec {
     /**
      * {@code out[outOff + t * rows + r] = Σ_j w[r][j] * x_t[j]} for every token t of {@code x}: a
      * matrix in the {@link Q4_0Interleaved} layout (whole groups of rows: four tokens at a time,
-     * each weight vector widened once for the four), else {@link #matvec} per token.
+     * each weight vector widened once for the four) or the {@link Q4_KInterleaved} one (likewise),
+     * else {@link #matvec} per token.
      */
     public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED && x.tokens() > 1) {
+            checkBatch(w, x, out, outOff);
+            x.prepare();
+            run(pool, w, x, out, outOff, INTERLEAVED_Q4_K_BATCH_JOBS.get(), w.rows() / Q4_KInterleaved.ROWS);
+            return;
+        }
         if (w.layout() != WeightMatrix.Layout.Q4_0_INTERLEAVED || x.tokens() == 1) {
             if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need the interleaved Q4_0 layout");
             matvec(pool, w, x, out, outOff);
@@ -48,6 +57,15 @@ public final class Q8MatVec {
         run(pool, w, x, out, outOff, INTERLEAVED_BATCH_JOBS.get(), w.rows() / Q4_0Interleaved.ROWS);
     }
 
+    private static void checkBatch(WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (x.length() != w.cols()) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (outOff < 0 || outOff + (long) w.rows() * x.tokens() > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output needs " + (long) w.rows() * x.tokens() + " floats from offset " + outOff + ", array has " + out.length);
+        }
+    }
+
     /** {@code out[outOff + r] = Σ_j w[r][j] * x[j]}, x quantized to {@code w}'s activation layout (once per input). */
     public static void matvec(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (x.length() != w.cols()) {
@@ -59,6 +77,14 @@ public final class Q8MatVec {
             }
             x.prepareRows();
             run(pool, w, x, out, outOff, INTERLEAVED_JOBS.get(), w.rows() / Q4_0Interleaved.ROWS);
+            return;
+        }
+        if (w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED) {
+            if (outOff < 0 || outOff + w.rows() > out.length) {
+                throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
+            }
+            x.prepare();
+            run(pool, w, x, out, outOff, INTERLEAVED_Q4_K_JOBS.get(), w.rows() / Q4_KInterleaved.ROWS);
             return;
         }
         ThreadLocal<Job> jobs = !supports(w) ? null : switch (w.type()) {
@@ -111,7 +137,8 @@ public final class Q8MatVec {
     public static boolean supports(WeightMatrix w) {
         if (!available()) return false;
         return switch (w.type()) {
-            case Q4_K, Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
+            case Q4_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
+            case Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
             case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
                     || w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
             default -> false;
@@ -193,6 +220,54 @@ public final class Q8MatVec {
                 }
                 for (; t < tokens; t++) {
                     Q4_0InterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff + t * rows + Q4_0Interleaved.ROWS * g);
+                }
+            }
+        }
+    }
+
+    /**
+     * One token over {@link Q4_KInterleaved} groups of rows (the range counts groups): groups g and
+     * g + half of the range together ({@link Q4_KInterleavedDot#groups2}), an odd last group alone.
+     */
+    private static final class InterleavedQ4_KJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / Q4_KInterleaved.QK;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
+                if (g0 == g1) {
+                    Q4_KInterleavedDot.group(data, Q4_KInterleaved.groupOffset(g0, nb), x.qK, 0, x.dK, x.bsumK, 0, nb,
+                            out, outOff + Q4_KInterleaved.ROWS * g0);
+                } else {
+                    Q4_KInterleavedDot.groups2(data, Q4_KInterleaved.groupOffset(g0, nb), Q4_KInterleaved.groupOffset(g1, nb),
+                            x.qK, 0, x.dK, x.bsumK, 0, nb, out, outOff + Q4_KInterleaved.ROWS * g0, outOff + Q4_KInterleaved.ROWS * g1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Several tokens over {@link Q4_KInterleaved} groups of rows (the range counts groups): per
+     * group, the tokens four at a time ({@link Q4_KInterleavedDot#group4}), the last one to three
+     * one at a time ({@link Q4_KInterleavedDot#group}: the same results per token).
+     */
+    private static final class InterleavedQ4_KBatchJob extends Job {
+        /** Per thread: the pool's threads all run the calling thread's job object. */
+        private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[Q4_KInterleavedDot.SCRATCH]);
+
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / Q4_KInterleaved.QK, tokens = x.tokens();
+            int[] sums = SUMS.get();
+            for (int g = from; g < to; g++) {
+                long o = Q4_KInterleaved.groupOffset(g, nb);
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    Q4_KInterleavedDot.group4(data, o, x.qK, t * cols, cols, x.dK, x.bsumK, t * nb, nb,
+                            out, outOff + t * rows + Q4_KInterleaved.ROWS * g, rows, sums);
+                }
+                for (; t < tokens; t++) {
+                    Q4_KInterleavedDot.group(data, o, x.qK, t * cols, x.dK, x.bsumK, t * nb, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g);
                 }
             }
         }

@@ -23,7 +23,8 @@ import dev.cria.tensor.WeightMatrix;
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
  * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 loaded interleaved
- * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), and stay
+ * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), likewise Q4_K
+ * ({@link dev.cria.kernels.Q4_KInterleaved}, where the loader interleaves it), and stay
  * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
@@ -61,8 +62,8 @@ public final class LlamaModel {
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch, ActivationType activations) {
         this.activations = activations;
-        if (activations != ActivationType.Q8 && weights.output().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
-                || activations != ActivationType.Q8 && weights.layers().get(0).wq().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+        if (activations != ActivationType.Q8 && (interleaved(weights.output()) || interleaved(weights.layers().get(0).wq())
+                || interleaved(weights.layers().get(0).wGate()) || interleaved(weights.layers().get(0).wDown()))) {
             throw new IllegalArgumentException("the weights are interleaved for q8 activations (ModelLoader.loadWeights with Q8), not " + activations);
         }
         boolean q8 = activations == ActivationType.Q8;
@@ -112,13 +113,17 @@ public final class LlamaModel {
      * {@code in} (already {@link Q8Activations#set set}) or is null.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (inQ != null && w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+        if (inQ != null && (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED)) {
             Q8MatVec.matmul(pool, w, inQ, out, 0);
         } else if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
             Q8MatVec.matvec(pool, w, inQ, out, 0);
         } else {
             MatMul.matmul(pool, w, in, n, out);
         }
+    }
+
+    private static boolean interleaved(WeightMatrix m) {
+        return m.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || m.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
     }
 
     /** {@code q} pointed at {@code tokens} vectors of {@code len} values at the start of {@code in}, or null for F32. */

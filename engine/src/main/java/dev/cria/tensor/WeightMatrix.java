@@ -23,14 +23,22 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
          * groups of 32 rows, per block their 32 float32 scales, then byte j of each of the 32 rows
          * side by side (20 bytes per 32 values; rows a multiple of 32). A row is not contiguous.
          */
-        Q4_0_INTERLEAVED
+        Q4_0_INTERLEAVED,
+        /**
+         * Q4_K interleaved at load ({@code dev.cria.kernels.Q4_KInterleaved}) for the integer kernels:
+         * groups of 32 rows, per super-block their 32 float32 scales and mins, unpacked 6-bit sub-block
+         * scales and mins, then byte l of each of the 32 rows side by side (152 bytes per 256 values;
+         * rows a multiple of 32). A row is not contiguous.
+         */
+        Q4_K_INTERLEAVED
     }
 
     public WeightMatrix {
-        if (layout != Layout.GGML_BLOCKS && type != GgmlType.Q4_0) {
-            throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q4_0, not " + type);
+        GgmlType holds = layout == Layout.Q4_K_INTERLEAVED ? GgmlType.Q4_K : GgmlType.Q4_0;
+        if (layout != Layout.GGML_BLOCKS && type != holds) {
+            throw new IllegalArgumentException(name + ": the " + layout + " layout holds " + holds + ", not " + type);
         }
-        if (layout == Layout.Q4_0_INTERLEAVED && rows % 32 != 0) {
+        if ((layout == Layout.Q4_0_INTERLEAVED || layout == Layout.Q4_K_INTERLEAVED) && rows % 32 != 0) {
             throw new IllegalArgumentException(name + ": the " + layout + " layout holds whole groups of 32 rows, not " + rows);
         }
         if (data.byteSize() < rowBytes(type, layout, cols) * rows) {
@@ -49,6 +57,7 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         return switch (layout) {
             case GGML_BLOCKS -> type.bytesFor(cols);
             case Q4_0_REPACKED, Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
+            case Q4_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 152;
         };
     }
 

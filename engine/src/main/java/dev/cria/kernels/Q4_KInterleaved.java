@@ -1,0 +1,168 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+import dev.cria.util.HugePages;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
+
+/**
+ * Q4_K weights rearranged once at load for the integer kernels ({@link Q4_KInterleavedDot}):
+ * {@link WeightMatrix.Layout#Q4_K_INTERLEAVED}, groups of {@value #ROWS} rows interleaved value by
+ * value, as {@link Q4_0Interleaved} does for Q4_0. For group g (rows 32g .. 32g + 31) and
+ * super-block b (values 256b .. 256b + 255), at byte {@code (g * nb + b) * 4864}:
+ * <pre>
+ *   float32 d[32]         the 32 rows' super-block scales, converted from f16 (exact)
+ *   float32 dmin[32]      the 32 rows' super-block mins, converted from f16 (exact)
+ *   u8      sc[8][32]     sc[s][r] = row r's 6-bit scale of sub-block s (ggml's get_scale_min_k4, unpacked)
+ *   u8      m[8][32]      m[s][r]  = row r's 6-bit min of sub-block s
+ *   u8      qs[128][32]   qs[k][r] = byte k of row r's block_q4_K qs: for k = 32t + l the low nibble is
+ *                         value 64t + l (sub-block 2t), the high nibble value 64t + 32 + l (sub-block 2t + 1)
+ * </pre>
+ * 152 bytes per row and super-block (the file's 144, plus the scales and mins unpacked and d, dmin
+ * widened to float32). Why: 32 bytes {@code qs[k]} widened to 32 int16 lanes hold one value of 32
+ * rows, lane = row, so one activation value broadcast multiplies 32 rows at once; the sub-block
+ * scales and mins, one byte per row side by side, widen to int32 lanes and multiply the 32 rows'
+ * sub-block sums lane by lane: no horizontal sums, no per-row scale unpacking in the kernel.
+ *
+ * <p>Rows are not contiguous here, so the generic {@link WeightKernel} of this layout
+ * ({@link #ROW_KERNEL}) decodes a row from its group value by value, with the float operations of
+ * {@link ScalarKernels}' Q4_K decoder ({@code d * sc * q - dmin * m}: the same values bit for bit):
+ * right for the embedding lookup and any route that reads a few rows, slow for a matmul. The engine
+ * multiplies these matrices only through {@link Q8MatVec}.
+ */
+public final class Q4_KInterleaved {
+    /** Rows per group: one int16 lane each in a 512-bit vector. */
+    public static final int ROWS = 32;
+    /** Values per super-block. */
+    static final int QK = 256;
+    /** Byte offset of the mins {@code dmin[32]} within a group's super-block. */
+    static final int DMIN = 4 * ROWS;
+    /** Byte offset of the sub-block scales {@code sc[8][32]}. */
+    static final int SCALES = 8 * ROWS;
+    /** Byte offset of the sub-block mins {@code m[8][32]}. */
+    static final int MINS = SCALES + 8 * ROWS;
+    /** Byte offset of the quants {@code qs[128][32]}. */
+    static final int QUANTS = MINS + 8 * ROWS;
+    /** Bytes of one group's super-block. */
+    static final int GROUP_BLOCK_BYTES = QUANTS + 128 * ROWS;
+    /** Bytes per row and super-block. */
+    static final int ROW_BLOCK_BYTES = GROUP_BLOCK_BYTES / ROWS;
+    private static final int SRC_BLOCK_BYTES = 144;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Decodes single rows (embedding lookup, tests): scalar, exact. */
+    static final WeightKernel ROW_KERNEL = new RowKernel();
+
+    private Q4_KInterleaved() {
+    }
+
+    /**
+     * Whether a Q4_K matrix of this shape can be interleaved: whole groups of rows and whole
+     * super-blocks per row. The kernels are 512-bit ones: the loader interleaves only where they run
+     * ({@link Q8MatVec#available}).
+     */
+    public static boolean supports(int rows, int cols) {
+        return rows % ROWS == 0 && rows > 0 && cols % QK == 0 && cols > 0;
+    }
+
+    /** Byte offset of group {@code g}'s first super-block in a matrix of {@code nb} super-blocks per row. */
+    static long groupOffset(int g, int nb) {
+        return (long) g * nb * GROUP_BLOCK_BYTES;
+    }
+
+    /**
+     * {@code m} (Q4_K, file layout) copied into new memory of {@code arena} in the interleaved
+     * layout, telling {@code sourceBytesDone} each {@value Q4_0Repacked#REPORT_ROWS} rows' source
+     * bytes; with {@code releaseSource} the source's pages are then dropped from the resident set,
+     * as {@link Q4_0Interleaved#repack} does.
+     */
+    public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
+        if (m.type() != GgmlType.Q4_K || m.layout() != WeightMatrix.Layout.GGML_BLOCKS || !supports(m.rows(), m.cols())) {
+            throw new IllegalArgumentException(m.name() + ": only Q4_K in its file layout with whole groups of " + ROWS
+                    + " rows is interleaved, not " + m.rows() + "x" + m.cols() + " " + m.type() + " " + m.layout());
+        }
+        int nb = m.cols() / QK;
+        long srcRow = m.rowBytes();
+        MemorySegment src = m.data();
+        MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q4_K, WeightMatrix.Layout.Q4_K_INTERLEAVED, m.cols()) * m.rows());
+        byte[] rowBlock = new byte[SRC_BLOCK_BYTES];
+        byte[] bytes = new byte[GROUP_BLOCK_BYTES - SCALES];
+        float[] d = new float[ROWS], dmin = new float[ROWS];
+        int groupsPerReport = Q4_0Repacked.REPORT_ROWS / ROWS;
+        for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
+            for (int b = 0; b < nb; b++) {
+                for (int r = 0; r < ROWS; r++) {
+                    long s = (long) (ROWS * g + r) * srcRow + (long) SRC_BLOCK_BYTES * b;
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, rowBlock, 0, SRC_BLOCK_BYTES);
+                    d[r] = WeightBytes.f16(src, s);
+                    dmin[r] = WeightBytes.f16(src, s + 2);
+                    for (int j = 0; j < 8; j++) {
+                        bytes[ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
+                        bytes[MINS - SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
+                    }
+                    for (int k = 0; k < 128; k++) bytes[QUANTS - SCALES + ROWS * k + r] = rowBlock[16 + k];
+                }
+                long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
+                MemorySegment.copy(d, 0, dst, F32, o, ROWS);
+                MemorySegment.copy(dmin, 0, dst, F32, o + DMIN, ROWS);
+                MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o + SCALES, bytes.length);
+            }
+            if ((g + 1) % groupsPerReport == 0 || g + 1 == groups) {
+                int done = (g + 1) % groupsPerReport == 0 ? groupsPerReport : (g + 1) % groupsPerReport;
+                sourceBytesDone.accept(done * ROWS * srcRow);
+            }
+        }
+        if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
+        return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q4_K_INTERLEAVED);
+    }
+
+    /**
+     * Rows of the interleaved layout through the generic interface: {@code offset} is
+     * {@link WeightMatrix#rowOffset row r's offset} ({@code r * rowBytes}, 152 bytes per super-block)
+     * and {@code n} the whole row, from which the row's group and lane follow. {@code d1 * q - m1}
+     * with {@code d1 = d * sc}, {@code m1 = dmin * m} as ggml's dequantize_row_q4_K; {@link #dot} in
+     * double, as {@link ScalarKernels}.
+     */
+    private static final class RowKernel implements WeightKernel {
+        @Override
+        public GgmlType type() {
+            return GgmlType.Q4_K;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int n) {
+            int nb = n / QK;
+            long r = offset / ((long) ROW_BLOCK_BYTES * nb);
+            int lane = (int) (r % ROWS);
+            long o = groupOffset((int) (r / ROWS), nb);
+            for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+                float d = w.get(F32, o + 4L * lane), dmin = w.get(F32, o + DMIN + 4L * lane);
+                for (int t = 0; t < 4; t++) {
+                    float d1 = d * WeightBytes.u8(w, o + SCALES + (long) ROWS * (2 * t) + lane);
+                    float m1 = dmin * WeightBytes.u8(w, o + MINS + (long) ROWS * (2 * t) + lane);
+                    float d2 = d * WeightBytes.u8(w, o + SCALES + (long) ROWS * (2 * t + 1) + lane);
+                    float m2 = dmin * WeightBytes.u8(w, o + MINS + (long) ROWS * (2 * t + 1) + lane);
+                    int i = dstOff + QK * b + 64 * t;
+                    for (int l = 0; l < 32; l++) {
+                        int q = WeightBytes.u8(w, o + QUANTS + (long) ROWS * (32 * t + l) + lane);
+                        dst[i + l] = d1 * (q & 0xF) - m1;
+                        dst[i + 32 + l] = d2 * (q >>> 4) - m2;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+            float[] row = new float[n];
+            dequantize(w, offset, row, 0, n);
+            double s = 0;
+            for (int j = 0; j < n; j++) s += (double) row[j] * x[xOff + j];
+            return (float) s;
+        }
+    }
+}

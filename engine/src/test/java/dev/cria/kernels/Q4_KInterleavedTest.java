@@ -1,0 +1,179 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Q4_K interleaved at load ({@link Q4_KInterleaved}) and its integer kernels
+ * ({@link Q4_KInterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
+ * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
+ * are ggml_vec_dot_q4_K_q8_K's exact integer sums within float32 rounding. The kernels are 512-bit
+ * ones; in the build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java
+ * fallback: same bits, slowly), with fewer rounds.
+ */
+class Q4_KInterleavedTest {
+    private static Arena arena;
+    private static ComputePool two;
+
+    @BeforeAll
+    static void open() {
+        arena = Arena.ofShared();
+        two = new ComputePool(2);
+    }
+
+    @AfterAll
+    static void close() {
+        two.close();
+        arena.close();
+    }
+
+    private static WeightMatrix fileLayout(int rows, int cols, long seed) {
+        return new WeightMatrix("test.q4_k", GgmlType.Q4_K, rows, cols, RandomWeights.rows(GgmlType.Q4_K, rows, cols, 0, new Random(seed)));
+    }
+
+    private static WeightMatrix interleaved(WeightMatrix file) {
+        return Q4_KInterleaved.repack(file, arena, false, bytes -> {
+        });
+    }
+
+    @Test
+    void interleavingKeepsEveryDecodedValue() {
+        // 768 values: three super-blocks (an odd count); 2048 a Llama 3.2 1B row
+        for (int n : new int[]{768, 2048}) {
+            WeightMatrix file = fileLayout(64, n, n);
+            WeightMatrix packed = interleaved(file);
+            assertThat(packed.layout()).isEqualTo(WeightMatrix.Layout.Q4_K_INTERLEAVED);
+            assertThat(packed.byteSize()).isEqualTo(64L * n / 256 * 152);
+            for (int r = 0; r < 64; r++) {
+                float[] want = new float[n], got = new float[n];
+                Kernels.scalar(GgmlType.Q4_K).dequantize(file.data(), file.rowOffset(r), want, 0, n);
+                Kernels.forMatrix(packed).dequantize(packed.data(), packed.rowOffset(r), got, 0, n);
+                assertThat(RandomWeights.bits(got)).as("n %d row %d", n, r).isEqualTo(RandomWeights.bits(want));
+            }
+        }
+    }
+
+    @Test
+    void onlyWholeGroupsOfRowsAndSuperBlocksAreInterleaved() {
+        assertThat(Q4_KInterleaved.supports(128256, 2048)).isTrue();
+        assertThat(Q4_KInterleaved.supports(8192, 2048)).isTrue();
+        assertThat(Q4_KInterleaved.supports(40, 2048)).isFalse();
+        assertThat(Q4_KInterleaved.supports(64, 2048 + 32)).isFalse();
+        assertThatThrownBy(() -> interleaved(fileLayout(40, 256, 1))).hasMessageContaining("whole groups of 32");
+    }
+
+    @Test
+    void vectorKernelsEqualTheScalarTwinBitForBit() {
+        int n = 2048, nb = n / 256;
+        WeightMatrix w = interleaved(fileLayout(64, n, 7));
+        Random rnd = new Random(3);
+        float[] x = RandomWeights.activations(4 * n, rnd);
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, n, 4);
+        q.prepare();
+        long g1 = Q4_KInterleaved.groupOffset(1, nb);
+        int[] sums = new int[Q4_KInterleavedDot.SCRATCH];
+        // enough calls for C2 to compile the kernels: the compiled code must agree as well
+        int rounds = Q8MatVec.available() ? 3000 : 2;
+        for (int round = 0; round < rounds; round++) {
+            float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
+            for (int t = 0; t < 4; t++) {
+                Q4_KInterleavedDot.scalar(w.data(), 0, q.qK, t * n, q.dK, q.bsumK, t * nb, nb, twin, t * 64);
+                Q4_KInterleavedDot.scalar(w.data(), g1, q.qK, t * n, q.dK, q.bsumK, t * nb, nb, twin, t * 64 + 32);
+            }
+            Q4_KInterleavedDot.group(w.data(), 0, q.qK, 0, q.dK, q.bsumK, 0, nb, one, 0);
+            Q4_KInterleavedDot.group(w.data(), g1, q.qK, 0, q.dK, q.bsumK, 0, nb, one, 32);
+            Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qK, 0, q.dK, q.bsumK, 0, nb, two2, 0, 32);
+            Q4_KInterleavedDot.group4(w.data(), 0, q.qK, 0, n, q.dK, q.bsumK, 0, nb, four, 0, 64, sums);
+            Q4_KInterleavedDot.group4(w.data(), g1, q.qK, 0, n, q.dK, q.bsumK, 0, nb, four, 32, 64, sums);
+            if (round % 1000 != 999 && round != rounds - 1) continue;
+            int[] want = RandomWeights.bits(java.util.Arrays.copyOf(twin, 64));
+            assertThat(RandomWeights.bits(one)).as("group, round %d", round).isEqualTo(want);
+            assertThat(RandomWeights.bits(two2)).as("groups2, round %d", round).isEqualTo(want);
+            assertThat(RandomWeights.bits(four)).as("group4, round %d", round).isEqualTo(RandomWeights.bits(twin));
+        }
+    }
+
+    @Test
+    void resultsAreTheExactIntegerDotProductsWithinFloatRounding() {
+        // one super-block, three (the zoo model's shapes), a Llama 3.2 3B down projection's 32
+        for (int n : new int[]{256, 768, 8192}) exactIntegerDots(n);
+    }
+
+    private static void exactIntegerDots(int n) {
+        int rows = 64;
+        WeightMatrix file = fileLayout(rows, n, 11 + n);
+        WeightMatrix w = interleaved(file);
+        float[] x = RandomWeights.activations(n, new Random(5));
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, n);
+        q.prepare();
+        float[] got = new float[rows];
+        Q8MatVec.matvec(two, w, q, got, 0);
+        double worst = 0, worstFile = 0;
+        for (int r = 0; r < rows; r++) {
+            // ggml_vec_dot_q4_K_q8_K in double from the file's bytes: per super-block
+            // d d_x Σ_s sc_s Σ q_w q_x - dmin d_x Σ_s m_s Σ q_x
+            double want = 0, magnitude = 0;
+            long o = file.rowOffset(r);
+            for (int b = 0; b < n / 256; b++, o += 144) {
+                double d = WeightBytes.f16(file.data(), o), dmin = WeightBytes.f16(file.data(), o + 2);
+                long isum = 0, msum = 0;
+                for (int s = 0; s < 8; s++) {
+                    long sub = 0, xs = 0;
+                    for (int l = 0; l < 32; l++) {
+                        int byt = WeightBytes.u8(file.data(), o + 16 + 32L * (s / 2) + l);
+                        int qw = s % 2 == 0 ? byt & 0xF : byt >>> 4;
+                        int qx = q.qK[256 * b + 32 * s + l];
+                        sub += (long) qw * qx;
+                        xs += qx;
+                    }
+                    isum += WeightBytes.scaleMinK4(file.data(), o + 4, s, 0) * sub;
+                    msum += WeightBytes.scaleMinK4(file.data(), o + 4, s, 1) * xs;
+                }
+                want += d * q.dK[b] * isum - dmin * q.dK[b] * msum;
+                magnitude += Math.abs(d * q.dK[b] * isum) + Math.abs(dmin * q.dK[b] * msum);
+            }
+            assertThat((double) got[r]).as("n %d row %d", n, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
+            worst = Math.max(worst, Math.abs(got[r] - want) / magnitude);
+            if (Q8MatVec.available()) {
+                // and the row-at-a-time kernel on the file layout: the same sums, more roundings (a
+                // float product per pair of values), so a looser bound
+                float fileDot = IntDotKernels.dotQ4_K(file.data(), file.rowOffset(r), q, n);
+                assertThat((double) fileDot).as("file layout n %d row %d", n, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+                worstFile = Math.max(worstFile, Math.abs(fileDot - want) / magnitude);
+            }
+        }
+        System.out.printf("Q4_K x Q8_K, %d values: largest error / Σ|terms|: interleaved %.2e, file layout %.2e%n", n, worst, worstFile);
+    }
+
+    @Test
+    void aTokensResultsDoNotDependOnItsBatchOrTheThreads() {
+        int n = 2048, rows = 96;
+        WeightMatrix w = interleaved(fileLayout(rows, n, 13));
+        float[] x = RandomWeights.activations(9 * n, new Random(17));
+        for (int tokens = 1; tokens <= 9; tokens++) {
+            Q8Activations batch = new Q8Activations();
+            batch.set(x, 0, n, tokens);
+            float[] all = new float[tokens * rows];
+            Q8MatVec.matmul(two, w, batch, all, 0);
+            for (int t = 0; t < tokens; t++) {
+                Q8Activations one = new Q8Activations();
+                one.set(x, t * n, n);
+                float[] alone = new float[rows];
+                Q8MatVec.matvec(two, w, one, alone, 0);
+                float[] inBatch = java.util.Arrays.copyOfRange(all, t * rows, (t + 1) * rows);
+                assertThat(RandomWeights.bits(inBatch)).as("token %d of %d", t, tokens).isEqualTo(RandomWeights.bits(alone));
+            }
+        }
+    }
+}
