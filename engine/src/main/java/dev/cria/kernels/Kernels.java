@@ -60,6 +60,7 @@ public final class Kernels {
         return switch (w.layout()) {
             case Q4_0_REPACKED -> REPACKED_Q4_0;
             case Q4_0_INTERLEAVED -> Q4_0Interleaved.ROW_KERNEL;
+            case Q6_K_INTERLEAVED -> Q6_KInterleaved.ROW_KERNEL;
             case GGML_BLOCKS -> forType(w.type());
         };
     }

@@ -23,6 +23,8 @@ public final class Q8MatVec {
     private static final ThreadLocal<Job> Q4_0_JOBS = ThreadLocal.withInitial(RepackedQ4_0Job::new);
     private static final ThreadLocal<Job> INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ4_0Job::new);
     private static final ThreadLocal<Job> INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_0BatchJob::new);
+    private static final ThreadLocal<Job> Q6_K_INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ6_KJob::new);
+    private static final ThreadLocal<Job> Q6_K_INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ6_KBatchJob::new);
 
     private Q8MatVec() {
     }
@@ -33,6 +35,10 @@ public final class Q8MatVec {
      * each weight vector widened once for the four), else {@link #matvec} per token.
      */
     public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED && x.tokens() > 1) {
+            matmulQ6_K(pool, w, x, out, outOff);
+            return;
+        }
         if (w.layout() != WeightMatrix.Layout.Q4_0_INTERLEAVED || x.tokens() == 1) {
             if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need the interleaved Q4_0 layout");
             matvec(pool, w, x, out, outOff);
@@ -48,10 +54,30 @@ public final class Q8MatVec {
         run(pool, w, x, out, outOff, INTERLEAVED_BATCH_JOBS.get(), w.rows() / Q4_0Interleaved.ROWS);
     }
 
+    /** {@link #matmul} of a {@link Q6_KInterleaved} matrix and several tokens: four at a time per group of rows. */
+    private static void matmulQ6_K(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
+        if (x.length() != w.cols()) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (outOff < 0 || outOff + (long) w.rows() * x.tokens() > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output needs " + (long) w.rows() * x.tokens() + " floats from offset " + outOff + ", array has " + out.length);
+        }
+        x.prepare();
+        run(pool, w, x, out, outOff, Q6_K_INTERLEAVED_BATCH_JOBS.get(), w.rows() / Q6_KInterleaved.ROWS);
+    }
+
     /** {@code out[outOff + r] = Σ_j w[r][j] * x[j]}, x quantized to {@code w}'s activation layout (once per input). */
     public static void matvec(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (x.length() != w.cols()) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED) {
+            if (outOff < 0 || outOff + w.rows() > out.length) {
+                throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
+            }
+            x.prepare();
+            run(pool, w, x, out, outOff, Q6_K_INTERLEAVED_JOBS.get(), w.rows() / Q6_KInterleaved.ROWS);
+            return;
         }
         if (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
             if (outOff < 0 || outOff + w.rows() > out.length) {
@@ -111,7 +137,8 @@ public final class Q8MatVec {
     public static boolean supports(WeightMatrix w) {
         if (!available()) return false;
         return switch (w.type()) {
-            case Q4_K, Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
+            case Q4_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
+            case Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
             case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
                     || w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
             default -> false;
@@ -193,6 +220,50 @@ public final class Q8MatVec {
                 }
                 for (; t < tokens; t++) {
                     Q4_0InterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff + t * rows + Q4_0Interleaved.ROWS * g);
+                }
+            }
+        }
+    }
+
+    /**
+     * One token over {@link Q6_KInterleaved} groups of rows (the range counts groups): groups g and
+     * g + half of the range together ({@link Q6_KInterleavedDot#groups2}), an odd last group alone.
+     */
+    private static final class InterleavedQ6_KJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 256;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
+                if (g0 == g1) {
+                    Q6_KInterleavedDot.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.qK, 0, x.dK, 0, nb,
+                            out, outOff + Q6_KInterleaved.ROWS * g0);
+                } else {
+                    Q6_KInterleavedDot.groups2(data, Q6_KInterleaved.groupOffset(g0, nb), Q6_KInterleaved.groupOffset(g1, nb),
+                            x.qK, 0, x.dK, 0, nb, out, outOff + Q6_KInterleaved.ROWS * g0, outOff + Q6_KInterleaved.ROWS * g1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Several tokens over {@link Q6_KInterleaved} groups of rows (the range counts groups): per
+     * group, the tokens four at a time ({@link Q6_KInterleavedDot#group4}), the last one to three
+     * one at a time ({@link Q6_KInterleavedDot#group}: the same results per token).
+     */
+    private static final class InterleavedQ6_KBatchJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 256, tokens = x.tokens();
+            for (int g = from; g < to; g++) {
+                long o = Q6_KInterleaved.groupOffset(g, nb);
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    Q6_KInterleavedDot.group4(data, o, x.qK, t * cols, cols, x.dK, t * nb, nb,
+                            out, outOff + t * rows + Q6_KInterleaved.ROWS * g, rows);
+                }
+                for (; t < tokens; t++) {
+                    Q6_KInterleavedDot.group(data, o, x.qK, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
                 }
             }
         }

@@ -62,7 +62,8 @@ public final class LlamaModel {
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch, ActivationType activations) {
         this.activations = activations;
         if (activations != ActivationType.Q8 && weights.output().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
-                || activations != ActivationType.Q8 && weights.layers().get(0).wq().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+                || activations != ActivationType.Q8 && weights.layers().get(0).wq().layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
+                || activations != ActivationType.Q8 && weights.output().layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED) {
             throw new IllegalArgumentException("the weights are interleaved for q8 activations (ModelLoader.loadWeights with Q8), not " + activations);
         }
         boolean q8 = activations == ActivationType.Q8;
@@ -112,7 +113,7 @@ public final class LlamaModel {
      * {@code in} (already {@link Q8Activations#set set}) or is null.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (inQ != null && w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
+        if (inQ != null && (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED)) {
             Q8MatVec.matmul(pool, w, inQ, out, 0);
         } else if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
             Q8MatVec.matvec(pool, w, inQ, out, 0);

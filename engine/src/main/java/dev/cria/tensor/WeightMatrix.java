@@ -23,11 +23,22 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
          * groups of 32 rows, per block their 32 float32 scales, then byte j of each of the 32 rows
          * side by side (20 bytes per 32 values; rows a multiple of 32). A row is not contiguous.
          */
-        Q4_0_INTERLEAVED
+        Q4_0_INTERLEAVED,
+        /**
+         * Q6_K interleaved at load ({@code dev.cria.kernels.Q6_KInterleaved}) for the integer kernels:
+         * groups of 32 rows, per super-block their 32 float32 scales, int8 group scales, 4-bit and
+         * 2-bit parts of each value side by side per row (212 bytes per 256 values; rows a multiple
+         * of 32). A row is not contiguous.
+         */
+        Q6_K_INTERLEAVED
     }
 
     public WeightMatrix {
-        if (layout != Layout.GGML_BLOCKS && type != GgmlType.Q4_0) {
+        if (layout == Layout.Q6_K_INTERLEAVED && (type != GgmlType.Q6_K || rows % 32 != 0 || cols % 256 != 0)) {
+            throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q6_K in whole groups of 32 rows and super-blocks, not "
+                    + rows + "x" + cols + " " + type);
+        }
+        if (layout != Layout.GGML_BLOCKS && layout != Layout.Q6_K_INTERLEAVED && type != GgmlType.Q4_0) {
             throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q4_0, not " + type);
         }
         if (layout == Layout.Q4_0_INTERLEAVED && rows % 32 != 0) {
@@ -49,6 +60,7 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         return switch (layout) {
             case GGML_BLOCKS -> type.bytesFor(cols);
             case Q4_0_REPACKED, Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
+            case Q6_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 212;
         };
     }
 
