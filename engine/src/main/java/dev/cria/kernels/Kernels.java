@@ -54,7 +54,8 @@ public final class Kernels {
      * The kernel for {@code w}'s type and layout: {@link #forType} for the file layout; the 512-bit
      * {@link RepackedQ4_0Kernel} for Q4_0 repacked at load (which happens only with the 512-bit
      * kernels: {@link Q4_0Repacked#enabled}); for Q4_0 interleaved for the integer kernels, a scalar
-     * decoder of single rows ({@link Q4_0Interleaved}: such matrices are multiplied by {@link Q8MatVec}).
+     * decoder of single rows ({@link Q4_0Interleaved}; likewise Q6_K, {@link Q6_KInterleaved}: such
+     * matrices are multiplied by {@link Q8MatVec}).
      */
     public static WeightKernel forMatrix(WeightMatrix w) {
         return switch (w.layout()) {

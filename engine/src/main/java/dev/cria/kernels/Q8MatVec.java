@@ -31,8 +31,9 @@ public final class Q8MatVec {
 
     /**
      * {@code out[outOff + t * rows + r] = Σ_j w[r][j] * x_t[j]} for every token t of {@code x}: a
-     * matrix in the {@link Q4_0Interleaved} layout (whole groups of rows: four tokens at a time,
-     * each weight vector widened once for the four), else {@link #matvec} per token.
+     * matrix in the {@link Q4_0Interleaved} or {@link Q6_KInterleaved} layout (whole groups of rows:
+     * four tokens at a time, each weight vector widened once for the four), else {@link #matvec}
+     * for a single token.
      */
     public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED && x.tokens() > 1) {
@@ -40,7 +41,7 @@ public final class Q8MatVec {
             return;
         }
         if (w.layout() != WeightMatrix.Layout.Q4_0_INTERLEAVED || x.tokens() == 1) {
-            if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need the interleaved Q4_0 layout");
+            if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need an interleaved Q4_0 or Q6_K layout");
             matvec(pool, w, x, out, outOff);
             return;
         }

@@ -66,8 +66,8 @@ public final class ModelLoader {
 
     /**
      * {@link #loadWeights(Path, LoadProgress)} laid out for a model with {@code activations}: with
-     * {@link ActivationType#Q8}, Q4_0 matrices are interleaved for the integer kernels
-     * ({@link Q4_0Interleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
+     * {@link ActivationType#Q8}, Q4_0 and Q6_K matrices are interleaved for the integer kernels
+     * ({@link Q4_0Interleaved}, {@link Q6_KInterleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
      */
     public static Weights loadWeights(Path model, ActivationType activations, LoadProgress progress) {
         return reading(model, () -> readWeights(model, activations, progress));

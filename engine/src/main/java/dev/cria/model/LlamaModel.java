@@ -22,8 +22,8 @@ import dev.cria.tensor.WeightMatrix;
  * so logits match a float64 reference within float32 rounding (no activation quantization as in
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
- * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 loaded interleaved
- * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), and stay
+ * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 and Q6_K loaded interleaved
+ * ({@link dev.cria.kernels.Q4_0Interleaved}, {@link dev.cria.kernels.Q6_KInterleaved}: the same results per token as alone), and stay
  * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
