@@ -237,11 +237,11 @@ public final class Q8MatVec {
             for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
                 int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
                 if (g0 == g1) {
-                    Q6_KInterleavedDot.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.qK, 0, x.dK, 0, nb,
+                    Q6_KInterleavedDot.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.pairK, x.sum8K, 0, x.dK, 0, nb,
                             out, outOff + Q6_KInterleaved.ROWS * g0);
                 } else {
                     Q6_KInterleavedDot.groups2(data, Q6_KInterleaved.groupOffset(g0, nb), Q6_KInterleaved.groupOffset(g1, nb),
-                            x.qK, 0, x.dK, 0, nb, out, outOff + Q6_KInterleaved.ROWS * g0, outOff + Q6_KInterleaved.ROWS * g1);
+                            x.pairK, x.sum8K, 0, x.dK, 0, nb, out, outOff + Q6_KInterleaved.ROWS * g0, outOff + Q6_KInterleaved.ROWS * g1);
                 }
             }
         }
@@ -260,11 +260,11 @@ public final class Q8MatVec {
                 long o = Q6_KInterleaved.groupOffset(g, nb);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    Q6_KInterleavedDot.group4(data, o, x.qK, t * cols, cols, x.dK, t * nb, nb,
+                    Q6_KInterleavedDot.group4(data, o, x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb,
                             out, outOff + t * rows + Q6_KInterleaved.ROWS * g, rows);
                 }
                 for (; t < tokens; t++) {
-                    Q6_KInterleavedDot.group(data, o, x.qK, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
+                    Q6_KInterleavedDot.group(data, o, x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
                 }
             }
         }

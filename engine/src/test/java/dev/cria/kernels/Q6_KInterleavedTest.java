@@ -87,11 +87,11 @@ class Q6_KInterleavedTest {
         int rounds = Q8MatVec.available() ? 3000 : 2;
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
-            Q6_KInterleavedDot.group(w.data(), 0, q.qK, 0, q.dK, 0, nb, one, 0);
-            Q6_KInterleavedDot.group(w.data(), g1, q.qK, 0, q.dK, 0, nb, one, 32);
-            Q6_KInterleavedDot.groups2(w.data(), 0, g1, q.qK, 0, q.dK, 0, nb, two2, 0, 32);
-            Q6_KInterleavedDot.group4(w.data(), 0, q.qK, 0, n, q.dK, 0, nb, four, 0, 64);
-            Q6_KInterleavedDot.group4(w.data(), g1, q.qK, 0, n, q.dK, 0, nb, four, 32, 64);
+            Q6_KInterleavedDot.group(w.data(), 0, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 0);
+            Q6_KInterleavedDot.group(w.data(), g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 32);
+            Q6_KInterleavedDot.groups2(w.data(), 0, g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, two2, 0, 32);
+            Q6_KInterleavedDot.group4(w.data(), 0, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 0, 64);
+            Q6_KInterleavedDot.group4(w.data(), g1, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 32, 64);
             if (round % 1000 != 999 && round != rounds - 1) continue;
             for (int t = 0; t < 4; t++) {
                 Q6_KInterleavedDot.scalar(w.data(), 0, q.qK, t * n, q.dK, t * nb, nb, twin, t * 64);
