@@ -82,20 +82,29 @@ public final class Q6_KInterleaved {
         MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q6_K, WeightMatrix.Layout.Q6_K_INTERLEAVED, m.cols()) * m.rows());
         byte[] block = new byte[GROUP_BLOCK_BYTES];
         float[] scales = new float[ROWS];
-        MemorySegment blk = MemorySegment.ofArray(new byte[210]);
-        int[] q = new int[256];
+        byte[] blk = new byte[210];
         int groupsPerReport = Math.max(1, Q4_0Repacked.REPORT_ROWS / ROWS);
         for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
             for (int b = 0; b < nb; b++) {
-                java.util.Arrays.fill(block, QH, GROUP_BLOCK_BYTES, (byte) 0);
                 for (int r = 0; r < ROWS; r++) {
                     long s = (long) (ROWS * g + r) * srcRow + 210L * b;
-                    MemorySegment.copy(src, s, blk, 0, 210);
-                    scales[r] = WeightBytes.f16(blk, 208);
-                    for (int k = 0; k < 16; k++) block[SCALES + ROWS * k + r] = blk.get(ValueLayout.JAVA_BYTE, 192 + k);
-                    for (int i = 0; i < 256; i++) q[i] = fileQ(blk, 0, i);
-                    for (int j = 0; j < 128; j++) block[QL + ROWS * j + r] = (byte) ((q[j] & 0xF) | (q[j + 128] & 0xF) << 4);
-                    for (int i = 0; i < 256; i++) block[QH + ROWS * (i % 64) + r] |= (byte) ((q[i] >>> 4) << (2 * (i / 64)));
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, blk, 0, 210);
+                    scales[r] = Float.float16ToFloat((short) ((blk[208] & 0xFF) | blk[209] << 8));
+                    for (int k = 0; k < 16; k++) block[SCALES + ROWS * k + r] = blk[192 + k];
+                    // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
+                    // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
+                    for (int n = 0; n < 2; n++) {
+                        for (int l = 0; l < 32; l++) {
+                            int a = blk[64 * n + l] & 0xFF, c = blk[64 * n + 32 + l] & 0xFF, h = blk[128 + 32 * n + l] & 0xFF;
+                            int i = 128 * n + l; // values i, i + 32, i + 64, i + 96
+                            int q0 = (a & 0xF) | (h & 3) << 4, q1 = (c & 0xF) | ((h >>> 2) & 3) << 4;
+                            int q2 = (a >>> 4) | ((h >>> 4) & 3) << 4, q3 = (c >>> 4) | ((h >>> 6) & 3) << 4;
+                            put(block, r, i, q0);
+                            put(block, r, i + 32, q1);
+                            put(block, r, i + 64, q2);
+                            put(block, r, i + 96, q3);
+                        }
+                    }
                 }
                 long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
                 MemorySegment.copy(scales, 0, dst, WeightBytes.F32, o, ROWS);
@@ -108,6 +117,14 @@ public final class Q6_KInterleaved {
         }
         if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
         return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q6_K_INTERLEAVED);
+    }
+
+    /** Row {@code r}'s 6-bit {@code q} of value {@code v} into a group super-block's bytes (offsets as in the layout). */
+    private static void put(byte[] block, int r, int v, int q) {
+        int lo = QL + ROWS * (v % 128) + r;
+        block[lo] = v < 128 ? (byte) ((block[lo] & 0xF0) | (q & 0xF)) : (byte) ((block[lo] & 0x0F) | (q & 0xF) << 4);
+        int hi = QH + ROWS * (v % 64) + r, shift = 2 * (v / 64);
+        block[hi] = (byte) ((block[hi] & ~(3 << shift)) | (q >>> 4) << shift);
     }
 
     /** Row {@code lane}'s 6-bit q of value {@code i} of the group super-block at {@code o}. */
