@@ -54,14 +54,15 @@ public final class Kernels {
      * The kernel for {@code w}'s type and layout: {@link #forType} for the file layout; the 512-bit
      * {@link RepackedQ4_0Kernel} for Q4_0 repacked at load (which happens only with the 512-bit
      * kernels: {@link Q4_0Repacked#enabled}); for Q4_0 interleaved for the integer kernels, a scalar
-     * decoder of single rows ({@link Q4_0Interleaved}: such matrices are multiplied by {@link Q8MatVec});
-     * likewise for Q4_K interleaved ({@link Q4_KInterleaved}).
+     * decoder of single rows ({@link Q4_0Interleaved}; likewise Q4_K, {@link Q4_KInterleaved}, and Q6_K,
+     * {@link Q6_KInterleaved}: such matrices are multiplied by {@link Q8MatVec}).
      */
     public static WeightKernel forMatrix(WeightMatrix w) {
         return switch (w.layout()) {
             case Q4_0_REPACKED -> REPACKED_Q4_0;
             case Q4_0_INTERLEAVED -> Q4_0Interleaved.ROW_KERNEL;
             case Q4_K_INTERLEAVED -> Q4_KInterleaved.ROW_KERNEL;
+            case Q6_K_INTERLEAVED -> Q6_KInterleaved.ROW_KERNEL;
             case GGML_BLOCKS -> forType(w.type());
         };
     }

@@ -42,6 +42,11 @@ public final class Q8Activations {
     short[] qK = new short[0];
     float[] dK = new float[0];
     int[] bsumK = new int[0];
+    // for the interleaved Q6_K kernels (Q6_KInterleavedDot), the same tokens: pairK[i] = qK[i] in both
+    // 16-bit halves (one 32-bit broadcast from memory gives a value in all 32 int16 lanes, without the
+    // shuffle a 16-bit broadcast takes), sum8K[i / 8] = Σ of qK over values i .. i + 7
+    int[] pairK = new int[0];
+    int[] sum8K = new int[0];
 
     // block_q8_0 values in the order of IntDotKernels.dotQ4_0Repacked, per pair p of blocks A = 2p,
     // B = 2p + 1 (64 values from 64p): q0[64p ..] = A's values 0-15, B's 0-15, A's 16-31, B's 16-31,
@@ -251,6 +256,8 @@ public final class Q8Activations {
             qK = new short[tokens * n];
             dK = new float[blocks];
             bsumK = new int[16 * blocks];
+            pairK = new int[tokens * n];
+            sum8K = new int[tokens * n / 8];
         }
         for (int b = 0; b < blocks; b++) {
             int base = srcOff + 256 * b;
@@ -276,6 +283,11 @@ public final class Q8Activations {
                 bsumK[16 * b + g] = s;
             }
             dK[b] = 1f / iscale;
+        }
+        for (int i = 0, all = tokens * n; i < all; i++) {
+            if (i % 8 == 0) sum8K[i / 8] = 0;
+            pairK[i] = (qK[i] & 0xFFFF) * 0x10001;
+            sum8K[i / 8] += qK[i];
         }
     }
 }

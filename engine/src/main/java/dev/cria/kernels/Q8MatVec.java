@@ -25,15 +25,17 @@ public final class Q8MatVec {
     private static final ThreadLocal<Job> INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_0BatchJob::new);
     private static final ThreadLocal<Job> INTERLEAVED_Q4_K_JOBS = ThreadLocal.withInitial(InterleavedQ4_KJob::new);
     private static final ThreadLocal<Job> INTERLEAVED_Q4_K_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_KBatchJob::new);
+    private static final ThreadLocal<Job> Q6_K_INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ6_KJob::new);
+    private static final ThreadLocal<Job> Q6_K_INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ6_KBatchJob::new);
 
     private Q8MatVec() {
     }
 
     /**
      * {@code out[outOff + t * rows + r] = Σ_j w[r][j] * x_t[j]} for every token t of {@code x}: a
-     * matrix in the {@link Q4_0Interleaved} layout (whole groups of rows: four tokens at a time,
-     * each weight vector widened once for the four) or the {@link Q4_KInterleaved} one (likewise),
-     * else {@link #matvec} per token.
+     * matrix in the {@link Q4_0Interleaved}, {@link Q4_KInterleaved} or {@link Q6_KInterleaved} layout
+     * (whole groups of rows: four tokens at a time, each weight vector widened once for the four),
+     * else {@link #matvec} for a single token.
      */
     public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED && x.tokens() > 1) {
@@ -42,8 +44,14 @@ public final class Q8MatVec {
             run(pool, w, x, out, outOff, INTERLEAVED_Q4_K_BATCH_JOBS.get(), w.rows() / Q4_KInterleaved.ROWS);
             return;
         }
+        if (w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED && x.tokens() > 1) {
+            checkBatch(w, x, out, outOff);
+            x.prepare();
+            run(pool, w, x, out, outOff, Q6_K_INTERLEAVED_BATCH_JOBS.get(), w.rows() / Q6_KInterleaved.ROWS);
+            return;
+        }
         if (w.layout() != WeightMatrix.Layout.Q4_0_INTERLEAVED || x.tokens() == 1) {
-            if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need the interleaved Q4_0 layout");
+            if (x.tokens() != 1) throw new IllegalArgumentException(w.name() + ": " + x.tokens() + " tokens need an interleaved Q4_0 or Q6_K layout");
             matvec(pool, w, x, out, outOff);
             return;
         }
@@ -70,6 +78,14 @@ public final class Q8MatVec {
     public static void matvec(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (x.length() != w.cols()) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns, but the activations hold " + x.length() + " values");
+        }
+        if (w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED) {
+            if (outOff < 0 || outOff + w.rows() > out.length) {
+                throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
+            }
+            x.prepare();
+            run(pool, w, x, out, outOff, Q6_K_INTERLEAVED_JOBS.get(), w.rows() / Q6_KInterleaved.ROWS);
+            return;
         }
         if (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED) {
             if (outOff < 0 || outOff + w.rows() > out.length) {
@@ -138,7 +154,7 @@ public final class Q8MatVec {
         if (!available()) return false;
         return switch (w.type()) {
             case Q4_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
-            case Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
+            case Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
             case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
                     || w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
             default -> false;
@@ -247,6 +263,27 @@ public final class Q8MatVec {
     }
 
     /**
+     * One token over {@link Q6_KInterleaved} groups of rows (the range counts groups): groups g and
+     * g + half of the range together ({@link Q6_KInterleavedDot#groups2}), an odd last group alone.
+     */
+    private static final class InterleavedQ6_KJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 256;
+            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
+                int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
+                if (g0 == g1) {
+                    Q6_KInterleavedDot.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.pairK, x.sum8K, 0, x.dK, 0, nb,
+                            out, outOff + Q6_KInterleaved.ROWS * g0);
+                } else {
+                    Q6_KInterleavedDot.groups2(data, Q6_KInterleaved.groupOffset(g0, nb), Q6_KInterleaved.groupOffset(g1, nb),
+                            x.pairK, x.sum8K, 0, x.dK, 0, nb, out, outOff + Q6_KInterleaved.ROWS * g0, outOff + Q6_KInterleaved.ROWS * g1);
+                }
+            }
+        }
+    }
+
+    /**
      * Several tokens over {@link Q4_KInterleaved} groups of rows (the range counts groups): per
      * group, the tokens four at a time ({@link Q4_KInterleavedDot#group4}), the last one to three
      * one at a time ({@link Q4_KInterleavedDot#group}: the same results per token).
@@ -268,6 +305,29 @@ public final class Q8MatVec {
                 }
                 for (; t < tokens; t++) {
                     Q4_KInterleavedDot.group(data, o, x.qK, t * cols, x.dK, x.bsumK, t * nb, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g);
+                }
+            }
+        }
+    }
+
+    /**
+     * Several tokens over {@link Q6_KInterleaved} groups of rows (the range counts groups): per
+     * group, the tokens four at a time ({@link Q6_KInterleavedDot#group4}), the last one to three
+     * one at a time ({@link Q6_KInterleavedDot#group}: the same results per token).
+     */
+    private static final class InterleavedQ6_KBatchJob extends Job {
+        @Override
+        public void run(int from, int to) {
+            int nb = cols / 256, tokens = x.tokens();
+            for (int g = from; g < to; g++) {
+                long o = Q6_KInterleaved.groupOffset(g, nb);
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    Q6_KInterleavedDot.group4(data, o, x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb,
+                            out, outOff + t * rows + Q6_KInterleaved.ROWS * g, rows);
+                }
+                for (; t < tokens; t++) {
+                    Q6_KInterleavedDot.group(data, o, x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
                 }
             }
         }

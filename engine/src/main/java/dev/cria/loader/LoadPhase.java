@@ -6,7 +6,10 @@ public enum LoadPhase {
     MAPPING("mapping"),
     /** {@code FiniteWeights}: the embedding's (and a separate output's) scales read from disk. */
     CHECKING("checking weights"),
-    /** Q4_0 matrices copied into {@code Q4_0Repacked}'s layout (512-bit kernels only). */
+    /**
+     * Q4_0 matrices copied into {@code Q4_0Repacked}'s layout (512-bit kernels only), or for q8
+     * activations Q4_0 and Q6_K ones interleaved ({@code Q4_0Interleaved}, {@code Q6_KInterleaved}).
+     */
     REPACKING("repacking Q4_0"),
     /** The vocabulary and merges: tokenizer.json's bytes, or 0 for a GGUF's header keys. */
     TOKENIZER("reading tokenizer");

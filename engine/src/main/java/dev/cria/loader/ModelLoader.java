@@ -9,6 +9,7 @@ import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Q4_0Interleaved;
 import dev.cria.kernels.Q4_0Repacked;
 import dev.cria.kernels.Q4_KInterleaved;
+import dev.cria.kernels.Q6_KInterleaved;
 import dev.cria.kernels.Q8MatVec;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
@@ -66,8 +67,8 @@ public final class ModelLoader {
 
     /**
      * {@link #loadWeights(Path, LoadProgress)} laid out for a model with {@code activations}: with
-     * {@link ActivationType#Q8}, Q4_0 matrices are interleaved for the integer kernels
-     * ({@link Q4_0Interleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
+     * {@link ActivationType#Q8}, Q4_0 and Q6_K matrices are interleaved for the integer kernels
+     * ({@link Q4_0Interleaved}, {@link Q6_KInterleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
      */
     public static Weights loadWeights(Path model, ActivationType activations, LoadProgress progress) {
         return reading(model, () -> readWeights(model, activations, progress));
@@ -221,15 +222,18 @@ public final class ModelLoader {
     /**
      * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) or, with {@code interleave},
      * interleaved where its shape allows ({@link Q4_0Interleaved}) into {@code arena}, its file pages
-     * released from the resident set; a tied output stays the same matrix as the embedding.
+     * released from the resident set; a tied output stays the same matrix as the embedding. With
+     * {@code interleave}, Q6_K matrices of whole groups of rows are interleaved too ({@link Q6_KInterleaved}).
      */
     static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena, boolean interleave, LoadProgress progress) {
-        long q4_0Bytes = q4_0Bytes(w);
+        long q4_0Bytes = q4_0Bytes(w, interleave);
         if (q4_0Bytes == 0) return w; // nothing to repack: no phase to report
         PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, q4_0Bytes);
         LongConsumer advance = repacking::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
-        java.util.function.UnaryOperator<WeightMatrix> r = m -> m.type() != GgmlType.Q4_0 ? m
+        java.util.function.UnaryOperator<WeightMatrix> r = m -> interleave && interleavesQ6_K(m)
+                ? done.computeIfAbsent(m, x -> Q6_KInterleaved.repack(x, arena, true, advance))
+                : m.type() != GgmlType.Q4_0 ? m
                 : done.computeIfAbsent(m, x -> interleave && Q4_0Interleaved.supports(x.rows(), x.cols())
                         ? Q4_0Interleaved.repack(x, arena, true, advance)
                         : Q4_0Repacked.repack(x, arena, true, advance));
@@ -273,18 +277,26 @@ public final class ModelLoader {
         return packed;
     }
 
-    /** The bytes of {@code w}'s Q4_0 matrices, a tied output counted once with the embedding. */
-    private static long q4_0Bytes(LlamaWeights w) {
+    /**
+     * The bytes of {@code w}'s Q4_0 matrices (with {@code interleave}, and of its Q6_K matrices that
+     * are interleaved), a tied output counted once with the embedding.
+     */
+    private static long q4_0Bytes(LlamaWeights w, boolean interleave) {
         long bytes = 0;
         for (LayerWeights l : w.layers()) {
-            bytes += q4_0Bytes(l.wq()) + q4_0Bytes(l.wk()) + q4_0Bytes(l.wv()) + q4_0Bytes(l.wo())
-                    + q4_0Bytes(l.wGate()) + q4_0Bytes(l.wUp()) + q4_0Bytes(l.wDown());
+            bytes += q4_0Bytes(l.wq(), interleave) + q4_0Bytes(l.wk(), interleave) + q4_0Bytes(l.wv(), interleave) + q4_0Bytes(l.wo(), interleave)
+                    + q4_0Bytes(l.wGate(), interleave) + q4_0Bytes(l.wUp(), interleave) + q4_0Bytes(l.wDown(), interleave);
         }
-        return bytes + q4_0Bytes(w.tokenEmbedding()) + (w.output() != w.tokenEmbedding() ? q4_0Bytes(w.output()) : 0);
+        return bytes + q4_0Bytes(w.tokenEmbedding(), interleave) + (w.output() != w.tokenEmbedding() ? q4_0Bytes(w.output(), interleave) : 0);
     }
 
-    private static long q4_0Bytes(WeightMatrix m) {
-        return m.type() == GgmlType.Q4_0 ? m.byteSize() : 0;
+    private static long q4_0Bytes(WeightMatrix m, boolean interleave) {
+        return m.type() == GgmlType.Q4_0 || interleave && interleavesQ6_K(m) ? m.byteSize() : 0;
+    }
+
+    /** Whether {@code m} is a Q6_K matrix in the file layout that {@link Q6_KInterleaved} can take. */
+    private static boolean interleavesQ6_K(WeightMatrix m) {
+        return m.type() == GgmlType.Q6_K && m.layout() == WeightMatrix.Layout.GGML_BLOCKS && Q6_KInterleaved.supports(m.rows(), m.cols());
     }
 
     /** A file's size for a progress total; 0 if unreadable (the load itself then says why). */

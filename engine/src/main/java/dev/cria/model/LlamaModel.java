@@ -22,9 +22,9 @@ import dev.cria.tensor.WeightMatrix;
  * so logits match a float64 reference within float32 rounding (no activation quantization as in
  * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
  * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
- * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0 loaded interleaved
- * ({@link dev.cria.kernels.Q4_0Interleaved}: the same results per token as alone), likewise Q4_K
- * ({@link dev.cria.kernels.Q4_KInterleaved}, where the loader interleaves it), and stay
+ * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0, Q4_K and Q6_K loaded
+ * interleaved ({@link dev.cria.kernels.Q4_0Interleaved}, {@link dev.cria.kernels.Q4_KInterleaved},
+ * {@link dev.cria.kernels.Q6_KInterleaved}: the same results per token as alone), and stay
  * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
@@ -113,7 +113,7 @@ public final class LlamaModel {
      * {@code in} (already {@link Q8Activations#set set}) or is null.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (inQ != null && (w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED)) {
+        if (inQ != null && interleaved(w)) {
             Q8MatVec.matmul(pool, w, inQ, out, 0);
         } else if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
             Q8MatVec.matvec(pool, w, inQ, out, 0);
@@ -123,7 +123,8 @@ public final class LlamaModel {
     }
 
     private static boolean interleaved(WeightMatrix m) {
-        return m.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || m.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
+        return m.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || m.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED
+                || m.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
     }
 
     /** {@code q} pointed at {@code tokens} vectors of {@code len} values at the start of {@code in}, or null for F32. */

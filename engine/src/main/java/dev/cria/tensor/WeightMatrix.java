@@ -30,12 +30,23 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
          * scales and mins, then byte l of each of the 32 rows side by side (152 bytes per 256 values;
          * rows a multiple of 32). A row is not contiguous.
          */
-        Q4_K_INTERLEAVED
+        Q4_K_INTERLEAVED,
+        /**
+         * Q6_K interleaved at load ({@code dev.cria.kernels.Q6_KInterleaved}) for the integer kernels:
+         * groups of 32 rows, per super-block their 32 float32 scales, int8 group scales, 4-bit and
+         * 2-bit parts of each value side by side per row (212 bytes per 256 values; rows a multiple
+         * of 32). A row is not contiguous.
+         */
+        Q6_K_INTERLEAVED
     }
 
     public WeightMatrix {
+        if (layout == Layout.Q6_K_INTERLEAVED && (type != GgmlType.Q6_K || rows % 32 != 0 || cols % 256 != 0)) {
+            throw new IllegalArgumentException(name + ": the " + layout + " layout holds Q6_K in whole groups of 32 rows and super-blocks, not "
+                    + rows + "x" + cols + " " + type);
+        }
         GgmlType holds = layout == Layout.Q4_K_INTERLEAVED ? GgmlType.Q4_K : GgmlType.Q4_0;
-        if (layout != Layout.GGML_BLOCKS && type != holds) {
+        if (layout != Layout.GGML_BLOCKS && layout != Layout.Q6_K_INTERLEAVED && type != holds) {
             throw new IllegalArgumentException(name + ": the " + layout + " layout holds " + holds + ", not " + type);
         }
         if ((layout == Layout.Q4_0_INTERLEAVED || layout == Layout.Q4_K_INTERLEAVED) && rows % 32 != 0) {
@@ -58,6 +69,7 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
             case GGML_BLOCKS -> type.bytesFor(cols);
             case Q4_0_REPACKED, Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
             case Q4_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 152;
+            case Q6_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 212;
         };
     }
 

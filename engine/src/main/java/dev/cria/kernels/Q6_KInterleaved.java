@@ -1,0 +1,173 @@
+package dev.cria.kernels;
+
+import dev.cria.tensor.GgmlType;
+import dev.cria.tensor.WeightMatrix;
+import dev.cria.util.HugePages;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.LongConsumer;
+
+/**
+ * Q6_K weights rearranged once at load for the integer kernels ({@link Q6_KInterleavedDot}):
+ * {@link WeightMatrix.Layout#Q6_K_INTERLEAVED}, groups of {@value #ROWS} rows interleaved value by
+ * value, as {@link Q4_0Interleaved}. For group g (rows 32g .. 32g + 31) and super-block b (values
+ * 256b .. 256b + 255), at byte {@code (g * nb + b) * 6784}:
+ * <pre>
+ *   float32 d[32]        the 32 rows' super-block scales, converted from f16 (exact)
+ *   int8    sc[16][32]   sc[s][r] = scale of values 16s .. 16s + 15 of row r
+ *   u8      ql[128][32]  ql[j][r] = low 4 bits of row r's value j | those of value j + 128 << 4
+ *   u8      qh[64][32]   qh[k][r] = high 2 bits of row r's values k, k + 64, k + 128, k + 192
+ *                        at bits 0-1, 2-3, 4-5, 6-7
+ * </pre>
+ * 212 bytes per row and 256 values (the file's 210, with d as float32). A value's 6-bit q is as in
+ * ggml's block_q6_K, value {@code d * sc * (q - 32)}. Why: 32 bytes {@code ql[j]} (and
+ * {@code ql[j + 64]}, {@code qh[j]}) widened to 32 int16 lanes give four values of 32 rows, lane =
+ * row, each multiplied by one broadcast activation value; values j, j + 64, j + 128, j + 192 for
+ * j in 16t .. 16t + 15 fall in the scale groups t, t + 4, t + 8, t + 12.
+ *
+ * <p>Rows are not contiguous here, so the generic {@link WeightKernel} of this layout
+ * ({@link #ROW_KERNEL}) decodes a row from its group value by value: right for the embedding
+ * lookup (the 1B model's tied embedding is such a matrix), slow for a matmul. The engine
+ * multiplies these matrices only through {@link Q8MatVec}.
+ */
+public final class Q6_KInterleaved {
+    /** Rows per group: one int16 lane each in a 512-bit vector. */
+    public static final int ROWS = 32;
+    /** Bytes per row and super-block of 256 values. */
+    public static final int ROW_BLOCK_BYTES = 212;
+    /** Bytes of one group's super-block. */
+    static final int GROUP_BLOCK_BYTES = ROW_BLOCK_BYTES * ROWS;
+    /** Byte offsets within a group's super-block. */
+    static final int SCALES = 4 * ROWS, QL = SCALES + 16 * ROWS, QH = QL + 128 * ROWS;
+    static final WeightKernel ROW_KERNEL = new RowKernel();
+
+    private Q6_KInterleaved() {
+    }
+
+    /** Whether a Q6_K matrix of this shape can be interleaved: whole groups of rows and whole super-blocks per row. */
+    public static boolean supports(int rows, int cols) {
+        return rows % ROWS == 0 && rows > 0 && cols % 256 == 0 && cols > 0;
+    }
+
+    /** Byte offset of group {@code g}'s first super-block in a matrix of {@code nb} super-blocks per row. */
+    static long groupOffset(int g, int nb) {
+        return (long) g * nb * GROUP_BLOCK_BYTES;
+    }
+
+    /** The 6-bit q (0..63) of value {@code i} (0..255) of a block_q6_K at {@code o}: ggml's dequantize_row_q6_K. */
+    static int fileQ(MemorySegment w, long o, int i) {
+        int n = i / 128, k = (i % 128) / 32, l = i % 32;
+        int ql = WeightBytes.u8(w, o + 64L * n + 32L * (k & 1) + l);
+        int lo = k < 2 ? ql & 0xF : ql >>> 4;
+        int hi = (WeightBytes.u8(w, o + 128 + 32L * n + l) >>> (2 * k)) & 3;
+        return lo | hi << 4;
+    }
+
+    /**
+     * {@code m} (Q6_K, file layout) copied into new memory of {@code arena} in the interleaved
+     * layout, telling {@code sourceBytesDone} the source bytes of each few groups; with
+     * {@code releaseSource} the source's pages are then dropped from the resident set, as
+     * {@link Q4_0Interleaved#repack} does.
+     */
+    public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
+        if (m.type() != GgmlType.Q6_K || m.layout() != WeightMatrix.Layout.GGML_BLOCKS || !supports(m.rows(), m.cols())) {
+            throw new IllegalArgumentException(m.name() + ": only Q6_K in its file layout with whole groups of " + ROWS
+                    + " rows is interleaved, not " + m.rows() + "x" + m.cols() + " " + m.type() + " " + m.layout());
+        }
+        int nb = m.cols() / 256;
+        long srcRow = m.rowBytes();
+        MemorySegment src = m.data();
+        MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q6_K, WeightMatrix.Layout.Q6_K_INTERLEAVED, m.cols()) * m.rows());
+        byte[] block = new byte[GROUP_BLOCK_BYTES];
+        float[] scales = new float[ROWS];
+        byte[] blk = new byte[210];
+        int groupsPerReport = Math.max(1, Q4_0Repacked.REPORT_ROWS / ROWS);
+        for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
+            for (int b = 0; b < nb; b++) {
+                for (int r = 0; r < ROWS; r++) {
+                    long s = (long) (ROWS * g + r) * srcRow + 210L * b;
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, blk, 0, 210);
+                    scales[r] = Float.float16ToFloat((short) ((blk[208] & 0xFF) | blk[209] << 8));
+                    for (int k = 0; k < 16; k++) block[SCALES + ROWS * k + r] = blk[192 + k];
+                    // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
+                    // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
+                    for (int n = 0; n < 2; n++) {
+                        for (int l = 0; l < 32; l++) {
+                            int a = blk[64 * n + l] & 0xFF, c = blk[64 * n + 32 + l] & 0xFF, h = blk[128 + 32 * n + l] & 0xFF;
+                            int i = 128 * n + l; // values i, i + 32, i + 64, i + 96
+                            int q0 = (a & 0xF) | (h & 3) << 4, q1 = (c & 0xF) | ((h >>> 2) & 3) << 4;
+                            int q2 = (a >>> 4) | ((h >>> 4) & 3) << 4, q3 = (c >>> 4) | ((h >>> 6) & 3) << 4;
+                            put(block, r, i, q0);
+                            put(block, r, i + 32, q1);
+                            put(block, r, i + 64, q2);
+                            put(block, r, i + 96, q3);
+                        }
+                    }
+                }
+                long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
+                MemorySegment.copy(scales, 0, dst, WeightBytes.F32, o, ROWS);
+                MemorySegment.copy(block, SCALES, dst, ValueLayout.JAVA_BYTE, o + SCALES, GROUP_BLOCK_BYTES - SCALES);
+            }
+            if ((g + 1) % groupsPerReport == 0 || g + 1 == groups) {
+                int done = (g + 1) % groupsPerReport == 0 ? groupsPerReport : (g + 1) % groupsPerReport;
+                sourceBytesDone.accept(done * ROWS * srcRow);
+            }
+        }
+        if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
+        return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q6_K_INTERLEAVED);
+    }
+
+    /** Row {@code r}'s 6-bit {@code q} of value {@code v} into a group super-block's bytes (offsets as in the layout). */
+    private static void put(byte[] block, int r, int v, int q) {
+        int lo = QL + ROWS * (v % 128) + r;
+        block[lo] = v < 128 ? (byte) ((block[lo] & 0xF0) | (q & 0xF)) : (byte) ((block[lo] & 0x0F) | (q & 0xF) << 4);
+        int hi = QH + ROWS * (v % 64) + r, shift = 2 * (v / 64);
+        block[hi] = (byte) ((block[hi] & ~(3 << shift)) | (q >>> 4) << shift);
+    }
+
+    /** Row {@code lane}'s 6-bit q of value {@code i} of the group super-block at {@code o}. */
+    static int q(MemorySegment w, long o, int lane, int i) {
+        int ql = WeightBytes.u8(w, o + QL + (long) ROWS * (i % 128) + lane);
+        int qh = WeightBytes.u8(w, o + QH + (long) ROWS * (i % 64) + lane);
+        return (i < 128 ? ql & 0xF : ql >>> 4) | ((qh >>> (2 * (i / 64))) & 3) << 4;
+    }
+
+    /**
+     * Rows of the interleaved layout through the generic interface: {@code offset} is
+     * {@link WeightMatrix#rowOffset row r's offset} ({@code r * rowBytes}) and {@code n} the whole
+     * row, from which the row's group and lane follow. {@code d * sc * (q - 32)} in float32 in
+     * ggml's order ({@link ScalarKernels}'s q6_K: the same bits); {@link #dot} in double.
+     */
+    private static final class RowKernel implements WeightKernel {
+        @Override
+        public GgmlType type() {
+            return GgmlType.Q6_K;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int n) {
+            int nb = n / 256;
+            long r = offset / ((long) ROW_BLOCK_BYTES * nb);
+            int lane = (int) (r % ROWS);
+            long o = groupOffset((int) (r / ROWS), nb);
+            for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+                float d = w.get(WeightBytes.F32, o + 4L * lane);
+                for (int i = 0; i < 256; i++) {
+                    int sc = w.get(ValueLayout.JAVA_BYTE, o + SCALES + (long) ROWS * (i / 16) + lane);
+                    dst[dstOff + 256 * b + i] = d * sc * (q(w, o, lane, i) - 32);
+                }
+            }
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+            float[] row = new float[n];
+            dequantize(w, offset, row, 0, n);
+            double s = 0;
+            for (int j = 0; j < n; j++) s += (double) row[j] * x[xOff + j];
+            return (float) s;
+        }
+    }
+}
