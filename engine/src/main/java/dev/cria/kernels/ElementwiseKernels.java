@@ -39,7 +39,12 @@ public final class ElementwiseKernels {
      * no vector twin because it has no vector version.
      */
     public static void swiGlu(float[] gate, float[] up, int n) {
-        for (int j = 0; j < n; j++) {
+        swiGlu(gate, up, 0, n);
+    }
+
+    /** {@link #swiGlu(float[], float[], int)} for the elements {@code [from, to)} only: a piece of a parallel loop. */
+    public static void swiGlu(float[] gate, float[] up, int from, int to) {
+        for (int j = from; j < to; j++) {
             float g = gate[j];
             gate[j] = (float) (g / (1.0 + Math.exp(-g))) * up[j];
         }

@@ -89,4 +89,25 @@ class ElementwiseKernelsTest {
         assertThat(up).containsExactly(4, 5, 6);
         assertThat(gate[2]).isEqualTo(3);
     }
+
+    /** The model runs SwiGLU in pieces on the compute pool: any split gives the bits of the whole loop. */
+    @Test
+    void swiGluInPiecesGivesTheSameBitsAsTheWholeLoop() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int n = 777;
+        float[] gate = gaussian(rnd, n, 6), up = gaussian(rnd, n, 3);
+        float[] whole = gate.clone(), pieces = gate.clone();
+
+        ElementwiseKernels.swiGlu(whole, up, n);
+        ElementwiseKernels.swiGlu(pieces, up, 0, 100);
+        ElementwiseKernels.swiGlu(pieces, up, 100, 101);
+        ElementwiseKernels.swiGlu(pieces, up, 101, n);
+
+        assertThat(pieces).containsExactly(whole);
+        float[] once = gate.clone();
+        ElementwiseKernels.swiGlu(once, up, 10, 20);
+        for (int j = 0; j < n; j++) {
+            if (j < 10 || j >= 20) assertThat(once[j]).as("index %d outside the range", j).isEqualTo(gate[j]);
+        }
+    }
 }
