@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
  * <pre>
  *   float32 d[32]        the 32 rows' super-block scales, converted from f16 (exact)
  *   int8    sc[16][32]   sc[s][r] = scale of values 16s .. 16s + 15 of row r
- *   u8      ql[128][32]  ql[j][r] = low 4 bits of row r's value j | those of value j + 128 << 4
+ *   u8      ql[128][32]  ql[j][r] = low 4 bits of row r's value j | those of value j + 128 &lt;&lt; 4
  *   u8      qh[64][32]   qh[k][r] = high 2 bits of row r's values k, k + 64, k + 128, k + 192
  *                        at bits 0-1, 2-3, 4-5, 6-7
  * </pre>
