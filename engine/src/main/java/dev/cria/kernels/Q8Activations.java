@@ -58,8 +58,8 @@ public final class Q8Activations {
     float[] d0 = new float[0];
     int[] bsum0 = new int[0];
 
-    // block_q8_0 in plain order for the interleaved Q4_0 kernels (Q4_0InterleavedDot), token after
-    // token: qR[t * n + j] the values, dR[t * n / 32 + b] the block scales, biasR[t * n / 32 + b]
+    // block_q8_0 in plain order for the interleaved Q4_0 and Q4_K kernels (Q4_0InterleavedDot,
+    // Q4_KInterleavedDot: a scale per Q4_K sub-block), token after token: qR[t * n + j] the values, dR[t * n / 32 + b] the block scales, biasR[t * n / 32 + b]
     // 8 * Σ q of block b (Q4_0's -8 offset). The same numbers as q0/d0/bsum0 of each token alone.
     short[] qR = new short[0];
     float[] dR = new float[0];

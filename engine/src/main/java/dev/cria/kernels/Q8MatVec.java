@@ -25,6 +25,11 @@ public final class Q8MatVec {
     private static final ThreadLocal<Job> INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_0BatchJob::new);
     private static final ThreadLocal<Job> INTERLEAVED_Q4_K_JOBS = ThreadLocal.withInitial(InterleavedQ4_KJob::new);
     private static final ThreadLocal<Job> INTERLEAVED_Q4_K_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ4_KBatchJob::new);
+    /**
+     * Scratch of the {@link Q4_KInterleavedDot} kernels, per thread: the pool's threads all run the
+     * calling thread's job object.
+     */
+    private static final ThreadLocal<int[]> Q4_K_SUMS = ThreadLocal.withInitial(() -> new int[Q4_KInterleavedDot.SCRATCH]);
     private static final ThreadLocal<Job> Q6_K_INTERLEAVED_JOBS = ThreadLocal.withInitial(InterleavedQ6_KJob::new);
     private static final ThreadLocal<Job> Q6_K_INTERLEAVED_BATCH_JOBS = ThreadLocal.withInitial(InterleavedQ6_KBatchJob::new);
 
@@ -40,7 +45,7 @@ public final class Q8MatVec {
     public static void matmul(ComputePool pool, WeightMatrix w, Q8Activations x, float[] out, int outOff) {
         if (w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED && x.tokens() > 1) {
             checkBatch(w, x, out, outOff);
-            x.prepare();
+            x.prepareRows();
             run(pool, w, x, out, outOff, INTERLEAVED_Q4_K_BATCH_JOBS.get(), w.rows() / Q4_KInterleaved.ROWS);
             return;
         }
@@ -99,7 +104,7 @@ public final class Q8MatVec {
             if (outOff < 0 || outOff + w.rows() > out.length) {
                 throw new IllegalArgumentException(w.name() + ": output needs " + w.rows() + " floats from offset " + outOff + ", array has " + out.length);
             }
-            x.prepare();
+            x.prepareRows();
             run(pool, w, x, out, outOff, INTERLEAVED_Q4_K_JOBS.get(), w.rows() / Q4_KInterleaved.ROWS);
             return;
         }
@@ -249,14 +254,15 @@ public final class Q8MatVec {
         @Override
         public void run(int from, int to) {
             int nb = cols / Q4_KInterleaved.QK;
+            int[] sums = Q4_K_SUMS.get();
             for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
                 int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
                 if (g0 == g1) {
-                    Q4_KInterleavedDot.group(data, Q4_KInterleaved.groupOffset(g0, nb), x.qK, 0, x.dK, x.bsumK, 0, nb,
-                            out, outOff + Q4_KInterleaved.ROWS * g0);
+                    Q4_KInterleavedDot.group(data, Q4_KInterleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
+                            out, outOff + Q4_KInterleaved.ROWS * g0, sums);
                 } else {
                     Q4_KInterleavedDot.groups2(data, Q4_KInterleaved.groupOffset(g0, nb), Q4_KInterleaved.groupOffset(g1, nb),
-                            x.qK, 0, x.dK, x.bsumK, 0, nb, out, outOff + Q4_KInterleaved.ROWS * g0, outOff + Q4_KInterleaved.ROWS * g1);
+                            x.qR, 0, x.dR, x.biasR, 0, nb, out, outOff + Q4_KInterleaved.ROWS * g0, outOff + Q4_KInterleaved.ROWS * g1, sums);
                 }
             }
         }
@@ -289,22 +295,19 @@ public final class Q8MatVec {
      * one at a time ({@link Q4_KInterleavedDot#group}: the same results per token).
      */
     private static final class InterleavedQ4_KBatchJob extends Job {
-        /** Per thread: the pool's threads all run the calling thread's job object. */
-        private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[Q4_KInterleavedDot.SCRATCH]);
-
         @Override
         public void run(int from, int to) {
-            int nb = cols / Q4_KInterleaved.QK, tokens = x.tokens();
-            int[] sums = SUMS.get();
+            int nb = cols / Q4_KInterleaved.QK, nx = cols / Q4_KInterleavedDot.QB, tokens = x.tokens();
+            int[] sums = Q4_K_SUMS.get();
             for (int g = from; g < to; g++) {
                 long o = Q4_KInterleaved.groupOffset(g, nb);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    Q4_KInterleavedDot.group4(data, o, x.qK, t * cols, cols, x.dK, x.bsumK, t * nb, nb,
+                    Q4_KInterleavedDot.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nx, nb,
                             out, outOff + t * rows + Q4_KInterleaved.ROWS * g, rows, sums);
                 }
                 for (; t < tokens; t++) {
-                    Q4_KInterleavedDot.group(data, o, x.qK, t * cols, x.dK, x.bsumK, t * nb, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g);
+                    Q4_KInterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nx, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g, sums);
                 }
             }
         }

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Q4_K interleaved at load ({@link Q4_KInterleaved}) and its integer kernels
  * ({@link Q4_KInterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
  * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
- * are ggml_vec_dot_q4_K_q8_K's exact integer sums within float32 rounding. The kernels are 512-bit
+ * are the exact integer sums with block_q8_0 activations (a scale per 32 values, a Q4_K sub-block)
+ * within float32 rounding. The kernels are 512-bit
  * ones; in the build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java
  * fallback: same bits, slowly), with fewer rounds.
  */
@@ -73,13 +74,13 @@ class Q4_KInterleavedTest {
 
     @Test
     void vectorKernelsEqualTheScalarTwinBitForBit() {
-        int n = 2048, nb = n / 256;
+        int n = 2048, nb = n / 256, nx = n / 32;
         WeightMatrix w = interleaved(fileLayout(64, n, 7));
         Random rnd = new Random(3);
         float[] x = RandomWeights.activations(4 * n, rnd);
         Q8Activations q = new Q8Activations();
         q.set(x, 0, n, 4);
-        q.prepare();
+        q.prepareRows();
         long g1 = Q4_KInterleaved.groupOffset(1, nb);
         int[] sums = new int[Q4_KInterleavedDot.SCRATCH];
         // enough calls for C2 to compile the kernels: the compiled code must agree as well
@@ -87,14 +88,14 @@ class Q4_KInterleavedTest {
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
             for (int t = 0; t < 4; t++) {
-                Q4_KInterleavedDot.scalar(w.data(), 0, q.qK, t * n, q.dK, q.bsumK, t * nb, nb, twin, t * 64);
-                Q4_KInterleavedDot.scalar(w.data(), g1, q.qK, t * n, q.dK, q.bsumK, t * nb, nb, twin, t * 64 + 32);
+                Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64);
+                Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64 + 32);
             }
-            Q4_KInterleavedDot.group(w.data(), 0, q.qK, 0, q.dK, q.bsumK, 0, nb, one, 0);
-            Q4_KInterleavedDot.group(w.data(), g1, q.qK, 0, q.dK, q.bsumK, 0, nb, one, 32);
-            Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qK, 0, q.dK, q.bsumK, 0, nb, two2, 0, 32);
-            Q4_KInterleavedDot.group4(w.data(), 0, q.qK, 0, n, q.dK, q.bsumK, 0, nb, four, 0, 64, sums);
-            Q4_KInterleavedDot.group4(w.data(), g1, q.qK, 0, n, q.dK, q.bsumK, 0, nb, four, 32, 64, sums);
+            Q4_KInterleavedDot.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
+            Q4_KInterleavedDot.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
+            Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two2, 0, 32, sums);
+            Q4_KInterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
+            Q4_KInterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
             if (round % 1000 != 999 && round != rounds - 1) continue;
             int[] want = RandomWeights.bits(java.util.Arrays.copyOf(twin, 64));
             assertThat(RandomWeights.bits(one)).as("group, round %d", round).isEqualTo(want);
@@ -116,44 +117,65 @@ class Q4_KInterleavedTest {
         float[] x = RandomWeights.activations(n, new Random(5));
         Q8Activations q = new Q8Activations();
         q.set(x, 0, n);
+        q.prepareRows();
         q.prepare();
         float[] got = new float[rows];
         Q8MatVec.matvec(two, w, q, got, 0);
-        double worst = 0, worstFile = 0;
+        double worst = 0, worstFile = 0, offExact = 0, offExactFile = 0;
+        float[] row = new float[n];
         for (int r = 0; r < rows; r++) {
-            // ggml_vec_dot_q4_K_q8_K in double from the file's bytes: per super-block
-            // d d_x Σ_s sc_s Σ q_w q_x - dmin d_x Σ_s m_s Σ q_x
+            // the interleaved kernel's sums in double from the file's bytes, activations in block_q8_0
+            // (a scale per 32 values, a Q4_K sub-block): per super-block and sub-block s
+            // d dx_s sc_s Σ q_w q_x - dmin dx_s m_s Σ q_x
             double want = 0, magnitude = 0;
+            // ggml_vec_dot_q4_K_q8_K's (block_q8_K: a scale per 256 values), for the file layout's kernel
+            double wantK = 0, magnitudeK = 0;
             long o = file.rowOffset(r);
             for (int b = 0; b < n / 256; b++, o += 144) {
                 double d = WeightBytes.f16(file.data(), o), dmin = WeightBytes.f16(file.data(), o + 2);
-                long isum = 0, msum = 0;
+                long isumK = 0, msumK = 0;
                 for (int s = 0; s < 8; s++) {
-                    long sub = 0, xs = 0;
+                    long sub = 0, xs = 0, subK = 0, xsK = 0;
                     for (int l = 0; l < 32; l++) {
                         int byt = WeightBytes.u8(file.data(), o + 16 + 32L * (s / 2) + l);
                         int qw = s % 2 == 0 ? byt & 0xF : byt >>> 4;
-                        int qx = q.qK[256 * b + 32 * s + l];
+                        int qx = q.qR[256 * b + 32 * s + l], qxK = q.qK[256 * b + 32 * s + l];
                         sub += (long) qw * qx;
                         xs += qx;
+                        subK += (long) qw * qxK;
+                        xsK += qxK;
                     }
-                    isum += WeightBytes.scaleMinK4(file.data(), o + 4, s, 0) * sub;
-                    msum += WeightBytes.scaleMinK4(file.data(), o + 4, s, 1) * xs;
+                    double dx = q.dR[8 * b + s];
+                    double sc = WeightBytes.scaleMinK4(file.data(), o + 4, s, 0), m = WeightBytes.scaleMinK4(file.data(), o + 4, s, 1);
+                    want += d * dx * sc * sub - dmin * dx * m * xs;
+                    magnitude += Math.abs(d * dx * sc * sub) + Math.abs(dmin * dx * m * xs);
+                    isumK += (long) sc * subK;
+                    msumK += (long) m * xsK;
                 }
-                want += d * q.dK[b] * isum - dmin * q.dK[b] * msum;
-                magnitude += Math.abs(d * q.dK[b] * isum) + Math.abs(dmin * q.dK[b] * msum);
+                wantK += d * q.dK[b] * isumK - dmin * q.dK[b] * msumK;
+                magnitudeK += Math.abs(d * q.dK[b] * isumK) + Math.abs(dmin * q.dK[b] * msumK);
             }
             assertThat((double) got[r]).as("n %d row %d", n, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
             worst = Math.max(worst, Math.abs(got[r] - want) / magnitude);
+            // against the unquantized activations: the exact dot of the decoded weights, in double
+            Kernels.scalar(GgmlType.Q4_K).dequantize(file.data(), file.rowOffset(r), row, 0, n);
+            double exact = 0, size = 0;
+            for (int j = 0; j < n; j++) {
+                exact += (double) row[j] * x[j];
+                size += Math.abs((double) row[j] * x[j]);
+            }
+            offExact += Math.abs(got[r] - exact) / size;
             if (Q8MatVec.available()) {
-                // and the row-at-a-time kernel on the file layout: the same sums, more roundings (a
-                // float product per pair of values), so a looser bound
+                // and the row-at-a-time kernel on the file layout (block_q8_K activations): more
+                // roundings (a float product per pair of values), so a looser bound
                 float fileDot = IntDotKernels.dotQ4_K(file.data(), file.rowOffset(r), q, n);
-                assertThat((double) fileDot).as("file layout n %d row %d", n, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
-                worstFile = Math.max(worstFile, Math.abs(fileDot - want) / magnitude);
+                assertThat((double) fileDot).as("file layout n %d row %d", n, r).isCloseTo(wantK, org.assertj.core.data.Offset.offset(1e-5 * magnitudeK + 1e-30));
+                worstFile = Math.max(worstFile, Math.abs(fileDot - wantK) / magnitudeK);
+                offExactFile += Math.abs(fileDot - exact) / size;
             }
         }
-        System.out.printf("Q4_K x Q8_K, %d values: largest error / Σ|terms|: interleaved %.2e, file layout %.2e%n", n, worst, worstFile);
+        System.out.printf("Q4_K, %d values: largest error / Σ|terms| of the integer sums: interleaved x q8_0 %.2e, file layout x q8_K %.2e;"
+                + " mean |Δ| from the unquantized dot / Σ|w x|: %.2e, %.2e%n", n, worst, worstFile, offExact / rows, offExactFile / rows);
     }
 
     @Test
