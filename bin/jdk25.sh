@@ -32,4 +32,11 @@ CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.Vecto
 # ... except the Q4_0 x q8 row-pair kernel, a loop that is better compiled on its own than inlined into its
 # job: 5.2 instead of 5.4 cycles per 32 weights in cache (docs/benchmarks.md; the later command wins).
 CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2"
+# The interleaved integer kernels are compiled on their own, never inlined into their jobs: inlined
+# or not depended on timing (whether a kernel already had compiled code when its job was compiled),
+# and inlined, the job went past C2's node budget and boxed vectors (the same command ran 2-6x
+# slower in some JVMs: docs/benchmarks.md, "JIT flags").
+for c in Q4_0InterleavedDot Q4_KInterleavedDot Q6_KInterleavedDot; do
+  CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=dontinline,dev.cria.kernels.$c::*"
+done
 export CRIA_JIT_FLAGS

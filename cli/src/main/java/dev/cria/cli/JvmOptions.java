@@ -28,6 +28,9 @@ public final class JvmOptions {
         }
         flags.add("-XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels$*::decode*");
         flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2");
+        for (String c : List.of("Q4_0InterleavedDot", "Q4_KInterleavedDot", "Q6_KInterleavedDot")) {
+            flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels." + c + "::*");
+        }
         return flags;
     }
 
