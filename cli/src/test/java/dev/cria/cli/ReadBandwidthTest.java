@@ -10,6 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReadBandwidthTest {
     private static final long BYTES = 64L << 20;
+    /**
+     * Larger than any last-level cache a machine of this kind may have: with 64 MiB, two threads read
+     * 108.9 GB/s against one's 35.7 (3.05x) on an EPYC host whose L3 held most of the buffer, though
+     * the VM reports 32 MiB; the "at most twice" claim is about memory, not cache.
+     */
+    private static final long BEYOND_CACHE = 512L << 20;
 
     /**
      * The figure is bytes / best time, so figure * (wall time of the whole call) is at least the
@@ -39,8 +45,8 @@ class ReadBandwidthTest {
     @Test
     void twoThreadsReadAtMostTwiceAsFastAsOne() {
         ReadBandwidth.measureGBps(BYTES, 2, 2);
-        double one = ReadBandwidth.measureGBps(BYTES, 1, 3);
-        double two = ReadBandwidth.measureGBps(BYTES, 2, 3);
+        double one = ReadBandwidth.measureGBps(BEYOND_CACHE, 1, 3);
+        double two = ReadBandwidth.measureGBps(BEYOND_CACHE, 2, 3);
 
         assertThat(two / one).as("two threads %.1f GB/s, one %.1f GB/s", two, one).isBetween(0.2, 2.6);
     }
