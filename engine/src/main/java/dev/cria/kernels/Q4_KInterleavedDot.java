@@ -199,7 +199,8 @@ final class Q4_KInterleavedDot {
      */
     static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, int[] bias, int dOff, int nb,
                        float[] out, int outOff, int outStride, int[] sums) {
-        int nx = n / QB;
+        // Three methods, none taking a vector: as one, C2 left some of its vector operations out of
+        // line in some JVMs (the int loads of the sums allocated, pp512 at a third of the rate).
         FloatVector zero = FloatVector.zero(F);
         for (int k = 0; k < 4; k++) {
             zero.intoArray(out, outOff + k * outStride);
@@ -207,90 +208,104 @@ final class Q4_KInterleavedDot {
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
             for (int t = 0; t < 4; t++) {
-                int sb = 64 * t;
-                for (int h = 0; h < 2; h++) {
-                    ShortVector alo = ShortVector.zero(S512), ahi = alo, blo = alo, bhi = alo, clo = alo, chi = alo, elo = alo, ehi = alo;
-                    long qo = o + QUANTS + (long) ROWS * (32 * t + 16 * h);
-                    int xa = qOff + QK * b + 64 * t + 16 * h, xb = xa + n, xc = xa + 2 * n, xe = xa + 3 * n;
-                    for (int l = 0; l < 16; l++) {
-                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, qo + (long) ROWS * l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                        ShortVector vl = v.and((short) 0xF), vh = v.lanewise(VectorOperators.LSHR, 4);
-                        alo = alo.add(vl.mul(q[xa + l]));
-                        ahi = ahi.add(vh.mul(q[xa + 32 + l]));
-                        blo = blo.add(vl.mul(q[xb + l]));
-                        bhi = bhi.add(vh.mul(q[xb + 32 + l]));
-                        clo = clo.add(vl.mul(q[xc + l]));
-                        chi = chi.add(vh.mul(q[xc + 32 + l]));
-                        elo = elo.add(vl.mul(q[xe + l]));
-                        ehi = ehi.add(vh.mul(q[xe + 32 + l]));
-                    }
-                    // written out per token: a helper taking vectors, if C2 did not inline it, would box them
-                    if (h == 0) {
-                        ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 0);
-                        ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 16);
-                        ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 32);
-                        ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 48);
-                        ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 0);
-                        ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 16);
-                        ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 32);
-                        ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 48);
-                        ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 0);
-                        ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 16);
-                        ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 32);
-                        ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 48);
-                        ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 0);
-                        ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 16);
-                        ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
-                        ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
-                    } else {
-                        // S_s times the rows' scales sc_s (exact ints), shared by the four tokens
-                        long so = o + SCALES + (long) ROWS * 2 * t;
-                        IntVector sl0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so, LE).convertShape(VectorOperators.B2I, I512, 0);
-                        IntVector sl1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
-                        IntVector sh0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS, LE).convertShape(VectorOperators.B2I, I512, 0);
-                        IntVector sh1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
-                        IntVector.fromArray(I512, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, sb + 0);
-                        IntVector.fromArray(I512, sums, sb + 16).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, sb + 16);
-                        IntVector.fromArray(I512, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, sb + 32);
-                        IntVector.fromArray(I512, sums, sb + 48).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, sb + 48);
-                        IntVector.fromArray(I512, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 256 + sb + 0);
-                        IntVector.fromArray(I512, sums, 256 + sb + 16).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 256 + sb + 16);
-                        IntVector.fromArray(I512, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 256 + sb + 32);
-                        IntVector.fromArray(I512, sums, 256 + sb + 48).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 256 + sb + 48);
-                        IntVector.fromArray(I512, sums, 512 + sb + 0).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 512 + sb + 0);
-                        IntVector.fromArray(I512, sums, 512 + sb + 16).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 512 + sb + 16);
-                        IntVector.fromArray(I512, sums, 512 + sb + 32).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 512 + sb + 32);
-                        IntVector.fromArray(I512, sums, 512 + sb + 48).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 512 + sb + 48);
-                        IntVector.fromArray(I512, sums, 768 + sb + 0).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 768 + sb + 0);
-                        IntVector.fromArray(I512, sums, 768 + sb + 16).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 768 + sb + 16);
-                        IntVector.fromArray(I512, sums, 768 + sb + 32).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 768 + sb + 32);
-                        IntVector.fromArray(I512, sums, 768 + sb + 48).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 768 + sb + 48);
-                    }
-                }
+                products4(w, o, q, qOff, n, b, t, 0, sums);
+                products4(w, o, q, qOff, n, b, t, 1, sums);
             }
-            // per half, the four tokens side by side: the rows' mins converted once for all four
-            int xa = dOff + 8 * b, xb = xa + nx, xc = xa + 2 * nx, xe = xa + 3 * nx;
-            for (int half = 0; half < 2; half++) {
-                FloatVector fa = zero, fb = zero, fc = zero, fe = zero, ma = zero, mb = zero, mc = zero, me = zero;
-                for (int s = 0; s < 8; s++) {
-                    int so = 32 * s + 16 * half;
-                    FloatVector m = (FloatVector) ByteVector.fromMemorySegment(B128, w, o + MINS + (long) ROWS * s + 16 * half, LE).convertShape(VectorOperators.B2F, F, 0);
-                    fa = ((FloatVector) IntVector.fromArray(I512, sums, so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xa + s]), fa);
-                    ma = m.fma(FloatVector.broadcast(F, -(dx[xa + s] * (float) (bias[xa + s] / 8))), ma);
-                    fb = ((FloatVector) IntVector.fromArray(I512, sums, 256 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xb + s]), fb);
-                    mb = m.fma(FloatVector.broadcast(F, -(dx[xb + s] * (float) (bias[xb + s] / 8))), mb);
-                    fc = ((FloatVector) IntVector.fromArray(I512, sums, 512 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xc + s]), fc);
-                    mc = m.fma(FloatVector.broadcast(F, -(dx[xc + s] * (float) (bias[xc + s] / 8))), mc);
-                    fe = ((FloatVector) IntVector.fromArray(I512, sums, 768 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xe + s]), fe);
-                    me = m.fma(FloatVector.broadcast(F, -(dx[xe + s] * (float) (bias[xe + s] / 8))), me);
-                }
-                FloatVector dw = FloatVector.fromMemorySegment(F, w, o + 64 * half, LE), dm = FloatVector.fromMemorySegment(F, w, o + DMIN + 64 * half, LE);
-                int oa = outOff + 16 * half, ob = oa + outStride, oc = oa + 2 * outStride, oe = oa + 3 * outStride;
-                ma.fma(dm, fa.fma(dw, FloatVector.fromArray(F, out, oa))).intoArray(out, oa);
-                mb.fma(dm, fb.fma(dw, FloatVector.fromArray(F, out, ob))).intoArray(out, ob);
-                mc.fma(dm, fc.fma(dw, FloatVector.fromArray(F, out, oc))).intoArray(out, oc);
-                me.fma(dm, fe.fma(dw, FloatVector.fromArray(F, out, oe))).intoArray(out, oe);
+            finish4(w, o, dx, bias, dOff, n, b, out, outOff, outStride, sums);
+        }
+    }
+
+    /**
+     * {@link #group4}'s integer part for sub-block pair t, half h of block b: the four tokens'
+     * exact sums of the 16 values' products into {@code sums} (h = 0 stores them, h = 1 adds its own
+     * and multiplies by the rows' scales).
+     */
+    private static void products4(MemorySegment w, long o, short[] q, int qOff, int n, int b, int t, int h, int[] sums) {
+        int sb = 64 * t;
+        long qo = o + QUANTS + (long) ROWS * (32 * t + 16 * h);
+        int xa = qOff + QK * b + 64 * t + 16 * h, xb = xa + n, xc = xa + 2 * n, xe = xa + 3 * n;
+        ShortVector alo = ShortVector.zero(S512), ahi = alo, blo = alo, bhi = alo, clo = alo, chi = alo, elo = alo, ehi = alo;
+        for (int l = 0; l < 16; l++) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, qo + (long) ROWS * l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector vl = v.and((short) 0xF), vh = v.lanewise(VectorOperators.LSHR, 4);
+            alo = alo.add(vl.mul(q[xa + l]));
+            ahi = ahi.add(vh.mul(q[xa + 32 + l]));
+            blo = blo.add(vl.mul(q[xb + l]));
+            bhi = bhi.add(vh.mul(q[xb + 32 + l]));
+            clo = clo.add(vl.mul(q[xc + l]));
+            chi = chi.add(vh.mul(q[xc + 32 + l]));
+            elo = elo.add(vl.mul(q[xe + l]));
+            ehi = ehi.add(vh.mul(q[xe + 32 + l]));
+        }
+        if (h == 0) {
+            ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 0);
+            ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 16);
+            ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 32);
+            ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 48);
+            ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 0);
+            ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 16);
+            ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 32);
+            ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 48);
+            ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 0);
+            ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 16);
+            ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 32);
+            ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 48);
+            ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 0);
+            ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 16);
+            ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
+            ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
+        } else {
+            // S_s times the rows' scales sc_s (exact ints), shared by the four tokens
+            long so = o + SCALES + (long) ROWS * 2 * t;
+            IntVector sl0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so, LE).convertShape(VectorOperators.B2I, I512, 0);
+            IntVector sl1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
+            IntVector sh0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS, LE).convertShape(VectorOperators.B2I, I512, 0);
+            IntVector sh1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
+            IntVector.fromArray(I512, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, sb + 0);
+            IntVector.fromArray(I512, sums, sb + 16).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, sb + 16);
+            IntVector.fromArray(I512, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, sb + 32);
+            IntVector.fromArray(I512, sums, sb + 48).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, sb + 48);
+            IntVector.fromArray(I512, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 256 + sb + 0);
+            IntVector.fromArray(I512, sums, 256 + sb + 16).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 256 + sb + 16);
+            IntVector.fromArray(I512, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 256 + sb + 32);
+            IntVector.fromArray(I512, sums, 256 + sb + 48).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 256 + sb + 48);
+            IntVector.fromArray(I512, sums, 512 + sb + 0).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 512 + sb + 0);
+            IntVector.fromArray(I512, sums, 512 + sb + 16).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 512 + sb + 16);
+            IntVector.fromArray(I512, sums, 512 + sb + 32).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 512 + sb + 32);
+            IntVector.fromArray(I512, sums, 512 + sb + 48).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 512 + sb + 48);
+            IntVector.fromArray(I512, sums, 768 + sb + 0).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 768 + sb + 0);
+            IntVector.fromArray(I512, sums, 768 + sb + 16).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 768 + sb + 16);
+            IntVector.fromArray(I512, sums, 768 + sb + 32).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 768 + sb + 32);
+            IntVector.fromArray(I512, sums, 768 + sb + 48).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 768 + sb + 48);
+        }
+    }
+
+    /** {@link #group4}'s float part for block b: the four tokens' sub-block sums scaled into their accumulators. */
+    private static void finish4(MemorySegment w, long o, float[] dx, int[] bias, int dOff, int n, int b, float[] out, int outOff, int outStride, int[] sums) {
+        int nx = n / QB;
+        FloatVector zero = FloatVector.zero(F);
+        // per half, the four tokens side by side: the rows' mins converted once for all four
+        int xa = dOff + 8 * b, xb = xa + nx, xc = xa + 2 * nx, xe = xa + 3 * nx;
+        for (int half = 0; half < 2; half++) {
+            FloatVector fa = zero, fb = zero, fc = zero, fe = zero, ma = zero, mb = zero, mc = zero, me = zero;
+            for (int s = 0; s < 8; s++) {
+                int so = 32 * s + 16 * half;
+                FloatVector m = (FloatVector) ByteVector.fromMemorySegment(B128, w, o + MINS + (long) ROWS * s + 16 * half, LE).convertShape(VectorOperators.B2F, F, 0);
+                fa = ((FloatVector) IntVector.fromArray(I512, sums, so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xa + s]), fa);
+                ma = m.fma(FloatVector.broadcast(F, -(dx[xa + s] * (float) (bias[xa + s] / 8))), ma);
+                fb = ((FloatVector) IntVector.fromArray(I512, sums, 256 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xb + s]), fb);
+                mb = m.fma(FloatVector.broadcast(F, -(dx[xb + s] * (float) (bias[xb + s] / 8))), mb);
+                fc = ((FloatVector) IntVector.fromArray(I512, sums, 512 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xc + s]), fc);
+                mc = m.fma(FloatVector.broadcast(F, -(dx[xc + s] * (float) (bias[xc + s] / 8))), mc);
+                fe = ((FloatVector) IntVector.fromArray(I512, sums, 768 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xe + s]), fe);
+                me = m.fma(FloatVector.broadcast(F, -(dx[xe + s] * (float) (bias[xe + s] / 8))), me);
             }
+            FloatVector dw = FloatVector.fromMemorySegment(F, w, o + 64 * half, LE), dm = FloatVector.fromMemorySegment(F, w, o + DMIN + 64 * half, LE);
+            int oa = outOff + 16 * half, ob = oa + outStride, oc = oa + 2 * outStride, oe = oa + 3 * outStride;
+            ma.fma(dm, fa.fma(dw, FloatVector.fromArray(F, out, oa))).intoArray(out, oa);
+            mb.fma(dm, fb.fma(dw, FloatVector.fromArray(F, out, ob))).intoArray(out, ob);
+            mc.fma(dm, fc.fma(dw, FloatVector.fromArray(F, out, oc))).intoArray(out, oc);
+            me.fma(dm, fe.fma(dw, FloatVector.fromArray(F, out, oe))).intoArray(out, oe);
         }
     }
 
