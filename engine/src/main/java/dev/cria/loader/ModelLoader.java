@@ -214,8 +214,7 @@ public final class ModelLoader {
             LlamaConfig c = src.config();
             mapping.finish();
             LlamaWeights w = src.llamaWeights(c, progress);
-            if (layout != Q4_0Layout.FILE) w = repackQ4_0(w, source.repacked(), layout == Q4_0Layout.INTERLEAVED, progress);
-            if (interleaveQ4_K) w = interleaveQ4_K(w, source.repacked(), progress);
+            w = relayout(w, source.repacked(), layout, interleaveQ4_K, progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
@@ -225,53 +224,22 @@ public final class ModelLoader {
     }
 
     /**
-     * {@code w} with every Q4_0 matrix repacked ({@link Q4_0Repacked}) or, with {@code interleave},
-     * interleaved where its shape allows ({@link Q4_0Interleaved}) into {@code arena}, its file pages
-     * released from the resident set; a tied output stays the same matrix as the embedding. With
-     * {@code interleave}, Q6_K matrices of whole groups of rows are interleaved too ({@link Q6_KInterleaved}).
+     * {@code w} with its matrices rearranged for the kernels ({@link #moves}) into {@code arena}, their
+     * file pages released from the resident set, in one {@link LoadPhase#REPACKING} phase; a tied
+     * output stays the same matrix as the embedding.
      */
-    static LlamaWeights repackQ4_0(LlamaWeights w, Arena arena, boolean interleave, LoadProgress progress) {
-        long q4_0Bytes = q4_0Bytes(w, interleave);
-        if (q4_0Bytes == 0) return w; // nothing to repack: no phase to report
-        PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, q4_0Bytes);
-        LongConsumer advance = repacking::advance; // one per load, not one per matrix
-        Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
-        java.util.function.UnaryOperator<WeightMatrix> r = m -> interleave && interleavesQ6_K(m)
-                ? done.computeIfAbsent(m, x -> Q6_KInterleaved.repack(x, arena, true, advance))
-                : m.type() != GgmlType.Q4_0 ? m
-                : done.computeIfAbsent(m, x -> interleave && Q4_0Interleaved.supports(x.rows(), x.cols())
-                        ? Q4_0Interleaved.repack(x, arena, true, advance)
-                        : Q4_0Repacked.repack(x, arena, true, advance));
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
-                    l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
-        }
-        LlamaWeights packed = new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
-        repacking.finish();
-        return packed;
-    }
-
-    /**
-     * {@code w} with every Q4_K matrix whose shape allows interleaved for the integer kernels of Q8
-     * activations ({@link Q4_KInterleaved}) into {@code arena}, its file pages released; the others
-     * stay in the file layout (the row-at-a-time integer kernel); a tied output stays the same matrix
-     * as the embedding. Reported as a {@link LoadPhase#REPACKING} phase of its own.
-     */
-    static LlamaWeights interleaveQ4_K(LlamaWeights w, Arena arena, LoadProgress progress) {
-        java.util.function.Predicate<WeightMatrix> moves = m -> m.type() == GgmlType.Q4_K
-                && m.layout() == WeightMatrix.Layout.GGML_BLOCKS && Q4_KInterleaved.supports(m.rows(), m.cols());
-        Map<WeightMatrix, WeightMatrix> seen = new IdentityHashMap<>();
+    static LlamaWeights relayout(LlamaWeights w, Arena arena, Q4_0Layout layout, boolean interleaveQ4_K, LoadProgress progress) {
         List<WeightMatrix> all = new ArrayList<>(List.of(w.tokenEmbedding(), w.output()));
         for (LayerWeights l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
+        Map<WeightMatrix, WeightMatrix> counted = new IdentityHashMap<>();
         long bytes = 0;
-        for (WeightMatrix m : all) if (moves.test(m) && seen.put(m, m) == null) bytes += m.byteSize();
-        if (bytes == 0) return w;
+        for (WeightMatrix m : all) if (moves(m, layout, interleaveQ4_K) && counted.put(m, m) == null) bytes += m.byteSize();
+        if (bytes == 0) return w; // nothing to rearrange: no phase to report
         PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, bytes);
-        LongConsumer advance = repacking::advance;
+        LongConsumer advance = repacking::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
-        java.util.function.UnaryOperator<WeightMatrix> r = m -> !moves.test(m) ? m
-                : done.computeIfAbsent(m, x -> Q4_KInterleaved.repack(x, arena, true, advance));
+        java.util.function.UnaryOperator<WeightMatrix> r = m -> !moves(m, layout, interleaveQ4_K) ? m
+                : done.computeIfAbsent(m, x -> moved(x, arena, layout, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
@@ -283,25 +251,29 @@ public final class ModelLoader {
     }
 
     /**
-     * The bytes of {@code w}'s Q4_0 matrices (with {@code interleave}, and of its Q6_K matrices that
-     * are interleaved), a tied output counted once with the embedding.
+     * Whether the load rearranges {@code m} (in the file layout): Q4_0 unless {@code layout} is FILE;
+     * with INTERLEAVED (the integer kernels of Q8 activations) Q6_K of whole groups of rows
+     * ({@link Q6_KInterleaved}), and Q4_K likewise when {@code interleaveQ4_K} ({@link Q4_KInterleaved}).
      */
-    private static long q4_0Bytes(LlamaWeights w, boolean interleave) {
-        long bytes = 0;
-        for (LayerWeights l : w.layers()) {
-            bytes += q4_0Bytes(l.wq(), interleave) + q4_0Bytes(l.wk(), interleave) + q4_0Bytes(l.wv(), interleave) + q4_0Bytes(l.wo(), interleave)
-                    + q4_0Bytes(l.wGate(), interleave) + q4_0Bytes(l.wUp(), interleave) + q4_0Bytes(l.wDown(), interleave);
-        }
-        return bytes + q4_0Bytes(w.tokenEmbedding(), interleave) + (w.output() != w.tokenEmbedding() ? q4_0Bytes(w.output(), interleave) : 0);
+    private static boolean moves(WeightMatrix m, Q4_0Layout layout, boolean interleaveQ4_K) {
+        if (m.layout() != WeightMatrix.Layout.GGML_BLOCKS) return false;
+        return switch (m.type()) {
+            case Q4_0 -> layout != Q4_0Layout.FILE;
+            case Q4_K -> interleaveQ4_K && Q4_KInterleaved.supports(m.rows(), m.cols());
+            case Q6_K -> layout == Q4_0Layout.INTERLEAVED && Q6_KInterleaved.supports(m.rows(), m.cols());
+            default -> false;
+        };
     }
 
-    private static long q4_0Bytes(WeightMatrix m, boolean interleave) {
-        return m.type() == GgmlType.Q4_0 || interleave && interleavesQ6_K(m) ? m.byteSize() : 0;
-    }
-
-    /** Whether {@code m} is a Q6_K matrix in the file layout that {@link Q6_KInterleaved} can take. */
-    private static boolean interleavesQ6_K(WeightMatrix m) {
-        return m.type() == GgmlType.Q6_K && m.layout() == WeightMatrix.Layout.GGML_BLOCKS && Q6_KInterleaved.supports(m.rows(), m.cols());
+    /** {@code m} in its load-time layout ({@link #moves} holds); Q4_0 of a shape the interleaved layout cannot take is repacked. */
+    private static WeightMatrix moved(WeightMatrix m, Arena arena, Q4_0Layout layout, LongConsumer advance) {
+        return switch (m.type()) {
+            case Q4_K -> Q4_KInterleaved.repack(m, arena, true, advance);
+            case Q6_K -> Q6_KInterleaved.repack(m, arena, true, advance);
+            default -> layout == Q4_0Layout.INTERLEAVED && Q4_0Interleaved.supports(m.rows(), m.cols())
+                    ? Q4_0Interleaved.repack(m, arena, true, advance)
+                    : Q4_0Repacked.repack(m, arena, true, advance);
+        };
     }
 
     /** A file's size for a progress total; 0 if unreadable (the load itself then says why). */
