@@ -11,7 +11,7 @@ public enum LoadPhase {
      * copied into groups of 32 rows interleaved ({@code Q4_0Interleaved}, {@code Q4_KInterleaved},
      * {@code Q6_KInterleaved}).
      */
-    REPACKING("repacking Q4_0"),
+    INTERLEAVING("interleaving rows"),
     /** The vocabulary and merges: tokenizer.json's bytes, or 0 for a GGUF's header keys. */
     TOKENIZER("reading tokenizer");
 

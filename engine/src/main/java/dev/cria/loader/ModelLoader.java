@@ -195,7 +195,7 @@ public final class ModelLoader {
     /**
      * {@code w} with its matrices interleaved for the integer kernels ({@link #interleaves}) into
      * {@code arena}, their file pages released from the resident set, in one
-     * {@link LoadPhase#REPACKING} phase; a tied output stays the same matrix as the embedding.
+     * {@link LoadPhase#INTERLEAVING} phase; a tied output stays the same matrix as the embedding.
      * The other matrices stay in the file layout, for the float kernels.
      */
     static LlamaWeights interleave(LlamaWeights w, Arena arena, LoadProgress progress) {
@@ -205,7 +205,7 @@ public final class ModelLoader {
         long bytes = 0;
         for (WeightMatrix m : all) if (interleaves(m) && counted.put(m, m) == null) bytes += m.byteSize();
         if (bytes == 0) return w; // nothing to rearrange: no phase to report
-        PhaseReport interleaving = PhaseReport.start(progress, LoadPhase.REPACKING, bytes);
+        PhaseReport interleaving = PhaseReport.start(progress, LoadPhase.INTERLEAVING, bytes);
         LongConsumer advance = interleaving::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
         java.util.function.UnaryOperator<WeightMatrix> r = m -> !interleaves(m) ? m

@@ -107,12 +107,12 @@ class LoadProgressTest {
         assertThat(q4_0).isNotEmpty();
         Recorder r = new Recorder();
         try (ModelLoader.Weights packed = ModelLoader.loadGgufWeights(model, true, r)) {
-            assertThat(r.phases()).containsExactly(LoadPhase.MAPPING, LoadPhase.CHECKING, LoadPhase.REPACKING);
-            assertThat(r.total(LoadPhase.REPACKING)).isEqualTo(q4_0.stream().mapToLong(WeightMatrix::byteSize).sum());
-            assertThat(r.last()).isEqualTo(new Event(LoadPhase.REPACKING, r.total(LoadPhase.REPACKING), r.total(LoadPhase.REPACKING)));
+            assertThat(r.phases()).containsExactly(LoadPhase.MAPPING, LoadPhase.CHECKING, LoadPhase.INTERLEAVING);
+            assertThat(r.total(LoadPhase.INTERLEAVING)).isEqualTo(q4_0.stream().mapToLong(WeightMatrix::byteSize).sum());
+            assertThat(r.last()).isEqualTo(new Event(LoadPhase.INTERLEAVING, r.total(LoadPhase.INTERLEAVING), r.total(LoadPhase.INTERLEAVING)));
             // the start, then a report per 4096 rows of each matrix (a 1B embedding's 128256 rows: 32)
             long chunks = q4_0.stream().mapToLong(m -> (m.rows() + 4095) / 4096).sum();
-            assertThat(r.events.stream().filter(e -> e.phase() == LoadPhase.REPACKING)).hasSize(1 + (int) chunks);
+            assertThat(r.events.stream().filter(e -> e.phase() == LoadPhase.INTERLEAVING)).hasSize(1 + (int) chunks);
         }
     }
 
@@ -136,7 +136,7 @@ class LoadProgressTest {
             assertThat(r.events).extracting(Event::done).containsExactly(0L, PhaseReport.CHUNK_BYTES, 2 * PhaseReport.CHUNK_BYTES, f32.byteSize());
 
             f32.set(ValueLayout.JAVA_FLOAT_UNALIGNED, PhaseReport.CHUNK_BYTES + 4, Float.NaN);
-            assertThatThrownBy(() -> FiniteWeights.require("m.gguf", "t", GgmlType.F32, f32, PhaseReport.start(r, LoadPhase.REPACKING, 0)))
+            assertThatThrownBy(() -> FiniteWeights.require("m.gguf", "t", GgmlType.F32, f32, PhaseReport.start(r, LoadPhase.INTERLEAVING, 0)))
                     .isInstanceOf(ModelFormatException.class).hasMessageContaining("value " + (PhaseReport.CHUNK_BYTES / 4 + 1) + " is NaN");
         }
     }
