@@ -24,15 +24,12 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # generation came out at 3.2-3.5 or 7.8-8.0 tokens/s from run to run. Forcing these static helpers
 # inline removes the lottery (5 of 5 runs fast).
 CRIA_JIT_FLAGS="-XX:CompileCommand=quiet"
-for c in QuantVectors WeightBytes VectorKQuantKernels VectorQ32Kernels VectorFloatKernels IntDotKernels; do
+for c in QuantVectors WeightBytes VectorKQuantKernels VectorQ32Kernels VectorFloatKernels; do
   CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.$c::*"
 done
 # ... and the float types' per-class decode16 / decode1
 CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels\$*::decode*"
-# ... except the Q4_0 x q8 row-pair kernel, a loop that is better compiled on its own than inlined into its
-# job: 5.2 instead of 5.4 cycles per 32 weights in cache (docs/benchmarks.md; the later command wins).
-CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2"
-# The interleaved integer kernels are compiled on their own, never inlined into their jobs: inlined
+# The interleaved integer kernels are compiled on their own, never inlined into the driver's jobs (Q8MatMul): inlined
 # or not depended on timing (whether a kernel already had compiled code when its job was compiled),
 # and inlined, the job went past C2's node budget and boxed vectors (the same command ran 2-6x
 # slower in some JVMs: docs/benchmarks.md, "JIT flags").

@@ -3,7 +3,9 @@ package dev.cria.bench;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.MatMul;
 import dev.cria.kernels.Q8Activations;
-import dev.cria.kernels.Q8MatVec;
+import dev.cria.kernels.Q4_0Interleaved;
+import dev.cria.kernels.Q4_KInterleaved;
+import dev.cria.kernels.Q6_KInterleaved;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
 import dev.cria.util.HugePages;
@@ -53,6 +55,8 @@ public class MatvecKernelBenchmark {
     private Arena arena;
     private ComputePool pool;
     private WeightMatrix[] up, down;
+    /** The copies as {@code --activations q8} loads them: interleaved for the integer kernels where the type has them. */
+    private WeightMatrix[] upQ8, downQ8;
     private float[] xHidden, xFfn, outFfn, outHidden;
     private float[] xBatch, outBatch;
     private final Q8Activations quantized = new Q8Activations();
@@ -73,6 +77,12 @@ public class MatvecKernelBenchmark {
             up[c] = new WeightMatrix("up" + c, t, FFN, HIDDEN, a);
             down[c] = new WeightMatrix("down" + c, t, HIDDEN, FFN, b);
         }
+        upQ8 = new WeightMatrix[copies];
+        downQ8 = new WeightMatrix[copies];
+        for (int c = 0; c < copies; c++) {
+            upQ8[c] = interleaved(up[c], arena);
+            downQ8[c] = interleaved(down[c], arena);
+        }
         Random rnd = new Random(1);
         xHidden = gaussian(HIDDEN, rnd);
         xFfn = gaussian(FFN, rnd);
@@ -82,6 +92,19 @@ public class MatvecKernelBenchmark {
         outBatch = new float[16 * FFN];
         pool = new ComputePool(threads);
         System.out.printf("%n%s: %d copies of a %.1f MB up+down pair%n", t, copies, 2 * bytes / 1e6);
+    }
+
+    /** {@code m} interleaved as the loader does for q8 activations, or {@code m} itself where its type has no such layout. */
+    private static WeightMatrix interleaved(WeightMatrix m, Arena arena) {
+        return switch (m.type()) {
+            case Q4_0 -> Q4_0Interleaved.repack(m, arena, false, bytes -> {
+            });
+            case Q4_K -> Q4_KInterleaved.repack(m, arena, false, bytes -> {
+            });
+            case Q6_K -> Q6_KInterleaved.repack(m, arena, false, bytes -> {
+            });
+            default -> m;
+        };
     }
 
     @TearDown(Level.Trial)
@@ -102,18 +125,17 @@ public class MatvecKernelBenchmark {
 
     /**
      * {@link #matvecUpDown} with {@code --activations q8}: the input quantized to int8 blocks and the
-     * integer kernels (Q4_K and Q6_K only here: this benchmark keeps Q4_0 in the file layout, whose
-     * integer route does not exist, see {@link Q4_0KernelBenchmark}; other types fall back to the float matvec, so this equals
-     * matvecUpDown for them).
+     * integer kernels over interleaved copies (Q4_0, Q4_K, Q6_K; other types take the float matvec,
+     * so this equals matvecUpDown for them).
      */
     @Benchmark
     public float matvecUpDownQ8() {
         int c = next;
         next = (c + 1) % up.length;
         quantized.set(xHidden, 0, HIDDEN);
-        Q8MatVec.matvec(pool, up[c], quantized, outFfn, 0);
+        MatMul.matmul(pool, upQ8[c], xHidden, quantized, 1, outFfn);
         quantized.set(xFfn, 0, FFN);
-        Q8MatVec.matvec(pool, down[c], quantized, outHidden, 0);
+        MatMul.matmul(pool, downQ8[c], xFfn, quantized, 1, outHidden);
         return outFfn[1] + outHidden[1];
     }
 

@@ -2,9 +2,9 @@ package dev.cria.bench;
 
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.MatMul;
-import dev.cria.kernels.Q4_0Repacked;
+import dev.cria.kernels.Q4_0Interleaved;
 import dev.cria.kernels.Q8Activations;
-import dev.cria.kernels.Q8MatVec;
+import dev.cria.kernels.Q8MatMul;
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,10 +26,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Q4_0 one-token kernels alone, one thread, weights in cache: a repacked ({@link Q4_0Repacked})
- * {@code rows x cols} matrix (default 256 x 2048 = 0.5 M weights, 320 KB: in a Zen 4 core's 1 MB L2)
- * times one activation vector, through the exact f32 route ({@link MatMul#matvec}) and the
- * integer route of {@code --activations q8} ({@link Q8MatVec#matvec}, activations quantized once in
+ * The Q4_0 one-token kernels alone, one thread, weights in cache: a {@code rows x cols} matrix
+ * (default 256 x 2048 = 0.5 M weights, 288-320 KB: in a Zen 4 core's 1 MB L2) times one activation
+ * vector, through the exact f32 route ({@link MatMul#matvec}, the file layout) and the integer route
+ * of {@code --activations q8} ({@link Q8MatMul#matmul}, the {@link Q4_0Interleaved} layout, activations quantized once in
  * setup, so only the kernel is timed; {@link #q8WithQuantize} adds the quantization per call).
  * Cycles per 32 weights = ns per op * GHz * 32 / (rows * cols).
  * Run: {@code bin/jmh Q4_0Kernel -f 1 -wi 3 -i 5 -w 1s -r 1s}.
@@ -48,13 +48,13 @@ public class Q4_0KernelBenchmark {
 
     private Arena arena;
     private ComputePool pool;
-    private WeightMatrix w;
+    private WeightMatrix w, interleaved;
     private float[] x, out;
     private final Q8Activations quantized = new Q8Activations();
 
     @Setup(Level.Trial)
     public void setup() {
-        if (!Q4_0Repacked.enabled()) throw new IllegalStateException("Q4_0 is repacked with the 512-bit kernels only");
+        if (!Q8MatMul.available()) throw new IllegalStateException("the integer kernels run with the 512-bit kernels only");
         arena = Arena.ofShared();
         Random rnd = new Random(3);
         long bytes = GgmlType.Q4_0.bytesFor((long) rows * cols);
@@ -63,13 +63,14 @@ public class Q4_0KernelBenchmark {
         rnd.nextBytes(raw);
         MemorySegment.copy(MemorySegment.ofArray(raw), 0, file, 0, bytes);
         for (long b = 0; b < bytes / 18; b++) file.set(I16, 18 * b, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.05f));
-        w = Q4_0Repacked.repack(new WeightMatrix("q4_0", GgmlType.Q4_0, rows, cols, file), arena, false);
+        w = new WeightMatrix("q4_0", GgmlType.Q4_0, rows, cols, file);
+        interleaved = Q4_0Interleaved.repack(w, arena, false, done -> {
+        });
         x = new float[cols];
         for (int j = 0; j < cols; j++) x[j] = (float) rnd.nextGaussian();
         out = new float[rows];
         pool = new ComputePool(1);
         quantized.set(x, 0, cols);
-        if (!Q8MatVec.supports(w)) throw new IllegalStateException("no integer route for " + w);
     }
 
     @TearDown(Level.Trial)
@@ -78,7 +79,7 @@ public class Q4_0KernelBenchmark {
         arena.close();
     }
 
-    /** The exact route: float activations, {@code RepackedQ4_0Kernel}. */
+    /** The exact route: float activations, the file layout's vector kernel. */
     @Benchmark
     public float f32() {
         MatMul.matvec(pool, w, x, 0, out, 0);
@@ -88,7 +89,7 @@ public class Q4_0KernelBenchmark {
     /** The integer route over activations quantized once (the kernel alone). */
     @Benchmark
     public float q8() {
-        Q8MatVec.matvec(pool, w, quantized, out, 0);
+        Q8MatMul.matmul(pool, interleaved, quantized, out, 0);
         return out[1];
     }
 
@@ -96,7 +97,7 @@ public class Q4_0KernelBenchmark {
     @Benchmark
     public float q8WithQuantize() {
         quantized.set(x, 0, cols);
-        Q8MatVec.matvec(pool, w, quantized, out, 0);
+        Q8MatMul.matmul(pool, interleaved, quantized, out, 0);
         return out[1];
     }
 }

@@ -23,11 +23,10 @@ public final class JvmOptions {
     static List<String> jitFlags() {
         List<String> flags = new ArrayList<>();
         flags.add("-XX:CompileCommand=quiet");
-        for (String c : List.of("QuantVectors", "WeightBytes", "VectorKQuantKernels", "VectorQ32Kernels", "VectorFloatKernels", "IntDotKernels")) {
+        for (String c : List.of("QuantVectors", "WeightBytes", "VectorKQuantKernels", "VectorQ32Kernels", "VectorFloatKernels")) {
             flags.add("-XX:CompileCommand=inline,dev.cria.kernels." + c + "::*");
         }
         flags.add("-XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels$*::decode*");
-        flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels.IntDotKernels::dotQ4_0Repacked2");
         for (String c : List.of("Q4_0InterleavedDot", "Q4_KInterleavedDot", "Q6_KInterleavedDot")) {
             flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels." + c + "::*");
         }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * What chat, serve, generate and bench show on stderr while a model loads, so a load of seconds is
  * not a blank screen: on a terminal one {@link ByteProgressLine} redrawn through the loader's phases
- * ("loading 1b-Q4_0.gguf: repacking Q4_0  45% 316.4 MB of 703.2 MB, 1.2 GB/s, 1 s left"), which the
+ * ("loading 1b-Q4_0.gguf: interleaving rows  45% 316.4 MB of 703.2 MB, 1.2 GB/s, 1 s left"), which the
  * verdict replaces; elsewhere a plain line at the start, at each phase and at the end.
  */
 final class LoadProgressBar implements LoadProgress, AutoCloseable {

@@ -34,8 +34,8 @@ class LoadProgressBarTest {
         bar.progressed(LoadPhase.CHECKING, 0, 100 * MB);
         bar.progressed(LoadPhase.CHECKING, 64 * MB, 100 * MB);
         bar.progressed(LoadPhase.CHECKING, 100 * MB, 100 * MB);
-        bar.progressed(LoadPhase.REPACKING, 0, 600 * MB);
-        bar.progressed(LoadPhase.REPACKING, 600 * MB, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 0, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 600 * MB, 600 * MB);
         bar.progressed(LoadPhase.TOKENIZER, 0, 0);
         now += 2 * SECOND;
         bar.finished("cria: " + bar.loaded("Llama 3.2 1B", "context 8192"));
@@ -44,7 +44,7 @@ class LoadProgressBarTest {
                 "cria: loading m.gguf (703.2 MB)",
                 "cria: loading m.gguf: mapping (703.2 MB)",
                 "cria: loading m.gguf: checking weights (100.0 MB)",
-                "cria: loading m.gguf: repacking Q4_0 (600.0 MB)",
+                "cria: loading m.gguf: interleaving rows (600.0 MB)",
                 "cria: loading m.gguf: reading tokenizer",
                 "cria: loaded Llama 3.2 1B in 2.0 s (context 8192)");
     }
@@ -52,11 +52,11 @@ class LoadProgressBarTest {
     @Test
     void notOnATerminalAPhaseLongerThanTenSecondsAlsoPrintsHowFarItIs() {
         LoadProgressBar bar = bar(false);
-        bar.progressed(LoadPhase.REPACKING, 0, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 0, 600 * MB);
         now += 11 * SECOND;
-        bar.progressed(LoadPhase.REPACKING, 300 * MB, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 300 * MB, 600 * MB);
 
-        assertThat(printed().lines()).last().isEqualTo("cria: loading m.gguf: repacking Q4_0   50% 300.0 MB of 600.0 MB, 27.3 MB/s, 11 s left");
+        assertThat(printed().lines()).last().isEqualTo("cria: loading m.gguf: interleaving rows   50% 300.0 MB of 600.0 MB, 27.3 MB/s, 11 s left");
     }
 
     @Test
@@ -65,14 +65,14 @@ class LoadProgressBarTest {
         bar.progressed(LoadPhase.MAPPING, 0, 703_200_000L);
         bar.progressed(LoadPhase.MAPPING, 703_200_000L, 703_200_000L);
         now += SECOND;
-        bar.progressed(LoadPhase.REPACKING, 0, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 0, 600 * MB);
         now += 2 * SECOND;
-        bar.progressed(LoadPhase.REPACKING, 300 * MB, 600 * MB);
+        bar.progressed(LoadPhase.INTERLEAVING, 300 * MB, 600 * MB);
         bar.progressed(LoadPhase.TOKENIZER, 0, 0);
         bar.finished("cria: " + bar.loaded("m", ""));
 
         assertThat(printed()).startsWith("\r\033[Kloading m.gguf (703.2 MB) …\r\033[Kloading m.gguf: mapping    0% 0 B of 703.2 MB")
-                .contains("\r\033[Kloading m.gguf: repacking Q4_0   50% 300.0 MB of 600.0 MB, 150.0 MB/s, 2 s left")
+                .contains("\r\033[Kloading m.gguf: interleaving rows   50% 300.0 MB of 600.0 MB, 150.0 MB/s, 2 s left")
                 .contains("\r\033[Kloading m.gguf: reading tokenizer …")
                 .endsWith("\r\033[Kcria: loaded m in 3.0 s\n");
         assertThat(printed().chars().filter(c -> c == '\n')).as("only the verdict ends a line").hasSize(1);

@@ -44,37 +44,22 @@ public final class Kernels {
         }
     }
 
-    private static final WeightKernel REPACKED_Q4_0 = new RepackedQ4_0Kernel();
-    private static final WeightKernel SCALAR_REPACKED_Q4_0 = new ScalarKernels.RepackedQ4_0();
-
     private Kernels() {
     }
 
     /**
-     * The kernel for {@code w}'s type and layout: {@link #forType} for the file layout; the 512-bit
-     * {@link RepackedQ4_0Kernel} for Q4_0 repacked at load (which happens only with the 512-bit
-     * kernels: {@link Q4_0Repacked#enabled}); for Q4_0 interleaved for the integer kernels, a scalar
-     * decoder of single rows ({@link Q4_0Interleaved}; likewise Q4_K, {@link Q4_KInterleaved}, and Q6_K,
-     * {@link Q6_KInterleaved}: such matrices are multiplied by {@link Q8MatVec}).
+     * The kernel for {@code w}'s type and layout: {@link #forType} for the file layout; for a layout
+     * interleaved for the integer kernels, a scalar decoder of single rows ({@link Q4_0Interleaved},
+     * {@link Q4_KInterleaved}, {@link Q6_KInterleaved}: such matrices are multiplied by
+     * {@link Q8MatMul}; this serves the embedding lookup).
      */
     public static WeightKernel forMatrix(WeightMatrix w) {
         return switch (w.layout()) {
-            case Q4_0_REPACKED -> REPACKED_Q4_0;
             case Q4_0_INTERLEAVED -> Q4_0Interleaved.ROW_KERNEL;
             case Q4_K_INTERLEAVED -> Q4_KInterleaved.ROW_KERNEL;
             case Q6_K_INTERLEAVED -> Q6_KInterleaved.ROW_KERNEL;
             case GGML_BLOCKS -> forType(w.type());
         };
-    }
-
-    /** The scalar reference for a layout's rows ({@link ScalarKernels}), as {@link #scalar(GgmlType)} for the file layout. */
-    static WeightKernel scalar(GgmlType type, WeightMatrix.Layout layout) {
-        return layout == WeightMatrix.Layout.Q4_0_REPACKED ? SCALAR_REPACKED_Q4_0 : scalar(type);
-    }
-
-    /** The vector kernel for a layout's rows: {@link RepackedQ4_0Kernel} or {@link #vector(GgmlType)}. */
-    static WeightKernel vector(GgmlType type, WeightMatrix.Layout layout) {
-        return layout == WeightMatrix.Layout.Q4_0_REPACKED ? REPACKED_Q4_0 : vector(type);
     }
 
     /** The plain-loop reference kernel (ggml's dequantize_row_* value by value; dot in double). */

@@ -7,7 +7,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@code out[b][r] = dot(row r of w, x[b])} for a batch of activation vectors, over a weight in any
- * GGUF type, split by rows over a {@link ComputePool}.
+ * GGUF type, split by rows over a {@link ComputePool}: the exact float driver, and the model's one
+ * entry ({@link #matmul(ComputePool, WeightMatrix, float[], Q8Activations, int, float[])}), which
+ * sends a matrix with integer kernels and quantized activations to {@link Q8MatMul} instead.
  *
  * <p>One token ({@code batch == 1}) is a bandwidth-bound matvec: rows are taken two at a time by
  * {@link WeightKernel#dot2} (a fused decode+dot of both rows sharing the activation loads, with twice
@@ -43,6 +45,38 @@ public final class MatMul {
     private static final ThreadLocal<Scratch> BATCH_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private MatMul() {
+    }
+
+    /** Which driver multiplies a matrix: {@link #route}. */
+    enum Route {
+        /** {@link Q8MatMul}: integer kernels over the quantized activations. */
+        INTEGER,
+        /** This class's float kernels over the exact activations. */
+        FLOAT
+    }
+
+    /**
+     * The model's one entry: {@code out[t * w.rows() + r] = Σ_j w[r][j] * in[t * w.cols() + j]} for
+     * {@code t < n}. {@code inQ} holds the same tokens for quantizing ({@link Q8Activations#set set}
+     * over {@code in}), or is null for exact activations; the driver follows {@link #route}.
+     */
+    public static void matmul(ComputePool pool, WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
+        if (route(w, inQ) == Route.FLOAT) {
+            matmul(pool, w, in, 0, n, out, 0);
+            return;
+        }
+        if (inQ.tokens() != n) throw new IllegalArgumentException(w.name() + ": " + n + " tokens, but the quantized activations hold " + inQ.tokens());
+        Q8MatMul.matmul(pool, w, inQ, out, 0);
+    }
+
+    /**
+     * The integer driver where there are quantized activations and the matrix has integer kernels
+     * (an interleaved layout: the loader interleaves Q4_0, Q4_K and Q6_K for them where the shape
+     * allows); else the float driver, exact: other types, and a matrix the loader left in its file
+     * layout.
+     */
+    static Route route(WeightMatrix w, Q8Activations inQ) {
+        return inQ != null && Q8MatMul.supports(w) ? Route.INTEGER : Route.FLOAT;
     }
 
     /** {@code out[b * w.rows() + r] = Σ_j w[r][j] * x[b * w.cols() + j]} for {@code b < batch}. */

@@ -2,7 +2,6 @@ package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
-import dev.cria.util.HugePages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +18,7 @@ import java.util.function.LongConsumer;
  *   float32 d[32]        the 32 rows' scales of block b, converted from f16 (exact)
  *   u8      qs[16][32]   qs[j][r] = byte j of row r's block_q4_0 (value j: low nibble, j + 16: high)
  * </pre>
- * 20 bytes per 32 values, as {@link Q4_0Repacked}. Why: 32 bytes {@code qs[j]} widened to 32
+ * 20 bytes per 32 values (the file's 18, with d as float32). Why: 32 bytes {@code qs[j]} widened to 32
  * int16 lanes hold value j of 32 rows, lane = row, so one activation value broadcast multiplies
  * 32 rows at once and the block's sums accumulate lane by lane, with no horizontal sums and one
  * int-to-float conversion and FMA per 32 rows and block. llama.cpp's CPU backend interleaves rows
@@ -29,11 +28,11 @@ import java.util.function.LongConsumer;
  * <p>Rows are not contiguous here, so the generic {@link WeightKernel} of this layout
  * ({@link #ROW_KERNEL}) decodes a row from its group value by value: right for the embedding
  * lookup and any route that reads a few rows, slow for a matmul. The engine multiplies these
- * matrices only through {@link Q8MatVec}.
+ * matrices only through {@link Q8MatMul}.
  */
 public final class Q4_0Interleaved {
     /** Rows per group: one int16 lane each in a 512-bit vector. */
-    public static final int ROWS = 32;
+    public static final int ROWS = InterleavedCopy.ROWS;
     /** Bytes of one group's block: 32 float32 scales and 32 x 16 quant bytes. */
     static final int GROUP_BLOCK_BYTES = 4 * ROWS + 16 * ROWS;
     /** Byte offset of the quants within a group's block. */
@@ -42,6 +41,8 @@ public final class Q4_0Interleaved {
 
     /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
+    /** The integer kernels ({@link Q4_0InterleavedDot}) over activations in block_q8_0 ({@link Q8Activations#prepareRows}). */
+    static final RowGroupKernel KERNEL = new IntKernel();
 
     private Q4_0Interleaved() {
     }
@@ -49,7 +50,7 @@ public final class Q4_0Interleaved {
     /**
      * Whether a Q4_0 matrix of this shape can be interleaved: whole groups of rows and whole blocks
      * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit ones: the loader
-     * interleaves only where they run ({@link Q8MatVec#available}).
+     * interleaves only where they run ({@link Q8MatMul#available}).
      */
     public static boolean supports(int rows, int cols) {
         return rows % ROWS == 0 && rows > 0 && cols % 32 == 0 && cols > 0;
@@ -62,47 +63,69 @@ public final class Q4_0Interleaved {
 
     /**
      * {@code m} (Q4_0, file layout) copied into new memory of {@code arena} in the interleaved
-     * layout, telling {@code sourceBytesDone} each {@value Q4_0Repacked#REPORT_ROWS} rows' source
-     * bytes; with {@code releaseSource} the source's pages are then dropped from the resident set,
-     * as {@link Q4_0Repacked#repack} does.
+     * layout ({@link InterleavedCopy#copy}: progress and release of the source as there).
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
-        if (m.type() != GgmlType.Q4_0 || m.layout() != WeightMatrix.Layout.GGML_BLOCKS || !supports(m.rows(), m.cols())) {
-            throw new IllegalArgumentException(m.name() + ": only Q4_0 in its file layout with whole groups of " + ROWS
-                    + " rows is interleaved, not " + m.rows() + "x" + m.cols() + " " + m.type() + " " + m.layout());
-        }
         int nb = m.cols() / 32;
-        long srcRow = m.rowBytes();
-        MemorySegment src = m.data();
-        MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q4_0, WeightMatrix.Layout.Q4_0_INTERLEAVED, m.cols()) * m.rows());
+        int srcRow = (int) m.rowBytes();
         // A group's 32 source rows are contiguous: one bulk copy in, the transposition in Java arrays,
         // one bulk copy out (small MemorySegment copies per block took about 1.5 s more for 1B).
-        byte[] in = new byte[Math.toIntExact(ROWS * srcRow)];
+        byte[] in = new byte[ROWS * srcRow];
         byte[] out = new byte[nb * GROUP_BLOCK_BYTES];
-        int groupsPerReport = Q4_0Repacked.REPORT_ROWS / ROWS;
-        for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, g * ROWS * srcRow, in, 0, in.length);
-            for (int b = 0; b < nb; b++) {
-                int o = b * GROUP_BLOCK_BYTES;
-                for (int r = 0; r < ROWS; r++) {
-                    int s = (int) (r * srcRow) + 18 * b;
-                    float d = Float.float16ToFloat((short) ((in[s] & 0xFF) | (in[s + 1] << 8)));
-                    int bits = Float.floatToRawIntBits(d);
-                    out[o + 4 * r] = (byte) bits;
-                    out[o + 4 * r + 1] = (byte) (bits >>> 8);
-                    out[o + 4 * r + 2] = (byte) (bits >>> 16);
-                    out[o + 4 * r + 3] = (byte) (bits >>> 24);
-                    for (int j = 0; j < 16; j++) out[o + QUANTS + ROWS * j + r] = in[s + 2 + j];
-                }
-            }
-            MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, nb), out.length);
-            if ((g + 1) % groupsPerReport == 0 || g + 1 == groups) {
-                int done = (g + 1) % groupsPerReport == 0 ? groupsPerReport : (g + 1) % groupsPerReport;
-                sourceBytesDone.accept(done * ROWS * srcRow);
-            }
+        return InterleavedCopy.copy(m, GgmlType.Q4_0, WeightMatrix.Layout.Q4_0_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
+                (src, g, dst) -> {
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * ROWS * srcRow, in, 0, in.length);
+                    for (int b = 0; b < nb; b++) {
+                        int o = b * GROUP_BLOCK_BYTES;
+                        for (int r = 0; r < ROWS; r++) {
+                            int s = r * srcRow + 18 * b;
+                            float d = Float.float16ToFloat((short) ((in[s] & 0xFF) | (in[s + 1] << 8)));
+                            int bits = Float.floatToRawIntBits(d);
+                            out[o + 4 * r] = (byte) bits;
+                            out[o + 4 * r + 1] = (byte) (bits >>> 8);
+                            out[o + 4 * r + 2] = (byte) (bits >>> 16);
+                            out[o + 4 * r + 3] = (byte) (bits >>> 24);
+                            for (int j = 0; j < 16; j++) out[o + QUANTS + ROWS * j + r] = in[s + 2 + j];
+                        }
+                    }
+                    MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, nb), out.length);
+                });
+    }
+
+    /** {@link RowGroupKernel} over {@link Q4_0InterleavedDot}: a token's values at {@code t * cols}, its block scales at {@code t * cols / 32}. */
+    private static final class IntKernel implements RowGroupKernel {
+        @Override
+        public int rows() {
+            return ROWS;
         }
-        if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
-        return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q4_0_INTERLEAVED);
+
+        @Override
+        public void prepare(Q8Activations x) {
+            x.prepareRows();
+        }
+
+        @Override
+        public int scratchInts() {
+            return 0;
+        }
+
+        @Override
+        public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
+            int nb = cols / 32;
+            Q4_0InterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff);
+        }
+
+        @Override
+        public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
+            int nb = cols / 32;
+            Q4_0InterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff0, outOff1);
+        }
+
+        @Override
+        public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
+            int nb = cols / 32;
+            Q4_0InterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb, out, outOff, outStride);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
-import dev.cria.util.HugePages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,11 +32,11 @@ import java.util.function.LongConsumer;
  * ({@link #ROW_KERNEL}) decodes a row from its group value by value, with the float operations of
  * {@link ScalarKernels}' Q4_K decoder ({@code d * sc * q - dmin * m}: the same values bit for bit):
  * right for the embedding lookup and any route that reads a few rows, slow for a matmul. The engine
- * multiplies these matrices only through {@link Q8MatVec}.
+ * multiplies these matrices only through {@link Q8MatMul}.
  */
 public final class Q4_KInterleaved {
     /** Rows per group: one int16 lane each in a 512-bit vector. */
-    public static final int ROWS = 32;
+    public static final int ROWS = InterleavedCopy.ROWS;
     /** Values per super-block. */
     static final int QK = 256;
     /** Byte offset of the mins {@code dmin[32]} within a group's super-block. */
@@ -56,6 +55,8 @@ public final class Q4_KInterleaved {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
+    /** The integer kernels ({@link Q4_KInterleavedDot}) over activations in block_q8_0, a scale per sub-block ({@link Q8Activations#prepareRows}). */
+    static final RowGroupKernel KERNEL = new IntKernel();
 
     private Q4_KInterleaved() {
     }
@@ -63,7 +64,7 @@ public final class Q4_KInterleaved {
     /**
      * Whether a Q4_K matrix of this shape can be interleaved: whole groups of rows and whole
      * super-blocks per row. The kernels are 512-bit ones: the loader interleaves only where they run
-     * ({@link Q8MatVec#available}).
+     * ({@link Q8MatMul#available}).
      */
     public static boolean supports(int rows, int cols) {
         return rows % ROWS == 0 && rows > 0 && cols % QK == 0 && cols > 0;
@@ -76,48 +77,75 @@ public final class Q4_KInterleaved {
 
     /**
      * {@code m} (Q4_K, file layout) copied into new memory of {@code arena} in the interleaved
-     * layout, telling {@code sourceBytesDone} each {@value Q4_0Repacked#REPORT_ROWS} rows' source
-     * bytes; with {@code releaseSource} the source's pages are then dropped from the resident set,
-     * as {@link Q4_0Interleaved#repack} does.
+     * layout ({@link InterleavedCopy#copy}: progress and release of the source as there).
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
-        if (m.type() != GgmlType.Q4_K || m.layout() != WeightMatrix.Layout.GGML_BLOCKS || !supports(m.rows(), m.cols())) {
-            throw new IllegalArgumentException(m.name() + ": only Q4_K in its file layout with whole groups of " + ROWS
-                    + " rows is interleaved, not " + m.rows() + "x" + m.cols() + " " + m.type() + " " + m.layout());
-        }
         int nb = m.cols() / QK;
         long srcRow = m.rowBytes();
-        MemorySegment src = m.data();
-        MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q4_K, WeightMatrix.Layout.Q4_K_INTERLEAVED, m.cols()) * m.rows());
         byte[] rowBlock = new byte[SRC_BLOCK_BYTES];
         byte[] bytes = new byte[GROUP_BLOCK_BYTES - SCALES];
         float[] d = new float[ROWS], dmin = new float[ROWS];
-        int groupsPerReport = Q4_0Repacked.REPORT_ROWS / ROWS;
-        for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
-            for (int b = 0; b < nb; b++) {
-                for (int r = 0; r < ROWS; r++) {
-                    long s = (long) (ROWS * g + r) * srcRow + (long) SRC_BLOCK_BYTES * b;
-                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, rowBlock, 0, SRC_BLOCK_BYTES);
-                    d[r] = WeightBytes.f16(src, s);
-                    dmin[r] = WeightBytes.f16(src, s + 2);
-                    for (int j = 0; j < 8; j++) {
-                        bytes[ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
-                        bytes[MINS - SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
+        return InterleavedCopy.copy(m, GgmlType.Q4_K, WeightMatrix.Layout.Q4_K_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
+                (src, g, dst) -> {
+                    for (int b = 0; b < nb; b++) {
+                        for (int r = 0; r < ROWS; r++) {
+                            long s = (long) (ROWS * g + r) * srcRow + (long) SRC_BLOCK_BYTES * b;
+                            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, rowBlock, 0, SRC_BLOCK_BYTES);
+                            d[r] = WeightBytes.f16(src, s);
+                            dmin[r] = WeightBytes.f16(src, s + 2);
+                            for (int j = 0; j < 8; j++) {
+                                bytes[ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
+                                bytes[MINS - SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
+                            }
+                            for (int k = 0; k < 128; k++) bytes[QUANTS - SCALES + ROWS * k + r] = rowBlock[16 + k];
+                        }
+                        long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
+                        MemorySegment.copy(d, 0, dst, F32, o, ROWS);
+                        MemorySegment.copy(dmin, 0, dst, F32, o + DMIN, ROWS);
+                        MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o + SCALES, bytes.length);
                     }
-                    for (int k = 0; k < 128; k++) bytes[QUANTS - SCALES + ROWS * k + r] = rowBlock[16 + k];
-                }
-                long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
-                MemorySegment.copy(d, 0, dst, F32, o, ROWS);
-                MemorySegment.copy(dmin, 0, dst, F32, o + DMIN, ROWS);
-                MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o + SCALES, bytes.length);
-            }
-            if ((g + 1) % groupsPerReport == 0 || g + 1 == groups) {
-                int done = (g + 1) % groupsPerReport == 0 ? groupsPerReport : (g + 1) % groupsPerReport;
-                sourceBytesDone.accept(done * ROWS * srcRow);
-            }
+                });
+    }
+
+    /**
+     * {@link RowGroupKernel} over {@link Q4_KInterleavedDot}: a token's values at {@code t * cols}, its
+     * scales at {@code t * cols / 32}; the kernels' int sums in the caller's scratch.
+     */
+    private static final class IntKernel implements RowGroupKernel {
+        @Override
+        public int rows() {
+            return ROWS;
         }
-        if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
-        return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q4_K_INTERLEAVED);
+
+        @Override
+        public void prepare(Q8Activations x) {
+            x.prepareRows();
+        }
+
+        @Override
+        public int scratchInts() {
+            return Q4_KInterleavedDot.SCRATCH;
+        }
+
+        @Override
+        public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
+            int nb = cols / QK;
+            Q4_KInterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
+        }
+
+        @Override
+        public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
+            int nb = cols / QK;
+            Q4_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+                    out, outOff0, outOff1, scratch);
+        }
+
+        @Override
+        public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
+            int nb = cols / QK;
+            Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+                    out, outOff, outStride, scratch);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.cria.kernels;
 
 import dev.cria.tensor.GgmlType;
 import dev.cria.tensor.WeightMatrix;
-import dev.cria.util.HugePages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,18 +29,21 @@ import java.util.function.LongConsumer;
  * <p>Rows are not contiguous here, so the generic {@link WeightKernel} of this layout
  * ({@link #ROW_KERNEL}) decodes a row from its group value by value: right for the embedding
  * lookup (the 1B model's tied embedding is such a matrix), slow for a matmul. The engine
- * multiplies these matrices only through {@link Q8MatVec}.
+ * multiplies these matrices only through {@link Q8MatMul}.
  */
 public final class Q6_KInterleaved {
     /** Rows per group: one int16 lane each in a 512-bit vector. */
-    public static final int ROWS = 32;
+    public static final int ROWS = InterleavedCopy.ROWS;
     /** Bytes per row and super-block of 256 values. */
     public static final int ROW_BLOCK_BYTES = 212;
     /** Bytes of one group's super-block. */
     static final int GROUP_BLOCK_BYTES = ROW_BLOCK_BYTES * ROWS;
     /** Byte offsets within a group's super-block. */
     static final int SCALES = 4 * ROWS, QL = SCALES + 16 * ROWS, QH = QL + 128 * ROWS;
+    /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
+    /** The integer kernels ({@link Q6_KInterleavedDot}) over activations in block_q8_K ({@link Q8Activations#prepare}). */
+    static final RowGroupKernel KERNEL = new IntKernel();
 
     private Q6_KInterleaved() {
     }
@@ -67,56 +69,42 @@ public final class Q6_KInterleaved {
 
     /**
      * {@code m} (Q6_K, file layout) copied into new memory of {@code arena} in the interleaved
-     * layout, telling {@code sourceBytesDone} the source bytes of each few groups; with
-     * {@code releaseSource} the source's pages are then dropped from the resident set, as
-     * {@link Q4_0Interleaved#repack} does.
+     * layout ({@link InterleavedCopy#copy}: progress and release of the source as there).
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
-        if (m.type() != GgmlType.Q6_K || m.layout() != WeightMatrix.Layout.GGML_BLOCKS || !supports(m.rows(), m.cols())) {
-            throw new IllegalArgumentException(m.name() + ": only Q6_K in its file layout with whole groups of " + ROWS
-                    + " rows is interleaved, not " + m.rows() + "x" + m.cols() + " " + m.type() + " " + m.layout());
-        }
         int nb = m.cols() / 256;
         long srcRow = m.rowBytes();
-        MemorySegment src = m.data();
-        MemorySegment dst = HugePages.allocate(arena, WeightMatrix.rowBytes(GgmlType.Q6_K, WeightMatrix.Layout.Q6_K_INTERLEAVED, m.cols()) * m.rows());
         byte[] block = new byte[GROUP_BLOCK_BYTES];
         float[] scales = new float[ROWS];
         byte[] blk = new byte[210];
-        int groupsPerReport = Math.max(1, Q4_0Repacked.REPORT_ROWS / ROWS);
-        for (int g = 0, groups = m.rows() / ROWS; g < groups; g++) {
-            for (int b = 0; b < nb; b++) {
-                for (int r = 0; r < ROWS; r++) {
-                    long s = (long) (ROWS * g + r) * srcRow + 210L * b;
-                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, blk, 0, 210);
-                    scales[r] = Float.float16ToFloat((short) ((blk[208] & 0xFF) | blk[209] << 8));
-                    for (int k = 0; k < 16; k++) block[SCALES + ROWS * k + r] = blk[192 + k];
-                    // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
-                    // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
-                    for (int n = 0; n < 2; n++) {
-                        for (int l = 0; l < 32; l++) {
-                            int a = blk[64 * n + l] & 0xFF, c = blk[64 * n + 32 + l] & 0xFF, h = blk[128 + 32 * n + l] & 0xFF;
-                            int i = 128 * n + l; // values i, i + 32, i + 64, i + 96
-                            int q0 = (a & 0xF) | (h & 3) << 4, q1 = (c & 0xF) | ((h >>> 2) & 3) << 4;
-                            int q2 = (a >>> 4) | ((h >>> 4) & 3) << 4, q3 = (c >>> 4) | ((h >>> 6) & 3) << 4;
-                            put(block, r, i, q0);
-                            put(block, r, i + 32, q1);
-                            put(block, r, i + 64, q2);
-                            put(block, r, i + 96, q3);
+        return InterleavedCopy.copy(m, GgmlType.Q6_K, WeightMatrix.Layout.Q6_K_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
+                (src, g, dst) -> {
+                    for (int b = 0; b < nb; b++) {
+                        for (int r = 0; r < ROWS; r++) {
+                            long s = (long) (ROWS * g + r) * srcRow + 210L * b;
+                            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, blk, 0, 210);
+                            scales[r] = Float.float16ToFloat((short) ((blk[208] & 0xFF) | blk[209] << 8));
+                            for (int k = 0; k < 16; k++) block[SCALES + ROWS * k + r] = blk[192 + k];
+                            // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
+                            // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
+                            for (int n = 0; n < 2; n++) {
+                                for (int l = 0; l < 32; l++) {
+                                    int a = blk[64 * n + l] & 0xFF, c = blk[64 * n + 32 + l] & 0xFF, h = blk[128 + 32 * n + l] & 0xFF;
+                                    int i = 128 * n + l; // values i, i + 32, i + 64, i + 96
+                                    int q0 = (a & 0xF) | (h & 3) << 4, q1 = (c & 0xF) | ((h >>> 2) & 3) << 4;
+                                    int q2 = (a >>> 4) | ((h >>> 4) & 3) << 4, q3 = (c >>> 4) | ((h >>> 6) & 3) << 4;
+                                    put(block, r, i, q0);
+                                    put(block, r, i + 32, q1);
+                                    put(block, r, i + 64, q2);
+                                    put(block, r, i + 96, q3);
+                                }
+                            }
                         }
+                        long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
+                        MemorySegment.copy(scales, 0, dst, WeightBytes.F32, o, ROWS);
+                        MemorySegment.copy(block, SCALES, dst, ValueLayout.JAVA_BYTE, o + SCALES, GROUP_BLOCK_BYTES - SCALES);
                     }
-                }
-                long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
-                MemorySegment.copy(scales, 0, dst, WeightBytes.F32, o, ROWS);
-                MemorySegment.copy(block, SCALES, dst, ValueLayout.JAVA_BYTE, o + SCALES, GROUP_BLOCK_BYTES - SCALES);
-            }
-            if ((g + 1) % groupsPerReport == 0 || g + 1 == groups) {
-                int done = (g + 1) % groupsPerReport == 0 ? groupsPerReport : (g + 1) % groupsPerReport;
-                sourceBytesDone.accept(done * ROWS * srcRow);
-            }
-        }
-        if (releaseSource) HugePages.release(src.asSlice(0, srcRow * m.rows()));
-        return new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), dst, WeightMatrix.Layout.Q6_K_INTERLEAVED);
+                });
     }
 
     /** Row {@code r}'s 6-bit {@code q} of value {@code v} into a group super-block's bytes (offsets as in the layout). */
@@ -132,6 +120,42 @@ public final class Q6_KInterleaved {
         int ql = WeightBytes.u8(w, o + QL + (long) ROWS * (i % 128) + lane);
         int qh = WeightBytes.u8(w, o + QH + (long) ROWS * (i % 64) + lane);
         return (i < 128 ? ql & 0xF : ql >>> 4) | ((qh >>> (2 * (i / 64))) & 3) << 4;
+    }
+
+    /** {@link RowGroupKernel} over {@link Q6_KInterleavedDot}: a token's values at {@code t * cols}, its block scales at {@code t * cols / 256}. */
+    private static final class IntKernel implements RowGroupKernel {
+        @Override
+        public int rows() {
+            return ROWS;
+        }
+
+        @Override
+        public void prepare(Q8Activations x) {
+            x.prepare();
+        }
+
+        @Override
+        public int scratchInts() {
+            return 0;
+        }
+
+        @Override
+        public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
+            int nb = cols / 256;
+            Q6_KInterleavedDot.group(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff);
+        }
+
+        @Override
+        public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
+            int nb = cols / 256;
+            Q6_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff0, outOff1);
+        }
+
+        @Override
+        public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
+            int nb = cols / 256;
+            Q6_KInterleavedDot.group4(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb, out, outOff, outStride);
+        }
     }
 
     /**

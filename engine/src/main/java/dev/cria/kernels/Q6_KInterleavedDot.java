@@ -36,8 +36,8 @@ import static dev.cria.kernels.QuantVectors.LE;
  * conversion and one FMA with {@code d_w * d_x}. The activation values are read as int32 pairs
  * ({@code Q8Activations.pairK}: a value in both halves), so that their broadcast to 32 int16
  * lanes is a 32-bit broadcast from memory, without a shuffle (7-12% fewer cycles). In cache, one
- * thread (Zen 4): about 4.7-5.1 cycles per 32 weights against 11 for the row-at-a-time
- * {@link IntDotKernels#dotQ6_K}; four tokens about 3.5 cycles per 32 products.
+ * thread (Zen 4): about 4.7-5.1 cycles per 32 weights against 11 for the row-at-a-time integer
+ * kernel this layout replaced; four tokens about 3.5 cycles per 32 products.
  *
  * <p>Every (row, token) is the same float operations in the same order in each kernel here (one
  * group, two groups, four tokens) and in the scalar twin {@link #scalar}; the integer sums are

@@ -9,13 +9,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One activation vector quantized to int8 blocks, as ggml's CPU backend converts the input of a
+ * Activation vectors quantized to int8 blocks, as ggml's CPU backend converts the input of a
  * weight matmul to the weight's {@code vec_dot_type} before the dot products: block_q8_K (256
- * values, f32 scale, sums per 16) for the K-quants Q4_K and Q6_K, and block_q8_0 (32 values, one
- * scale) for Q4_0 in its repacked layout ({@link IntDotKernels}). The kernels multiply weights and
- * activations as integers and apply the scales once per block. (Integer kernels for Q4_0 in the
- * file layout and Q8_0 were measured no faster than the float ones and removed; the repacked Q4_0
- * one is, see docs/benchmarks.md.) Each format is quantized on first use, independently.
+ * values, f32 scale) for the interleaved Q6_K kernels ({@link #prepare}), block_q8_0 (32 values, one
+ * scale) for the interleaved Q4_0 and Q4_K kernels ({@link #prepareRows}). The kernels multiply
+ * weights and activations as integers and apply the scales once per block. Each format is
+ * quantized on first use, independently.
  *
  * <p>Usage: {@link #set} names the float vector (nothing is computed); the first matvec that needs it
  * quantizes it ({@link #prepare}) and later matvecs over the same input reuse it, so the
@@ -26,15 +25,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q8Activations {
     /** Values per block_q8_K. */
     static final int BLOCK = 256;
-    /** Values per pair of block_q8_0 blocks, the unit of {@link #prepareQ8_0}'s layout. */
-    static final int PAIR = 64;
 
     private float[] src;
     private int srcOff;
     private int n;
     private long version;
     private long preparedVersion;
-    private long preparedVersionQ8_0;
     private long preparedVersionRows;
     private int tokens = 1;
 
@@ -48,19 +44,9 @@ public final class Q8Activations {
     int[] pairK = new int[0];
     int[] sum8K = new int[0];
 
-    // block_q8_0 values in the order of IntDotKernels.dotQ4_0Repacked, per pair p of blocks A = 2p,
-    // B = 2p + 1 (64 values from 64p): q0[64p ..] = A's values 0-15, B's 0-15, A's 16-31, B's 16-31,
-    // so that they meet the low nibbles of A's and B's 16 quant bytes (loaded as one 32-byte run)
-    // and then the high nibbles. Per pair 16 lanes, one per int32 lane of the kernel's pair sums
-    // (lanes 0-7 hold block A's, 8-15 block B's): d0 the block's scale; bsum0 8 * Σ q of the block
-    // in lanes 0 and 8, 0 elsewhere (Q4_0's -8 offset, subtracted once per block).
-    short[] q0 = new short[0];
-    float[] d0 = new float[0];
-    int[] bsum0 = new int[0];
-
     // block_q8_0 in plain order for the interleaved Q4_0 and Q4_K kernels (Q4_0InterleavedDot,
     // Q4_KInterleavedDot: a scale per Q4_K sub-block), token after token: qR[t * n + j] the values, dR[t * n / 32 + b] the block scales, biasR[t * n / 32 + b]
-    // 8 * Σ q of block b (Q4_0's -8 offset). The same numbers as q0/d0/bsum0 of each token alone.
+    // 8 * Σ q of block b (Q4_0's -8 offset).
     short[] qR = new short[0];
     float[] dR = new float[0];
     int[] biasR = new int[0];
@@ -117,23 +103,9 @@ public final class Q8Activations {
     }
 
     /**
-     * Quantizes the current input to block_q8_0 in {@link #q0}'s pair layout unless it already is;
-     * its length must be a multiple of {@value #PAIR}.
-     */
-    public void prepareQ8_0() {
-        if (preparedVersionQ8_0 == version) return;
-        if (n % PAIR != 0) {
-            throw new IllegalArgumentException(n + " activations are not a whole number of block_q8_0 pairs of " + PAIR);
-        }
-        if (Kernels.vectorBits() == 512) quantizeQ8_0Vector();
-        else quantizeQ8_0();
-        preparedVersionQ8_0 = version;
-    }
-
-    /**
      * Quantizes every token of the current input to block_q8_0 in {@link #qR}'s plain layout unless
-     * it already is; {@code n} must be a multiple of 32. Each block's numbers are {@link #quantizeQ8_0}'s
-     * (512-bit vectors: without AVX-512 the layout is not used and this runs only in tests).
+     * it already is; {@code n} must be a multiple of 32. 512-bit vectors (without AVX-512 the layout is
+     * not used and this runs only in tests); the same numbers as its scalar twin {@link #quantizeRowsScalar}.
      */
     public void prepareRows() {
         if (preparedVersionRows == version) return;
@@ -160,70 +132,37 @@ public final class Q8Activations {
     }
 
     /**
-     * ggml's {@code quantize_row_q8_0_ref}: {@code d = amax / 127}, {@code q = roundf(x / d)} (half
-     * away from zero; |q| <= 127), except that d stays float32 where ggml rounds it to f16 (one
-     * rounding less; the kernel reads the f32 anyway).
+     * {@link #prepareRows}'s scalar twin, always quantizing: ggml's {@code quantize_row_q8_0_ref},
+     * {@code d = amax / 127}, {@code q = roundf(x / d)} (half away from zero; |q| <= 127), except that
+     * d stays float32 where ggml rounds it to f16 (one rounding less; the kernels read the f32 anyway).
      */
-    void quantizeQ8_0() {
+    void quantizeRowsScalar() {
         int blocks = n / 32;
-        ensureQ8_0();
-        for (int b = 0; b < blocks; b++) {
+        if (qR.length < tokens * n) {
+            qR = new short[tokens * n];
+            dR = new float[tokens * blocks];
+            biasR = new int[tokens * blocks];
+        }
+        for (int b = 0, all = tokens * blocks; b < all; b++) {
             int base = srcOff + 32 * b;
             float amax = 0f;
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(src[base + j]));
             float d = amax / 127f;
             float id = d != 0f ? 1f / d : 0f;
-            // block b's place in its pair: values 0-15 at 64p + 16h, 16-31 at 64p + 32 + 16h (h = b & 1)
-            int p = b >> 1, h = b & 1, lo = 64 * p + 16 * h, lane = 16 * p + 8 * h;
             int sum = 0;
             for (int j = 0; j < 32; j++) {
                 float v = src[base + j] * id;
                 int q = v >= 0f ? Math.round(v) : -Math.round(-v);
-                q0[j < 16 ? lo + j : lo + 16 + j] = (short) q;
+                qR[32 * b + j] = (short) q;
                 sum += q;
             }
-            java.util.Arrays.fill(d0, lane, lane + 8, d);
-            java.util.Arrays.fill(bsum0, lane, lane + 8, 0);
-            bsum0[lane] = 8 * sum;
-        }
-    }
-
-    private void ensureQ8_0() {
-        if (q0.length < n) {
-            q0 = new short[n];
-            d0 = new float[n / 4];
-            bsum0 = new int[n / 4];
+            dR[b] = d;
+            biasR[b] = 8 * sum;
         }
     }
 
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-
-    /**
-     * {@link #quantizeQ8_0} in 512-bit vectors, the same values bit for bit (the scalar one took
-     * about 3 ns per value, some 2% of a token's matvec time at 1B): a block is two 16-lane
-     * vectors; {@code roundf} is the truncation plus one where the exact remainder
-     * {@code v - trunc(v)} is at least one half in magnitude.
-     */
-    void quantizeQ8_0Vector() {
-        int blocks = n / 32;
-        ensureQ8_0();
-        for (int b = 0; b < blocks; b++) {
-            int base = srcOff + 32 * b;
-            FloatVector x0 = FloatVector.fromArray(F512, src, base), x1 = FloatVector.fromArray(F512, src, base + 16);
-            float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
-            float d = amax / 127f;
-            float id = d != 0f ? 1f / d : 0f;
-            IntVector q0v = roundAway(x0.mul(id)), q1v = roundAway(x1.mul(id));
-            int p = b >> 1, h = b & 1, lo = 64 * p + 16 * h, lane = 16 * p + 8 * h;
-            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(q0, lo);
-            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(q0, lo + 32);
-            int sum = q0v.add(q1v).reduceLanes(VectorOperators.ADD);
-            java.util.Arrays.fill(d0, lane, lane + 8, d);
-            java.util.Arrays.fill(bsum0, lane, lane + 8, 0);
-            bsum0[lane] = 8 * sum;
-        }
-    }
 
     /** C's roundf per lane (half away from zero), exactly: |v| <= 127 here, so v - trunc(v) is exact. */
     private static IntVector roundAway(FloatVector v) {
@@ -232,17 +171,6 @@ public final class Q8Activations {
         VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_512);
         VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_512);
         return t.add(1, up).sub(1, down);
-    }
-
-    /** Block {@code b}'s value {@code j} (0-31) as quantized by {@link #prepareQ8_0}, from the pair layout. */
-    int q8_0(int b, int j) {
-        int lo = 64 * (b >> 1) + 16 * (b & 1);
-        return q0[j < 16 ? lo + j : lo + 16 + j];
-    }
-
-    /** Block {@code b}'s scale as quantized by {@link #prepareQ8_0}. */
-    float d8_0(int b) {
-        return d0[16 * (b >> 1) + 8 * (b & 1)];
     }
 
     /**

@@ -7,10 +7,11 @@ public enum LoadPhase {
     /** {@code FiniteWeights}: the embedding's (and a separate output's) scales read from disk. */
     CHECKING("checking weights"),
     /**
-     * Q4_0 matrices copied into {@code Q4_0Repacked}'s layout (512-bit kernels only), or for q8
-     * activations Q4_0 and Q6_K ones interleaved ({@code Q4_0Interleaved}, {@code Q6_KInterleaved}).
+     * For q8 activations where the integer kernels run (512-bit), the Q4_0, Q4_K and Q6_K matrices
+     * copied into groups of 32 rows interleaved ({@code Q4_0Interleaved}, {@code Q4_KInterleaved},
+     * {@code Q6_KInterleaved}).
      */
-    REPACKING("repacking Q4_0"),
+    INTERLEAVING("interleaving rows"),
     /** The vocabulary and merges: tokenizer.json's bytes, or 0 for a GGUF's header keys. */
     TOKENIZER("reading tokenizer");
 

@@ -7,10 +7,9 @@ import dev.cria.engine.ModelInfo;
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Q4_0Interleaved;
-import dev.cria.kernels.Q4_0Repacked;
 import dev.cria.kernels.Q4_KInterleaved;
 import dev.cria.kernels.Q6_KInterleaved;
-import dev.cria.kernels.Q8MatVec;
+import dev.cria.kernels.Q8MatMul;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
@@ -152,60 +151,30 @@ public final class ModelLoader {
 
     private static Weights readWeights(Path model, ActivationType activations, LoadProgress progress) {
         if (Files.isDirectory(model)) return HfLlama.load(model, progress);
-        Q4_0Layout layout = activations == ActivationType.Q8 && Q8MatVec.available() ? Q4_0Layout.INTERLEAVED
-                : Q4_0Repacked.enabled() ? Q4_0Layout.REPACKED : Q4_0Layout.FILE;
-        return readGgufWeights(model, layout, layout == Q4_0Layout.INTERLEAVED && INTERLEAVE_Q4_K, progress);
+        return readGgufWeights(model, activations == ActivationType.Q8 && Q8MatMul.available(), progress);
     }
 
     /**
-     * Whether a Q8 load also interleaves Q4_K matrices ({@link Q4_KInterleaved}); on unless the
-     * system property {@code cria.interleaveQ4_K=false}. The layout's kernels are about 3x faster
-     * than the file layout's and, with activations quantized per Q4_K sub-block (a scale per 32
-     * values, not per 256 as llama.cpp), more faithful: on the zoo's Q4_K model q8's argmax equals the
-     * reference at 299 positions of 326 against llama.cpp's 264 (the file layout's kernel, q8_K
-     * activations as llama.cpp: 264), which Q8ActivationsGoldenTest requires to stay at least
-     * llama.cpp's.
+     * A GGUF file's weights, with {@code interleave} every Q4_0, Q4_K and Q6_K matrix whose shape
+     * allows it interleaved for the integer kernels whatever the CPU: for tests.
      */
-    static final boolean INTERLEAVE_Q4_K = !"false".equalsIgnoreCase(System.getProperty("cria.interleaveQ4_K"));
-
-    /**
-     * Where Q4_0 matrices go at load: the file's blocks; {@link Q4_0Repacked} (the float kernels,
-     * 512-bit); {@link Q4_0Interleaved} (the integer kernels of Q8 activations; a matrix of another
-     * shape is repacked instead).
-     */
-    enum Q4_0Layout { FILE, REPACKED, INTERLEAVED }
-
-    /** A GGUF file's weights with Q4_0 in its file layout ({@code repackQ4_0} false) or repacked: for tests comparing the two. */
-    static Weights loadGgufWeights(Path model, boolean repackQ4_0, LoadProgress progress) {
-        return loadGgufWeights(model, repackQ4_0 ? Q4_0Layout.REPACKED : Q4_0Layout.FILE, progress);
+    static Weights loadGgufWeights(Path model, boolean interleave, LoadProgress progress) {
+        return reading(model, () -> readGgufWeights(model, interleave, progress));
     }
 
-    /** A GGUF file's weights with Q4_0 in {@code layout}: for tests comparing layouts. */
-    static Weights loadGgufWeights(Path model, Q4_0Layout layout, LoadProgress progress) {
-        return reading(model, () -> readGgufWeights(model, layout, false, progress));
-    }
-
-    /**
-     * A GGUF file's weights with Q4_0 in {@code layout} and Q4_K interleaved where its shape allows
-     * (whatever {@link #INTERLEAVE_Q4_K} says): for tests.
-     */
-    static Weights loadGgufWeightsInterleavingQ4_K(Path model, Q4_0Layout layout, LoadProgress progress) {
-        return reading(model, () -> readGgufWeights(model, layout, true, progress));
-    }
-
-    /** A GGUF file's mapping and the memory of the weights repacked from it: closed together. */
-    private record GgufSource(GgufFile file, Arena repacked) implements AutoCloseable {
+    /** A GGUF file's mapping and the memory of the weights interleaved from it: closed together. */
+    private record GgufSource(GgufFile file, Arena interleaved) implements AutoCloseable {
         @Override
         public void close() {
             try {
                 file.close();
             } finally {
-                repacked.close();
+                interleaved.close();
             }
         }
     }
 
-    private static Weights readGgufWeights(Path model, Q4_0Layout layout, boolean interleaveQ4_K, LoadProgress progress) {
+    private static Weights readGgufWeights(Path model, boolean interleave, LoadProgress progress) {
         PhaseReport mapping = PhaseReport.start(progress, LoadPhase.MAPPING, bytes(model));
         GgufSource source = new GgufSource(GgufFile.open(model), Arena.ofShared());
         try {
@@ -214,7 +183,7 @@ public final class ModelLoader {
             LlamaConfig c = src.config();
             mapping.finish();
             LlamaWeights w = src.llamaWeights(c, progress);
-            w = relayout(w, source.repacked(), layout, interleaveQ4_K, progress);
+            if (interleave) w = interleave(w, source.interleaved(), progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
@@ -224,55 +193,50 @@ public final class ModelLoader {
     }
 
     /**
-     * {@code w} with its matrices rearranged for the kernels ({@link #moves}) into {@code arena}, their
-     * file pages released from the resident set, in one {@link LoadPhase#REPACKING} phase; a tied
-     * output stays the same matrix as the embedding.
+     * {@code w} with its matrices interleaved for the integer kernels ({@link #interleaves}) into
+     * {@code arena}, their file pages released from the resident set, in one
+     * {@link LoadPhase#INTERLEAVING} phase; a tied output stays the same matrix as the embedding.
+     * The other matrices stay in the file layout, for the float kernels.
      */
-    static LlamaWeights relayout(LlamaWeights w, Arena arena, Q4_0Layout layout, boolean interleaveQ4_K, LoadProgress progress) {
+    static LlamaWeights interleave(LlamaWeights w, Arena arena, LoadProgress progress) {
         List<WeightMatrix> all = new ArrayList<>(List.of(w.tokenEmbedding(), w.output()));
         for (LayerWeights l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
         Map<WeightMatrix, WeightMatrix> counted = new IdentityHashMap<>();
         long bytes = 0;
-        for (WeightMatrix m : all) if (moves(m, layout, interleaveQ4_K) && counted.put(m, m) == null) bytes += m.byteSize();
+        for (WeightMatrix m : all) if (interleaves(m) && counted.put(m, m) == null) bytes += m.byteSize();
         if (bytes == 0) return w; // nothing to rearrange: no phase to report
-        PhaseReport repacking = PhaseReport.start(progress, LoadPhase.REPACKING, bytes);
-        LongConsumer advance = repacking::advance; // one per load, not one per matrix
+        PhaseReport interleaving = PhaseReport.start(progress, LoadPhase.INTERLEAVING, bytes);
+        LongConsumer advance = interleaving::advance; // one per load, not one per matrix
         Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
-        java.util.function.UnaryOperator<WeightMatrix> r = m -> !moves(m, layout, interleaveQ4_K) ? m
-                : done.computeIfAbsent(m, x -> moved(x, arena, layout, advance));
+        java.util.function.UnaryOperator<WeightMatrix> r = m -> !interleaves(m) ? m
+                : done.computeIfAbsent(m, x -> interleaved(x, arena, advance));
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
             layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
                     l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
         }
         LlamaWeights packed = new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
-        repacking.finish();
+        interleaving.finish();
         return packed;
     }
 
-    /**
-     * Whether the load rearranges {@code m} (in the file layout): Q4_0 unless {@code layout} is FILE;
-     * with INTERLEAVED (the integer kernels of Q8 activations) Q6_K of whole groups of rows
-     * ({@link Q6_KInterleaved}), and Q4_K likewise when {@code interleaveQ4_K} ({@link Q4_KInterleaved}).
-     */
-    private static boolean moves(WeightMatrix m, Q4_0Layout layout, boolean interleaveQ4_K) {
+    /** Whether {@code m} (in the file layout) has an interleaved layout: Q4_0, Q4_K or Q6_K of whole groups of rows. */
+    private static boolean interleaves(WeightMatrix m) {
         if (m.layout() != WeightMatrix.Layout.GGML_BLOCKS) return false;
         return switch (m.type()) {
-            case Q4_0 -> layout != Q4_0Layout.FILE;
-            case Q4_K -> interleaveQ4_K && Q4_KInterleaved.supports(m.rows(), m.cols());
-            case Q6_K -> layout == Q4_0Layout.INTERLEAVED && Q6_KInterleaved.supports(m.rows(), m.cols());
+            case Q4_0 -> Q4_0Interleaved.supports(m.rows(), m.cols());
+            case Q4_K -> Q4_KInterleaved.supports(m.rows(), m.cols());
+            case Q6_K -> Q6_KInterleaved.supports(m.rows(), m.cols());
             default -> false;
         };
     }
 
-    /** {@code m} in its load-time layout ({@link #moves} holds); Q4_0 of a shape the interleaved layout cannot take is repacked. */
-    private static WeightMatrix moved(WeightMatrix m, Arena arena, Q4_0Layout layout, LongConsumer advance) {
+    /** {@code m} interleaved ({@link #interleaves} holds). */
+    private static WeightMatrix interleaved(WeightMatrix m, Arena arena, LongConsumer advance) {
         return switch (m.type()) {
+            case Q4_0 -> Q4_0Interleaved.repack(m, arena, true, advance);
             case Q4_K -> Q4_KInterleaved.repack(m, arena, true, advance);
-            case Q6_K -> Q6_KInterleaved.repack(m, arena, true, advance);
-            default -> layout == Q4_0Layout.INTERLEAVED && Q4_0Interleaved.supports(m.rows(), m.cols())
-                    ? Q4_0Interleaved.repack(m, arena, true, advance)
-                    : Q4_0Repacked.repack(m, arena, true, advance);
+            default -> Q6_KInterleaved.repack(m, arena, true, advance);
         };
     }
 

@@ -6,7 +6,7 @@ import dev.cria.kernels.Kernels;
 import dev.cria.kernels.MatMul;
 import dev.cria.kernels.NormKernels;
 import dev.cria.kernels.Q8Activations;
-import dev.cria.kernels.Q8MatVec;
+import dev.cria.kernels.Q8MatMul;
 import dev.cria.kv.KvBlockPool;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
@@ -20,12 +20,13 @@ import dev.cria.tensor.WeightMatrix;
  *
  * <p>With {@link ActivationType#F32} (this class's default; the engine's is Q8) activations are float32 and weights are decoded exactly,
  * so logits match a float64 reference within float32 rounding (no activation quantization as in
- * ggml's vec_dot types). With {@link ActivationType#Q8}, one-token steps quantize each matvec input
- * once to int8 blocks and use integer kernels ({@link Q8MatVec}) for the weight types that have them,
- * like llama.cpp. Batches of several tokens use integer kernels too for Q4_0, Q4_K and Q6_K loaded
- * interleaved ({@link dev.cria.kernels.Q4_0Interleaved}, {@link dev.cria.kernels.Q4_KInterleaved},
- * {@link dev.cria.kernels.Q6_KInterleaved}: the same results per token as alone), and stay
- * float32 for the other types, whose tokens then depend on whether they ran alone or batched. Not thread-safe: one engine loop owns a model instance and its scratch buffers.
+ * ggml's vec_dot types). With {@link ActivationType#Q8}, each projection's input is quantized once
+ * to int8 blocks and multiplied on integer kernels ({@link Q8MatMul}), like
+ * llama.cpp, where the loader interleaved the matrix: Q4_0, Q4_K and Q6_K
+ * ({@link dev.cria.kernels.Q4_0Interleaved}, {@link dev.cria.kernels.Q4_KInterleaved},
+ * {@link dev.cria.kernels.Q6_KInterleaved}: the same results per token alone or batched). Other
+ * matrices stay float32, where a token's results then depend on whether it ran alone or batched.
+ * Not thread-safe: one engine loop owns a model instance and its scratch buffers.
  */
 public final class LlamaModel {
     private final LlamaConfig c;
@@ -68,8 +69,8 @@ public final class LlamaModel {
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ComputePool pool, int maxBatch, ActivationType activations) {
         this.activations = activations;
-        if (activations != ActivationType.Q8 && (interleaved(weights.output()) || interleaved(weights.layers().get(0).wq())
-                || interleaved(weights.layers().get(0).wGate()) || interleaved(weights.layers().get(0).wDown()))) {
+        if (activations != ActivationType.Q8 && (Q8MatMul.supports(weights.output()) || Q8MatMul.supports(weights.layers().get(0).wq())
+                || Q8MatMul.supports(weights.layers().get(0).wGate()) || Q8MatMul.supports(weights.layers().get(0).wDown()))) {
             throw new IllegalArgumentException("the weights are interleaved for q8 activations (ModelLoader.loadWeights with Q8), not " + activations);
         }
         boolean q8 = activations == ActivationType.Q8;
@@ -114,23 +115,11 @@ public final class LlamaModel {
     }
 
     /**
-     * {@code out = w · in} for {@code n} tokens: the quantized-activation matvec when this is a Q8 model,
-     * a single token and a weight type with integer kernels, else {@link MatMul}. {@code inQ} holds
-     * {@code in} (already {@link Q8Activations#set set}) or is null.
+     * {@code out = w · in} for {@code n} tokens; {@code inQ} holds {@code in} (already
+     * {@link Q8Activations#set set}) or is null: {@link MatMul} picks the integer or the float driver.
      */
     private void project(WeightMatrix w, float[] in, Q8Activations inQ, int n, float[] out) {
-        if (inQ != null && interleaved(w)) {
-            Q8MatVec.matmul(pool, w, inQ, out, 0);
-        } else if (n == 1 && inQ != null && Q8MatVec.supports(w)) {
-            Q8MatVec.matvec(pool, w, inQ, out, 0);
-        } else {
-            MatMul.matmul(pool, w, in, n, out);
-        }
-    }
-
-    private static boolean interleaved(WeightMatrix m) {
-        return m.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED || m.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED
-                || m.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
+        MatMul.matmul(pool, w, in, inQ, n, out);
     }
 
     /** {@code q} pointed at {@code tokens} vectors of {@code len} values at the start of {@code in}, or null for F32. */

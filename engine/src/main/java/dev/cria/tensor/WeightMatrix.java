@@ -14,11 +14,6 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         /** The type's ggml blocks as in the GGUF file (a slice of the mapping). */
         GGML_BLOCKS,
         /**
-         * Q4_0 repacked at load ({@code dev.cria.kernels.Q4_0Repacked}): per row, the blocks' scales as
-         * float32, then their 16 quant bytes each, back to back (20 bytes per 32 values).
-         */
-        Q4_0_REPACKED,
-        /**
          * Q4_0 interleaved at load ({@code dev.cria.kernels.Q4_0Interleaved}) for the integer kernels:
          * groups of 32 rows, per block their 32 float32 scales, then byte j of each of the 32 rows
          * side by side (20 bytes per 32 values; rows a multiple of 32). A row is not contiguous.
@@ -67,7 +62,7 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
     public static long rowBytes(GgmlType type, Layout layout, int cols) {
         return switch (layout) {
             case GGML_BLOCKS -> type.bytesFor(cols);
-            case Q4_0_REPACKED, Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
+            case Q4_0_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 20;
             case Q4_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 152;
             case Q6_K_INTERLEAVED -> type.bytesFor(cols) / type.blockBytes * 212;
         };

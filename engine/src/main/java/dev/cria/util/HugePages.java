@@ -51,7 +51,7 @@ public final class HugePages {
     /**
      * Drops the whole 4 KiB pages inside {@code seg} from this process's resident set
      * ({@code madvise(MADV_DONTNEED)}): for a read-only file mapping whose bytes were copied elsewhere
-     * (repacked weights), so they are not resident twice. The pages stay in the page cache and read
+     * (interleaved weights), so they are not resident twice. The pages stay in the page cache and read
      * back from the file if touched again; the partial pages at either end are kept, as other tensors
      * share them. Returns whether the kernel accepted; never throws.
      */

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Q4_0 interleaved at load ({@link Q4_0Interleaved}) and its integer kernels
  * ({@link Q4_0InterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
- * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
+ * scalar twin bit for bit (batch independence through the driver: {@link Q8MatMulTest}), and they
  * are the exact integer dot products within float32 rounding. The kernels are 512-bit ones; in the
  * build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java fallback: same bits,
  * slowly), with fewer rounds.
@@ -80,7 +80,7 @@ class Q4_0InterleavedTest {
         q.prepareRows();
         long g1 = Q4_0Interleaved.groupOffset(1, nb);
         // enough calls for C2 to compile the kernels: the compiled code must agree as well
-        int rounds = Q8MatVec.available() ? 3000 : 2;
+        int rounds = Q8MatMul.available() ? 3000 : 2;
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
             for (int t = 0; t < 4; t++) {
@@ -110,7 +110,7 @@ class Q4_0InterleavedTest {
         q.set(x, 0, n);
         q.prepareRows();
         float[] got = new float[rows];
-        Q8MatVec.matvec(two, w, q, got, 0);
+        Q8MatMul.matmul(two, w, q, got, 0);
         for (int r = 0; r < rows; r++) {
             // ggml_vec_dot_q4_0_q8_0 in double: per block d_w d_x Σ (q_w - 8) q_x
             double want = 0, magnitude = 0;
@@ -124,51 +124,6 @@ class Q4_0InterleavedTest {
                 magnitude += Math.abs((double) dw * q.dR[b] * s);
             }
             assertThat((double) got[r]).as("row %d", r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
-        }
-    }
-
-    @Test
-    void aTokensResultsDoNotDependOnItsBatchOrTheThreads() {
-        int n = 2048, rows = 96;
-        WeightMatrix w = interleaved(fileLayout(rows, n, 13));
-        float[] x = RandomWeights.activations(9 * n, new Random(17));
-        for (int tokens = 1; tokens <= 9; tokens++) {
-            Q8Activations batch = new Q8Activations();
-            batch.set(x, 0, n, tokens);
-            float[] all = new float[tokens * rows];
-            Q8MatVec.matmul(two, w, batch, all, 0);
-            for (int t = 0; t < tokens; t++) {
-                Q8Activations one = new Q8Activations();
-                one.set(x, t * n, n);
-                float[] alone = new float[rows];
-                Q8MatVec.matvec(two, w, one, alone, 0);
-                float[] inBatch = java.util.Arrays.copyOfRange(all, t * rows, (t + 1) * rows);
-                assertThat(RandomWeights.bits(inBatch)).as("token %d of %d", t, tokens).isEqualTo(RandomWeights.bits(alone));
-            }
-        }
-    }
-
-    @Test
-    void rowQuantizationIsThePairLayoutsNumbers() {
-        int n = 256;
-        float[] x = RandomWeights.activations(3 * n, new Random(23));
-        java.util.Arrays.fill(x, n + 32, n + 64, 0f); // an all-zero block: d = 0, q = 0
-        Q8Activations rows = new Q8Activations();
-        rows.set(x, 0, n, 3);
-        rows.prepareRows();
-        for (int t = 0; t < 3; t++) {
-            Q8Activations pair = new Q8Activations();
-            pair.set(x, t * n, n);
-            pair.quantizeQ8_0();
-            for (int b = 0; b < n / 32; b++) {
-                int sum = 0;
-                for (int j = 0; j < 32; j++) {
-                    assertThat((int) rows.qR[t * n + 32 * b + j]).as("token %d block %d value %d", t, b, j).isEqualTo(pair.q8_0(b, j));
-                    sum += pair.q8_0(b, j);
-                }
-                assertThat(rows.dR[t * n / 32 + b]).isEqualTo(pair.d8_0(b));
-                assertThat(rows.biasR[t * n / 32 + b]).isEqualTo(8 * sum);
-            }
         }
     }
 }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Q4_K interleaved at load ({@link Q4_KInterleaved}) and its integer kernels
  * ({@link Q4_KInterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
- * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
+ * scalar twin bit for bit (batch independence through the driver: {@link Q8MatMulTest}), and they
  * are the exact integer sums with block_q8_0 activations (a scale per 32 values, a Q4_K sub-block)
  * within float32 rounding. The kernels are 512-bit
  * ones; in the build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java
@@ -84,7 +84,7 @@ class Q4_KInterleavedTest {
         long g1 = Q4_KInterleaved.groupOffset(1, nb);
         int[] sums = new int[Q4_KInterleavedDot.SCRATCH];
         // enough calls for C2 to compile the kernels: the compiled code must agree as well
-        int rounds = Q8MatVec.available() ? 3000 : 2;
+        int rounds = Q8MatMul.available() ? 3000 : 2;
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
             for (int t = 0; t < 4; t++) {
@@ -118,42 +118,32 @@ class Q4_KInterleavedTest {
         Q8Activations q = new Q8Activations();
         q.set(x, 0, n);
         q.prepareRows();
-        q.prepare();
         float[] got = new float[rows];
-        Q8MatVec.matvec(two, w, q, got, 0);
-        double worst = 0, worstFile = 0, offExact = 0, offExactFile = 0;
+        Q8MatMul.matmul(two, w, q, got, 0);
+        double worst = 0, offExact = 0;
         float[] row = new float[n];
         for (int r = 0; r < rows; r++) {
             // the interleaved kernel's sums in double from the file's bytes, activations in block_q8_0
             // (a scale per 32 values, a Q4_K sub-block): per super-block and sub-block s
             // d dx_s sc_s Σ q_w q_x - dmin dx_s m_s Σ q_x
             double want = 0, magnitude = 0;
-            // ggml_vec_dot_q4_K_q8_K's (block_q8_K: a scale per 256 values), for the file layout's kernel
-            double wantK = 0, magnitudeK = 0;
             long o = file.rowOffset(r);
             for (int b = 0; b < n / 256; b++, o += 144) {
                 double d = WeightBytes.f16(file.data(), o), dmin = WeightBytes.f16(file.data(), o + 2);
-                long isumK = 0, msumK = 0;
                 for (int s = 0; s < 8; s++) {
-                    long sub = 0, xs = 0, subK = 0, xsK = 0;
+                    long sub = 0, xs = 0;
                     for (int l = 0; l < 32; l++) {
                         int byt = WeightBytes.u8(file.data(), o + 16 + 32L * (s / 2) + l);
                         int qw = s % 2 == 0 ? byt & 0xF : byt >>> 4;
-                        int qx = q.qR[256 * b + 32 * s + l], qxK = q.qK[256 * b + 32 * s + l];
+                        int qx = q.qR[256 * b + 32 * s + l];
                         sub += (long) qw * qx;
                         xs += qx;
-                        subK += (long) qw * qxK;
-                        xsK += qxK;
                     }
                     double dx = q.dR[8 * b + s];
                     double sc = WeightBytes.scaleMinK4(file.data(), o + 4, s, 0), m = WeightBytes.scaleMinK4(file.data(), o + 4, s, 1);
                     want += d * dx * sc * sub - dmin * dx * m * xs;
                     magnitude += Math.abs(d * dx * sc * sub) + Math.abs(dmin * dx * m * xs);
-                    isumK += (long) sc * subK;
-                    msumK += (long) m * xsK;
                 }
-                wantK += d * q.dK[b] * isumK - dmin * q.dK[b] * msumK;
-                magnitudeK += Math.abs(d * q.dK[b] * isumK) + Math.abs(dmin * q.dK[b] * msumK);
             }
             assertThat((double) got[r]).as("n %d row %d", n, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
             worst = Math.max(worst, Math.abs(got[r] - want) / magnitude);
@@ -165,37 +155,8 @@ class Q4_KInterleavedTest {
                 size += Math.abs((double) row[j] * x[j]);
             }
             offExact += Math.abs(got[r] - exact) / size;
-            if (Q8MatVec.available()) {
-                // and the row-at-a-time kernel on the file layout (block_q8_K activations): more
-                // roundings (a float product per pair of values), so a looser bound
-                float fileDot = IntDotKernels.dotQ4_K(file.data(), file.rowOffset(r), q, n);
-                assertThat((double) fileDot).as("file layout n %d row %d", n, r).isCloseTo(wantK, org.assertj.core.data.Offset.offset(1e-5 * magnitudeK + 1e-30));
-                worstFile = Math.max(worstFile, Math.abs(fileDot - wantK) / magnitudeK);
-                offExactFile += Math.abs(fileDot - exact) / size;
-            }
         }
-        System.out.printf("Q4_K, %d values: largest error / Σ|terms| of the integer sums: interleaved x q8_0 %.2e, file layout x q8_K %.2e;"
-                + " mean |Δ| from the unquantized dot / Σ|w x|: %.2e, %.2e%n", n, worst, worstFile, offExact / rows, offExactFile / rows);
-    }
-
-    @Test
-    void aTokensResultsDoNotDependOnItsBatchOrTheThreads() {
-        int n = 2048, rows = 96;
-        WeightMatrix w = interleaved(fileLayout(rows, n, 13));
-        float[] x = RandomWeights.activations(9 * n, new Random(17));
-        for (int tokens = 1; tokens <= 9; tokens++) {
-            Q8Activations batch = new Q8Activations();
-            batch.set(x, 0, n, tokens);
-            float[] all = new float[tokens * rows];
-            Q8MatVec.matmul(two, w, batch, all, 0);
-            for (int t = 0; t < tokens; t++) {
-                Q8Activations one = new Q8Activations();
-                one.set(x, t * n, n);
-                float[] alone = new float[rows];
-                Q8MatVec.matvec(two, w, one, alone, 0);
-                float[] inBatch = java.util.Arrays.copyOfRange(all, t * rows, (t + 1) * rows);
-                assertThat(RandomWeights.bits(inBatch)).as("token %d of %d", t, tokens).isEqualTo(RandomWeights.bits(alone));
-            }
-        }
+        System.out.printf("Q4_K, %d values: largest error / Σ|terms| of the integer sums (interleaved x q8_0) %.2e;"
+                + " mean |Δ| from the unquantized dot / Σ|w x|: %.2e%n", n, worst, offExact / rows);
     }
 }

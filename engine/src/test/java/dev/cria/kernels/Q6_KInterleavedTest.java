@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Q6_K interleaved at load ({@link Q6_KInterleaved}) and its integer kernels
  * ({@link Q6_KInterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
- * scalar twin bit for bit, a token's results do not depend on its batch or the threads, and they
+ * scalar twin bit for bit (batch independence through the driver: {@link Q8MatMulTest}), and they
  * are the exact integer dot products (ggml_vec_dot_q6_K_q8_K) within float32 rounding, also at the
  * int16 extremes. The kernels are 512-bit ones; in the build's {@code -XX:UseAVX=2} execution they
  * run too (the Vector API's Java fallback: same bits, slowly), with fewer rounds.
@@ -84,7 +84,7 @@ class Q6_KInterleavedTest {
         q.prepare();
         long g1 = Q6_KInterleaved.groupOffset(1, nb);
         // enough calls for C2 to compile the kernels: the compiled code must agree as well
-        int rounds = Q8MatVec.available() ? 3000 : 2;
+        int rounds = Q8MatMul.available() ? 3000 : 2;
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
             Q6_KInterleavedDot.group(w.data(), 0, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 0);
@@ -134,14 +134,8 @@ class Q6_KInterleavedTest {
         Q8Activations q = new Q8Activations();
         q.set(x, 0, n);
         float[] got = new float[rows];
-        Q8MatVec.matvec(two, w, q, got, 0);
+        Q8MatMul.matmul(two, w, q, got, 0);
         assertExact(file, q, got, "random");
-        if (Q8MatVec.available()) {
-            // the file layout's integer kernel (512-bit only) agrees within rounding
-            float[] fileLayout = new float[rows];
-            Q8MatVec.matvec(two, file, q, fileLayout, 0);
-            assertExact(file, q, fileLayout, "file layout");
-        }
     }
 
     @Test
@@ -162,38 +156,18 @@ class Q6_KInterleavedTest {
                 // runs of 8 equal values alternating in sign: Q8_K maps them to -127 and +127
                 float[] x = new float[4 * n];
                 for (int i = 0; i < x.length; i++) x[i] = (i / 8) % 2 == 0 ? sign : -sign;
-                Q8Activations q = new Q8Activations();
-                q.set(x, 0, n, 4);
+                Q8Activations one = new Q8Activations(), q = new Q8Activations();
+                one.set(x, 0, n);
+                q.set(x, 0, n, 4); // four equal tokens
                 float[] got = new float[rows];
-                Q8MatVec.matvec(two, w, q, got, 0);
-                assertExact(file, q, got, "fill " + fill + " sign " + sign);
+                Q8MatMul.matmul(two, w, one, got, 0);
+                assertExact(file, one, got, "fill " + fill + " sign " + sign);
                 float[] four = new float[4 * rows];
-                Q8MatVec.matmul(two, w, q, four, 0);
+                Q8MatMul.matmul(two, w, q, four, 0);
                 for (int t = 0; t < 4; t++) {
                     assertThat(RandomWeights.bits(Arrays.copyOfRange(four, t * rows, (t + 1) * rows))).as("batch token %d", t)
                             .isEqualTo(RandomWeights.bits(got));
                 }
-            }
-        }
-    }
-
-    @Test
-    void aTokensResultsDoNotDependOnItsBatchOrTheThreads() {
-        int n = 2048, rows = 96;
-        WeightMatrix w = interleaved(fileLayout(rows, n, 13));
-        float[] x = RandomWeights.activations(9 * n, new Random(17));
-        for (int tokens = 1; tokens <= 9; tokens++) {
-            Q8Activations batch = new Q8Activations();
-            batch.set(x, 0, n, tokens);
-            float[] all = new float[tokens * rows];
-            Q8MatVec.matmul(two, w, batch, all, 0);
-            for (int t = 0; t < tokens; t++) {
-                Q8Activations one = new Q8Activations();
-                one.set(x, t * n, n);
-                float[] alone = new float[rows];
-                Q8MatVec.matvec(two, w, one, alone, 0);
-                float[] inBatch = Arrays.copyOfRange(all, t * rows, (t + 1) * rows);
-                assertThat(RandomWeights.bits(inBatch)).as("token %d of %d", t, tokens).isEqualTo(RandomWeights.bits(alone));
             }
         }
     }

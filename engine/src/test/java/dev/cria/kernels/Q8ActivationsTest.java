@@ -38,60 +38,41 @@ class Q8ActivationsTest {
     }
 
     @Test
-    void q8_0RoundsHalfAwayFromZeroAndStoresPairsInTheKernelsOrder() {
+    void q8_0RoundsHalfAwayFromZeroTokenAfterToken() {
         float[] x = new float[128];
-        x[0] = 127f;     // amax of block 0: d = 1
+        x[0] = 127f;     // amax of token 0's block 0: d = 1
         x[1] = -2.5f;    // -> -3 (roundf: half away from zero)
         x[2] = 2.5f;     // -> 3
-        x[17] = -127f;   // value 17 of block 0
-        x[32 + 3] = 63.5f; // block 1: d = 0.5, q = 127
-        x[32 + 20] = -1f;  // -> -2
+        x[17] = -127f;
+        x[64 + 3] = 63.5f;  // token 1's block 0: d = 0.5, q = 127
+        x[64 + 20] = -1f;   // -> -2
         Q8Activations q = new Q8Activations();
-        q.set(x, 0, 128);
-        q.prepareQ8_0();
-        assertThat(new int[]{q.q8_0(0, 0), q.q8_0(0, 1), q.q8_0(0, 2), q.q8_0(0, 17), q.q8_0(1, 3), q.q8_0(1, 20)})
-                .containsExactly(127, -3, 3, -127, 127, -2);
-        // pair 0: A 0-15, B 0-15, A 16-31, B 16-31
-        assertThat(new short[]{q.q0[0], q.q0[1], q.q0[16 + 3], q.q0[32 + 1], q.q0[48 + 4]}).containsExactly(127, -3, 127, -127, -2);
-        assertThat(q.d8_0(0)).isEqualTo(1f);
-        assertThat(q.d8_0(1)).isEqualTo(0.5f);
-        assertThat(q.d8_0(2)).isEqualTo(0f); // an all-zero block
-        // lanes 0-7 block A, 8-15 block B; 8 * Σ q in the first lane of each
-        assertThat(q.bsum0[0]).isEqualTo(8 * (127 - 3 + 3 - 127));
-        assertThat(q.bsum0[8]).isEqualTo(8 * (127 - 2));
-        assertThat(q.bsum0[1]).isZero();
-        assertThat(q.d0[7]).isEqualTo(1f);
-        assertThat(q.d0[8]).isEqualTo(0.5f);
+        q.set(x, 0, 64, 2);
+        q.prepareRows();
+        assertThat(new short[]{q.qR[0], q.qR[1], q.qR[2], q.qR[17], q.qR[64 + 3], q.qR[64 + 20]}).containsExactly(127, -3, 3, -127, 127, -2);
+        assertThat(q.dR).startsWith(1f, 0f, 0.5f, 0f); // all-zero blocks: d = 0
+        assertThat(q.biasR).startsWith(8 * (127 - 3 + 3 - 127), 0, 8 * (127 - 2), 0);
     }
 
     /** The vector quantizer (512-bit machines) against the scalar one, bit for bit, ties and near-ties included. */
     @Test
-    void q8_0VectorQuantizerEqualsTheScalarOne() {
-        java.util.Random rnd = new java.util.Random(5);
-        int n = 4096;
-        float[] x = new float[n];
-        for (int j = 0; j < n; j++) x[j] = (float) rnd.nextGaussian() * (j % 97 == 0 ? 10 : 1);
-        // block 3: amax 127, so q = x exactly: ties and the floats next to them
+    void q8_0VectorQuantizerEqualsItsScalarTwin() {
+        int n = 256;
+        float[] x = RandomWeights.activations(3 * n, new java.util.Random(23));
+        java.util.Arrays.fill(x, n + 32, n + 64, 0f); // an all-zero block: d = 0, q = 0
+        // block 3 of token 0: amax 127, so q = x exactly: ties and the floats next to them
         float[] edge = {127f, 2.5f, -2.5f, 0.5f, -0.5f, Math.nextDown(0.5f), Math.nextUp(-0.5f), Math.nextUp(2.5f), Math.nextDown(-2.5f), 126.5f, -126.5f, 0f, -0f};
         System.arraycopy(edge, 0, x, 96, edge.length);
-        java.util.Arrays.fill(x, 128, 160, 0f); // block 4 all zero
-        Q8Activations a = new Q8Activations(), b = new Q8Activations();
-        a.set(x, 0, n);
-        b.set(x, 0, n);
-        a.quantizeQ8_0();
-        b.quantizeQ8_0Vector();
-        assertThat(b.q0).containsExactly(a.q0);
-        assertThat(b.bsum0).containsExactly(a.bsum0);
-        assertThat(RandomWeights.bits(b.d0)).containsExactly(RandomWeights.bits(a.d0));
-        assertThat(new int[]{a.q8_0(3, 1), a.q8_0(3, 2), a.q8_0(3, 3), a.q8_0(3, 4), a.q8_0(3, 5), a.q8_0(3, 6), a.q8_0(3, 9)})
+        Q8Activations vector = new Q8Activations(), scalar = new Q8Activations();
+        vector.set(x, 0, n, 3);
+        scalar.set(x, 0, n, 3);
+        vector.prepareRows();
+        scalar.quantizeRowsScalar();
+        assertThat(vector.qR).containsExactly(scalar.qR);
+        assertThat(vector.biasR).containsExactly(scalar.biasR);
+        assertThat(RandomWeights.bits(vector.dR)).containsExactly(RandomWeights.bits(scalar.dR));
+        assertThat(new int[]{scalar.qR[97], scalar.qR[98], scalar.qR[99], scalar.qR[100], scalar.qR[101], scalar.qR[102], scalar.qR[105]})
                 .containsExactly(3, -3, 1, -1, 0, 0, 127);
-    }
-
-    @Test
-    void q8_0NeedsWholePairsOfBlocks() {
-        Q8Activations q = new Q8Activations();
-        q.set(new float[96], 0, 96);
-        assertThatThrownBy(q::prepareQ8_0).hasMessageContaining("block_q8_0 pairs");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.cria.loader;
 
 import dev.cria.kernels.ComputePool;
-import dev.cria.kernels.Q8MatVec;
+import dev.cria.kernels.Q8MatMul;
 import dev.cria.kv.KvSequence;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LlamaModel;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * max logit from the tiny models, and on the zoo llama.cpp itself is up to 24.8% (Q4_K) and 33.2%
  * (Q6_K) away, §7): the deviation is printed, not asserted.
  *
- * <p>The integer kernels are 512-bit only ({@link Q8MatVec#available}): with the 256-bit kernels (a CPU
+ * <p>The integer kernels are 512-bit only ({@link Q8MatMul#available}): with the 256-bit kernels (a CPU
  * without AVX-512, the build's {@code avx2} execution) {@code --activations q8} changes nothing, so there
  * the Q8 model's logits must be the f32 model's, bit for bit, at every position.
  */
@@ -51,30 +51,16 @@ class Q8ActivationsGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Q4_K", "Q6_K", "Q4_0"})
     void oneTokenStepsAgreeWithTheReferenceWithinGgmlsQ8Tolerance(String type) throws Exception {
-        oneTokenSteps(type, false);
-    }
-
-    /**
-     * The zoo's Q4_K model with every Q4_K matrix interleaved ({@code dev.cria.kernels.Q4_KInterleaved},
-     * activations per 32 values) whatever {@code cria.interleaveQ4_K} says, where the integer kernels
-     * run: the same checks, the count of argmax agreements at any margin included (299 against
-     * llama.cpp's 264 when written; the file layout's kernel, which the parameterized Q4_K case runs
-     * with {@code -Dcria.interleaveQ4_K=false}, gets 264).
-     */
-    @org.junit.jupiter.api.Test
-    void q4_KInterleavedOneTokenStepsAgreeWithTheReferenceWithinGgmlsQ8Tolerance() throws Exception {
-        oneTokenSteps("Q4_K", Q8MatVec.available());
+        oneTokenSteps(type);
     }
 
     @SuppressWarnings("unchecked")
-    private void oneTokenSteps(String type, boolean interleaveQ4_K) throws Exception {
+    private void oneTokenSteps(String type) throws Exception {
         Map<String, Object> root = StrictJson.parseObject(Files.readString(Golden.DATA.resolve("golden/zoo/zoo-" + type + ".json")));
         Map<String, Object> results = (Map<String, Object>) root.get("results");
         try (ModelLoader.Weights w = ModelLoader.loadWeights(Golden.model("zoo/zoo-" + type + ".gguf"));
-             ModelLoader.Weights wq = interleaveQ4_K
-                     ? ModelLoader.loadGgufWeightsInterleavingQ4_K(Golden.model("zoo/zoo-" + type + ".gguf"), ModelLoader.Q4_0Layout.INTERLEAVED, LoadProgress.NONE)
-                     : ModelLoader.loadWeights(Golden.model("zoo/zoo-" + type + ".gguf"), ActivationType.Q8, LoadProgress.NONE)) {
-            if (interleaveQ4_K) {
+             ModelLoader.Weights wq = ModelLoader.loadWeights(Golden.model("zoo/zoo-" + type + ".gguf"), ActivationType.Q8, LoadProgress.NONE)) {
+            if (Q8MatMul.available() && type.equals("Q4_K")) {
                 // every matrix of the zoo model has whole groups of 32 rows and whole super-blocks
                 assertThat(wq.weights().layers().get(0).wq().layout()).isEqualTo(dev.cria.tensor.WeightMatrix.Layout.Q4_K_INTERLEAVED);
                 assertThat(wq.weights().layers().get(0).wDown().layout()).isEqualTo(dev.cria.tensor.WeightMatrix.Layout.Q4_K_INTERLEAVED);
@@ -102,7 +88,7 @@ class Q8ActivationsGoldenTest {
                 for (int p = 0; p < n; p++) {
                     step(q8, c.ids()[p], p, kv, logits);
                     step(f32, c.ids()[p], p, kvF, exact);
-                    if (!Q8MatVec.available()) {
+                    if (!Q8MatMul.available()) {
                         assertThat(Arrays.mismatch(logits, exact)).as("%s: first logit at position %d where the Q8 model differs from f32 without integer kernels", where, p)
                                 .isEqualTo(-1);
                     }
@@ -135,15 +121,15 @@ class Q8ActivationsGoldenTest {
             }
             System.out.printf("zoo-%s q8: top-40 max |Δ| vs reference %.1f%% of max|logit|, vs f32 path %.1f%%; %d argmax positions compared%n",
                     type, 100 * worstVsReference, 100 * maxRelDiff, compared);
-            System.out.printf("zoo-%s%s argmax = reference at all %d positions: q8 %d, f32 %d, llama.cpp %d%n",
-                    type, interleaveQ4_K ? " (Q4_K interleaved)" : "", positions, agreeQ8, agreeF32, agreeLlama);
+            System.out.printf("zoo-%s argmax = reference at all %d positions: q8 %d, f32 %d, llama.cpp %d%n",
+                    type, positions, agreeQ8, agreeF32, agreeLlama);
             assertThat(compared).as("positions with both margins above the bar").isGreaterThan(100);
-            if (Q8MatVec.available()) {
+            if (Q8MatMul.available()) {
                 // issue #25 item 5: q8 may be a default only while it is at least as faithful as llama.cpp
                 assertThat(agreeQ8).as("positions where the q8 argmax is the reference's, against llama.cpp's %d", agreeLlama)
                         .isGreaterThanOrEqualTo(agreeLlama);
             }
-            if (Q8MatVec.available()) {
+            if (Q8MatMul.available()) {
                 // the Q8 path really quantizes: its logits differ from the exact path's
                 assertThat(maxRelDiff).as("largest top-40 logit change vs f32, relative to max|logit|").isGreaterThan(1e-4);
             }
