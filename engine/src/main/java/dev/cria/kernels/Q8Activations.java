@@ -132,19 +132,33 @@ public final class Q8Activations {
 
     /**
      * Quantizes every token of the current input to block_q8_0 in {@link #qR}'s plain layout unless
-     * it already is; {@code n} must be a multiple of 32. Each block's numbers are {@link #quantizeQ8_0}'s
-     * (512-bit vectors: without AVX-512 the layout is not used and this runs only in tests).
+     * it already is; {@code n} must be a multiple of 32. Each block's numbers are {@link #quantizeQ8_0}'s,
+     * in 512-bit or 256-bit vectors as {@link Kernels#vectorBits} (the same bits either way).
      */
     public void prepareRows() {
         if (preparedVersionRows == version) return;
         if (n % 32 != 0) throw new IllegalArgumentException(n + " activations are not a whole number of block_q8_0 blocks of 32");
+        if (ROWS_512) quantizeRows512();
+        else quantizeRows256();
+        preparedVersionRows = version;
+    }
+
+    /** Whether {@link #prepareRows} runs on 512-bit vectors: a constant, so that C2 drops the other path. */
+    private static final boolean ROWS_512 = Kernels.vectorBits() == 512;
+
+    private void ensureRows() {
         int blocks = n / 32;
         if (qR.length < tokens * n) {
             qR = new short[tokens * n];
             dR = new float[tokens * blocks];
             biasR = new int[tokens * blocks];
         }
-        for (int b = 0, all = tokens * blocks; b < all; b++) {
+    }
+
+    /** {@link #prepareRows}' quantization in 512-bit vectors: a block is two 16-lane vectors. */
+    void quantizeRows512() {
+        ensureRows();
+        for (int b = 0, all = tokens * (n / 32); b < all; b++) {
             int base = srcOff + 32 * b;
             FloatVector x0 = FloatVector.fromArray(F512, src, base), x1 = FloatVector.fromArray(F512, src, base + 16);
             float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
@@ -156,7 +170,31 @@ public final class Q8Activations {
             dR[b] = d;
             biasR[b] = 8 * q0v.add(q1v).reduceLanes(VectorOperators.ADD);
         }
-        preparedVersionRows = version;
+    }
+
+    /**
+     * {@link #quantizeRows512} in 256-bit vectors (AVX2, where 512-bit ones run as Java loops): a block
+     * is four 8-lane vectors. The same numbers bit for bit: the maximum of the magnitudes and the sum
+     * of the ints are exact in any order, and the rounding is per lane.
+     */
+    void quantizeRows256() {
+        ensureRows();
+        for (int b = 0, all = tokens * (n / 32); b < all; b++) {
+            int base = srcOff + 32 * b;
+            FloatVector x0 = FloatVector.fromArray(F256, src, base), x1 = FloatVector.fromArray(F256, src, base + 8);
+            FloatVector x2 = FloatVector.fromArray(F256, src, base + 16), x3 = FloatVector.fromArray(F256, src, base + 24);
+            float amax = x0.abs().max(x1.abs()).max(x2.abs().max(x3.abs())).reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            IntVector q0v = roundAway256(x0.mul(id)), q1v = roundAway256(x1.mul(id));
+            IntVector q2v = roundAway256(x2.mul(id)), q3v = roundAway256(x3.mul(id));
+            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b);
+            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 8);
+            ((ShortVector) q2v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 16);
+            ((ShortVector) q3v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 24);
+            dR[b] = d;
+            biasR[b] = 8 * q0v.add(q1v).add(q2v.add(q3v)).reduceLanes(VectorOperators.ADD);
+        }
     }
 
     /**
@@ -198,6 +236,8 @@ public final class Q8Activations {
 
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
 
     /**
      * {@link #quantizeQ8_0} in 512-bit vectors, the same values bit for bit (the scalar one took
@@ -231,6 +271,15 @@ public final class Q8Activations {
         FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
         VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_512);
         VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_512);
+        return t.add(1, up).sub(1, down);
+    }
+
+    /** {@link #roundAway} on 8 lanes. */
+    private static IntVector roundAway256(FloatVector v) {
+        IntVector t = (IntVector) v.convert(VectorOperators.F2I, 0);
+        FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
+        VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_256);
+        VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_256);
         return t.add(1, up).sub(1, down);
     }
 
