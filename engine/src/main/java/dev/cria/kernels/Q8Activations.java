@@ -175,25 +175,30 @@ public final class Q8Activations {
     /**
      * {@link #quantizeRows512} in 256-bit vectors (AVX2, where 512-bit ones run as Java loops): a block
      * is four 8-lane vectors. The same numbers bit for bit: the maximum of the magnitudes and the sum
-     * of the ints are exact in any order, and the rounding is per lane.
+     * of the ints are exact in any order, and the rounding is {@link #roundAway}'s, per lane. The
+     * rounding is written out here, not called: one call level more and C2 gave up inlining the
+     * masked adds ("inlining too deep") and boxed every vector (128 bytes per block).
      */
     void quantizeRows256() {
         ensureRows();
         for (int b = 0, all = tokens * (n / 32); b < all; b++) {
             int base = srcOff + 32 * b;
-            FloatVector x0 = FloatVector.fromArray(F256, src, base), x1 = FloatVector.fromArray(F256, src, base + 8);
-            FloatVector x2 = FloatVector.fromArray(F256, src, base + 16), x3 = FloatVector.fromArray(F256, src, base + 24);
-            float amax = x0.abs().max(x1.abs()).max(x2.abs().max(x3.abs())).reduceLanes(VectorOperators.MAX);
+            float amax = FloatVector.fromArray(F256, src, base).abs().max(FloatVector.fromArray(F256, src, base + 8).abs())
+                    .max(FloatVector.fromArray(F256, src, base + 16).abs().max(FloatVector.fromArray(F256, src, base + 24).abs()))
+                    .reduceLanes(VectorOperators.MAX);
             float d = amax / 127f;
             float id = d != 0f ? 1f / d : 0f;
-            IntVector q0v = roundAway256(x0.mul(id)), q1v = roundAway256(x1.mul(id));
-            IntVector q2v = roundAway256(x2.mul(id)), q3v = roundAway256(x3.mul(id));
-            ((ShortVector) q0v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b);
-            ((ShortVector) q1v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 8);
-            ((ShortVector) q2v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 16);
-            ((ShortVector) q3v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + 24);
+            IntVector sum = IntVector.zero(I256);
+            for (int k = 0; k < 32; k += 8) {
+                FloatVector v = FloatVector.fromArray(F256, src, base + k).mul(id);
+                IntVector t = (IntVector) v.convert(VectorOperators.F2I, 0);
+                FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
+                IntVector qv = t.add(1, frac.compare(VectorOperators.GE, 0.5f).cast(I256)).sub(1, frac.compare(VectorOperators.LE, -0.5f).cast(I256));
+                ((ShortVector) qv.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + k);
+                sum = sum.add(qv);
+            }
             dR[b] = d;
-            biasR[b] = 8 * q0v.add(q1v).add(q2v.add(q3v)).reduceLanes(VectorOperators.ADD);
+            biasR[b] = 8 * sum.reduceLanes(VectorOperators.ADD);
         }
     }
 
@@ -238,6 +243,7 @@ public final class Q8Activations {
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
 
     /**
      * {@link #quantizeQ8_0} in 512-bit vectors, the same values bit for bit (the scalar one took
@@ -271,15 +277,6 @@ public final class Q8Activations {
         FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
         VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_512);
         VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_512);
-        return t.add(1, up).sub(1, down);
-    }
-
-    /** {@link #roundAway} on 8 lanes. */
-    private static IntVector roundAway256(FloatVector v) {
-        IntVector t = (IntVector) v.convert(VectorOperators.F2I, 0);
-        FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
-        VectorMask<Integer> up = frac.compare(VectorOperators.GE, 0.5f).cast(IntVector.SPECIES_256);
-        VectorMask<Integer> down = frac.compare(VectorOperators.LE, -0.5f).cast(IntVector.SPECIES_256);
         return t.add(1, up).sub(1, down);
     }
 

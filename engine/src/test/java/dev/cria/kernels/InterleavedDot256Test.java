@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The 256-bit integer kernels of the interleaved layouts ({@link Q4_0InterleavedDot256},
  * {@link Q4_KInterleavedDot256}, {@link Q6_KInterleavedDot256}) equal the scalar twins of the
  * 512-bit ones bit for bit, for one group, two groups and four tokens, after enough calls for C2 to
- * compile them; and {@link Q8Activations#prepareRows}' 256-bit quantization equals the 512-bit one.
+ * compile them; so do the forwarders to this CPU's width ({@link Q4_0InterleavedDotForCpu} and the
+ * others); and {@link Q8Activations#prepareRows}' 256-bit quantization equals the 512-bit one.
  * 256-bit vectors compile natively in both of the build's executions (AVX-512 and
  * {@code -XX:UseAVX=2}), so both run every round.
  */
@@ -43,6 +44,10 @@ class InterleavedDot256Test {
 
     @Test
     void q4_0KernelsEqualTheScalarTwinBitForBit() {
+        q4_0(ROUNDS, false);
+    }
+
+    private static void q4_0(int rounds, boolean forCpu) {
         int n = 2048, nb = n / 32;
         WeightMatrix w = Q4_0Interleaved.repack(file(GgmlType.Q4_0, 64, n, 7), arena, false, bytes -> {
         });
@@ -50,14 +55,22 @@ class InterleavedDot256Test {
         q.set(RandomWeights.activations(4 * n, new Random(3)), 0, n, 4);
         q.prepareRows();
         long g1 = Q4_0Interleaved.groupOffset(1, nb);
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two = new float[64], four = new float[4 * 64];
-            Q4_0InterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0);
-            Q4_0InterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32);
-            Q4_0InterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32);
-            Q4_0InterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64);
-            Q4_0InterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64);
-            if (round % 1000 != 999) continue;
+            if (forCpu) {
+                Q4_0InterleavedDotForCpu.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0);
+                Q4_0InterleavedDotForCpu.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32);
+                Q4_0InterleavedDotForCpu.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32);
+                Q4_0InterleavedDotForCpu.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64);
+                Q4_0InterleavedDotForCpu.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64);
+            } else {
+                Q4_0InterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0);
+                Q4_0InterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32);
+                Q4_0InterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32);
+                Q4_0InterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64);
+                Q4_0InterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64);
+            }
+            if (round % 1000 != 999 && round != rounds - 1) continue;
             for (int t = 0; t < 4; t++) {
                 Q4_0InterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, t * 64);
                 Q4_0InterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, t * 64 + 32);
@@ -68,6 +81,10 @@ class InterleavedDot256Test {
 
     @Test
     void q4_KKernelsEqualTheScalarTwinBitForBit() {
+        q4_K(ROUNDS, false);
+    }
+
+    private static void q4_K(int rounds, boolean forCpu) {
         int n = 2048, nb = n / 256, nx = n / 32;
         WeightMatrix w = Q4_KInterleaved.repack(file(GgmlType.Q4_K, 64, n, 7), arena, false, bytes -> {
         });
@@ -76,14 +93,22 @@ class InterleavedDot256Test {
         q.prepareRows();
         long g1 = Q4_KInterleaved.groupOffset(1, nb);
         int[] sums = new int[Q4_KInterleavedDot.SCRATCH];
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two = new float[64], four = new float[4 * 64];
-            Q4_KInterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
-            Q4_KInterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
-            Q4_KInterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32, sums);
-            Q4_KInterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
-            Q4_KInterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
-            if (round % 1000 != 999) continue;
+            if (forCpu) {
+                Q4_KInterleavedDotForCpu.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
+                Q4_KInterleavedDotForCpu.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
+                Q4_KInterleavedDotForCpu.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32, sums);
+                Q4_KInterleavedDotForCpu.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
+                Q4_KInterleavedDotForCpu.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
+            } else {
+                Q4_KInterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
+                Q4_KInterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
+                Q4_KInterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32, sums);
+                Q4_KInterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
+                Q4_KInterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
+            }
+            if (round % 1000 != 999 && round != rounds - 1) continue;
             for (int t = 0; t < 4; t++) {
                 Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64);
                 Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64 + 32);
@@ -99,7 +124,7 @@ class InterleavedDot256Test {
         });
         Q8Activations q = new Q8Activations();
         q.set(RandomWeights.activations(4 * n, new Random(3)), 0, n, 4);
-        q6_K(w, q, ROUNDS);
+        q6_K(w, q, ROUNDS, false);
     }
 
     @Test
@@ -121,22 +146,30 @@ class InterleavedDot256Test {
                 for (int i = 0; i < x.length; i++) x[i] = (i / 8) % 2 == 0 ? sign : -sign;
                 Q8Activations q = new Q8Activations();
                 q.set(x, 0, n, 4);
-                q6_K(w, q, 2);
+                q6_K(w, q, 2, false);
             }
         }
     }
 
-    private static void q6_K(WeightMatrix w, Q8Activations q, int rounds) {
+    private static void q6_K(WeightMatrix w, Q8Activations q, int rounds, boolean forCpu) {
         int n = w.cols(), nb = n / 256;
         q.prepare();
         long g1 = Q6_KInterleaved.groupOffset(1, nb);
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two = new float[64], four = new float[4 * 64];
-            Q6_KInterleavedDot256.group(w.data(), 0, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 0);
-            Q6_KInterleavedDot256.group(w.data(), g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 32);
-            Q6_KInterleavedDot256.groups2(w.data(), 0, g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, two, 0, 32);
-            Q6_KInterleavedDot256.group4(w.data(), 0, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 0, 64);
-            Q6_KInterleavedDot256.group4(w.data(), g1, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 32, 64);
+            if (forCpu) {
+                Q6_KInterleavedDotForCpu.group(w.data(), 0, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 0);
+                Q6_KInterleavedDotForCpu.group(w.data(), g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 32);
+                Q6_KInterleavedDotForCpu.groups2(w.data(), 0, g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, two, 0, 32);
+                Q6_KInterleavedDotForCpu.group4(w.data(), 0, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 0, 64);
+                Q6_KInterleavedDotForCpu.group4(w.data(), g1, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 32, 64);
+            } else {
+                Q6_KInterleavedDot256.group(w.data(), 0, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 0);
+                Q6_KInterleavedDot256.group(w.data(), g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, one, 32);
+                Q6_KInterleavedDot256.groups2(w.data(), 0, g1, q.pairK, q.sum8K, 0, q.dK, 0, nb, two, 0, 32);
+                Q6_KInterleavedDot256.group4(w.data(), 0, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 0, 64);
+                Q6_KInterleavedDot256.group4(w.data(), g1, q.pairK, q.sum8K, 0, n, q.dK, 0, nb, four, 32, 64);
+            }
             if (round % 1000 != 999 && round != rounds - 1) continue;
             for (int t = 0; t < 4; t++) {
                 Q6_KInterleavedDot.scalar(w.data(), 0, q.qK, t * n, q.dK, t * nb, nb, twin, t * 64);
@@ -144,6 +177,23 @@ class InterleavedDot256Test {
             }
             assertSame(twin, one, two, four, round);
         }
+    }
+
+    /**
+     * The kernels of this CPU's width ({@code *InterleavedDotForCpu}: the 512-bit ones by default, the
+     * 256-bit ones in the {@code -XX:UseAVX=2} execution) equal the scalar twins too; a few calls, as
+     * they forward to the kernels checked above and in the 512-bit kernels' tests.
+     */
+    @Test
+    void theKernelsOfThisCpusWidthEqualTheScalarTwin() {
+        q4_0(2, true);
+        q4_K(2, true);
+        int n = 2048;
+        WeightMatrix w = Q6_KInterleaved.repack(file(GgmlType.Q6_K, 64, n, 9), arena, false, bytes -> {
+        });
+        Q8Activations q = new Q8Activations();
+        q.set(RandomWeights.activations(4 * n, new Random(4)), 0, n, 4);
+        q6_K(w, q, 2, true);
     }
 
     private static void assertSame(float[] twin, float[] one, float[] two, float[] four, int round) {
