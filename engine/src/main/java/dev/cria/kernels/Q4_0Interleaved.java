@@ -48,7 +48,7 @@ public final class Q4_0Interleaved {
 
     /**
      * Whether a Q4_0 matrix of this shape can be interleaved: whole groups of rows and whole blocks
-     * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit ones: the loader
+     * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit or 256-bit ones: the loader
      * interleaves only where they run ({@link Q8MatVec#available}).
      */
     public static boolean supports(int rows, int cols) {

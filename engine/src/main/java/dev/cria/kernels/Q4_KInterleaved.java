@@ -62,7 +62,7 @@ public final class Q4_KInterleaved {
 
     /**
      * Whether a Q4_K matrix of this shape can be interleaved: whole groups of rows and whole
-     * super-blocks per row. The kernels are 512-bit ones: the loader interleaves only where they run
+     * super-blocks per row. The kernels are 512-bit or 256-bit ones: the loader interleaves only where they run
      * ({@link Q8MatVec#available}).
      */
     public static boolean supports(int rows, int cols) {

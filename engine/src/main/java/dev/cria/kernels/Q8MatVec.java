@@ -144,24 +144,32 @@ public final class Q8MatVec {
         }
     }
 
-    /** Whether the integer kernels run on this CPU: they are 512-bit only, so not with {@link Vector256Kernels}. */
+    /**
+     * Whether the integer kernels of the interleaved layouts run on this CPU: in 512-bit vectors
+     * (AVX-512) or 256-bit ones (AVX2, {@link Q4_0InterleavedDot256} and the others), whichever
+     * {@link Kernels#vectorBits} says (the {@code *InterleavedDotForCpu} forwarders choose); at 256
+     * bits too they measured faster than the float kernels ({@link Q4_0InterleavedDot256}). The
+     * loader interleaves the matrices where this holds.
+     */
     public static boolean available() {
-        return Kernels.vectorBits() == 512;
+        return Kernels.vectorBits() == 512 || Kernels.vectorBits() == 256;
     }
 
     /**
      * Whether {@code w} runs on integer kernels here (else the float matvec, {@link #matvec} falls
-     * back to it): the K-quants Q4_K and Q6_K in the file layout, and Q4_0 repacked at load
-     * ({@link Q4_0Repacked}) with a row length that is whole pairs of blocks (64 values); see
-     * {@link IntDotKernels}.
+     * back to it): the interleaved layouts; with 512-bit kernels also the K-quants Q4_K and Q6_K in
+     * the file layout, and Q4_0 repacked at load ({@link Q4_0Repacked}) with a row length that is
+     * whole pairs of blocks (64 values); see {@link IntDotKernels}.
      */
     public static boolean supports(WeightMatrix w) {
         if (!available()) return false;
+        // the integer kernels of the file layout and of repacked Q4_0 (IntDotKernels) are 512-bit only
+        boolean wide = Kernels.vectorBits() == 512, fileLayout = wide && w.layout() == WeightMatrix.Layout.GGML_BLOCKS;
         return switch (w.type()) {
-            case Q4_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
-            case Q6_K -> w.layout() == WeightMatrix.Layout.GGML_BLOCKS || w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
+            case Q4_K -> fileLayout || w.layout() == WeightMatrix.Layout.Q4_K_INTERLEAVED;
+            case Q6_K -> fileLayout || w.layout() == WeightMatrix.Layout.Q6_K_INTERLEAVED;
             case Q4_0 -> w.layout() == WeightMatrix.Layout.Q4_0_INTERLEAVED
-                    || w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
+                    || wide && w.layout() == WeightMatrix.Layout.Q4_0_REPACKED && w.cols() % Q8Activations.PAIR == 0;
             default -> false;
         };
     }
@@ -213,10 +221,10 @@ public final class Q8MatVec {
             for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
                 int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
                 if (g0 == g1) {
-                    Q4_0InterleavedDot.group(data, Q4_0Interleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
+                    Q4_0InterleavedDotForCpu.group(data, Q4_0Interleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
                             out, outOff + Q4_0Interleaved.ROWS * g0);
                 } else {
-                    Q4_0InterleavedDot.groups2(data, Q4_0Interleaved.groupOffset(g0, nb), Q4_0Interleaved.groupOffset(g1, nb),
+                    Q4_0InterleavedDotForCpu.groups2(data, Q4_0Interleaved.groupOffset(g0, nb), Q4_0Interleaved.groupOffset(g1, nb),
                             x.qR, 0, x.dR, x.biasR, 0, nb, out, outOff + Q4_0Interleaved.ROWS * g0, outOff + Q4_0Interleaved.ROWS * g1);
                 }
             }
@@ -236,11 +244,11 @@ public final class Q8MatVec {
                 long o = Q4_0Interleaved.groupOffset(g, nb);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    Q4_0InterleavedDot.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb,
+                    Q4_0InterleavedDotForCpu.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb,
                             out, outOff + t * rows + Q4_0Interleaved.ROWS * g, rows);
                 }
                 for (; t < tokens; t++) {
-                    Q4_0InterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff + t * rows + Q4_0Interleaved.ROWS * g);
+                    Q4_0InterleavedDotForCpu.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff + t * rows + Q4_0Interleaved.ROWS * g);
                 }
             }
         }
@@ -258,10 +266,10 @@ public final class Q8MatVec {
             for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
                 int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
                 if (g0 == g1) {
-                    Q4_KInterleavedDot.group(data, Q4_KInterleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
+                    Q4_KInterleavedDotForCpu.group(data, Q4_KInterleaved.groupOffset(g0, nb), x.qR, 0, x.dR, x.biasR, 0, nb,
                             out, outOff + Q4_KInterleaved.ROWS * g0, sums);
                 } else {
-                    Q4_KInterleavedDot.groups2(data, Q4_KInterleaved.groupOffset(g0, nb), Q4_KInterleaved.groupOffset(g1, nb),
+                    Q4_KInterleavedDotForCpu.groups2(data, Q4_KInterleaved.groupOffset(g0, nb), Q4_KInterleaved.groupOffset(g1, nb),
                             x.qR, 0, x.dR, x.biasR, 0, nb, out, outOff + Q4_KInterleaved.ROWS * g0, outOff + Q4_KInterleaved.ROWS * g1, sums);
                 }
             }
@@ -279,10 +287,10 @@ public final class Q8MatVec {
             for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
                 int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
                 if (g0 == g1) {
-                    Q6_KInterleavedDot.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.pairK, x.sum8K, 0, x.dK, 0, nb,
+                    Q6_KInterleavedDotForCpu.group(data, Q6_KInterleaved.groupOffset(g0, nb), x.pairK, x.sum8K, 0, x.dK, 0, nb,
                             out, outOff + Q6_KInterleaved.ROWS * g0);
                 } else {
-                    Q6_KInterleavedDot.groups2(data, Q6_KInterleaved.groupOffset(g0, nb), Q6_KInterleaved.groupOffset(g1, nb),
+                    Q6_KInterleavedDotForCpu.groups2(data, Q6_KInterleaved.groupOffset(g0, nb), Q6_KInterleaved.groupOffset(g1, nb),
                             x.pairK, x.sum8K, 0, x.dK, 0, nb, out, outOff + Q6_KInterleaved.ROWS * g0, outOff + Q6_KInterleaved.ROWS * g1);
                 }
             }
@@ -303,11 +311,11 @@ public final class Q8MatVec {
                 long o = Q4_KInterleaved.groupOffset(g, nb);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    Q4_KInterleavedDot.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nx, nb,
+                    Q4_KInterleavedDotForCpu.group4(data, o, x.qR, t * cols, cols, x.dR, x.biasR, t * nx, nb,
                             out, outOff + t * rows + Q4_KInterleaved.ROWS * g, rows, sums);
                 }
                 for (; t < tokens; t++) {
-                    Q4_KInterleavedDot.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nx, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g, sums);
+                    Q4_KInterleavedDotForCpu.group(data, o, x.qR, t * cols, x.dR, x.biasR, t * nx, nb, out, outOff + t * rows + Q4_KInterleaved.ROWS * g, sums);
                 }
             }
         }
@@ -326,11 +334,11 @@ public final class Q8MatVec {
                 long o = Q6_KInterleaved.groupOffset(g, nb);
                 int t = 0;
                 for (; t + 4 <= tokens; t += 4) {
-                    Q6_KInterleavedDot.group4(data, o, x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb,
+                    Q6_KInterleavedDotForCpu.group4(data, o, x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb,
                             out, outOff + t * rows + Q6_KInterleaved.ROWS * g, rows);
                 }
                 for (; t < tokens; t++) {
-                    Q6_KInterleavedDot.group(data, o, x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
+                    Q6_KInterleavedDotForCpu.group(data, o, x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff + t * rows + Q6_KInterleaved.ROWS * g);
                 }
             }
         }
