@@ -34,6 +34,10 @@ import static dev.cria.kernels.QuantVectors.LE;
  * the one-token kernel keeps both halves in one pass (sharing the broadcasts); the two-group and
  * four-token kernels take them one after the other.
  *
+ * <p>Measured in cache, one thread, Zen 4 under {@code -XX:UseAVX=2} (cycles per 32 weights, per
+ * token): one token about 10 against 22 for the 256-bit float kernel ({@link Vector256Kernels}, the
+ * file layout); four tokens about 7-8 against 10-11 (four rows decoded, {@link FloatDot256#dot4x2}).
+ *
  * <p>Same signatures as {@link Q4_KInterleavedDot}; its {@link Q4_KInterleavedDot#scalar scalar}
  * twin is this class's reference as well.
  */
