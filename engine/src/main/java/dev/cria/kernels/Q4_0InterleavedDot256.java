@@ -24,9 +24,9 @@ import static dev.cria.kernels.QuantVectors.LE;
  * exactly as the 512-bit kernel does with 32 lanes; each half's int16 sums are widened to two 8-lane
  * int32 vectors, and the float part is per lane the 512-bit kernel's
  * ({@code acc = fma(float(S - bias), d_w * d_x, acc)} block by block), so every row gets the same
- * bits. AVX2 has 16 vector registers: the one-token kernel keeps both halves in one pass (sharing
- * the broadcasts); the two-group and four-token kernels take the halves one after the other within
- * each block, with their float accumulators in {@code out} (L1).
+ * bits. AVX2 has 16 vector registers: the one-token kernels keep both halves in one pass (sharing
+ * the broadcasts); the four-token kernel takes the halves one after the other within each block,
+ * with its float accumulators in {@code out} (L1).
  *
  * <p>Measured in cache, one thread, Zen 4 under {@code -XX:UseAVX=2} (cycles per 32 weights, per
  * token): one token about 8, as the 256-bit float kernel ({@link Vector256Kernels}, the file layout);
@@ -78,7 +78,10 @@ final class Q4_0InterleavedDot256 {
 
     /**
      * {@link Q4_0InterleavedDot#groups2} in 256-bit vectors: one token, two groups at {@code oa} and
-     * {@code ob} sharing each activation broadcast, the same bits as {@link #group} for each.
+     * {@code ob}, the same bits as {@link #group} for each. Both halves of both groups in one pass,
+     * so that each activation broadcast (the costly part at 256 bits) feeds four products: eight
+     * int16 accumulators, the float ones in {@code out} (3.7 instead of 5.9 cycles per 32 weights
+     * with the halves one after the other).
      */
     static void groups2(MemorySegment w, long oa, long ob, short[] q, int qOff, float[] dx, int[] bias, int bOff, int nb,
                         float[] out, int outA, int outB) {
@@ -89,30 +92,42 @@ final class Q4_0InterleavedDot256 {
         }
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
             int xo = qOff + 32 * b;
+            ShortVector al0 = ShortVector.zero(S256), ah0 = al0, al1 = al0, ah1 = al0, bl0 = al0, bh0 = al0, bl1 = al0, bh1 = al0;
+            for (int j = 0; j < 16; j++) {
+                short xl = q[xo + j], xh = q[xo + 16 + j];
+                long qo = QUANTS + (long) ROWS * j;
+                ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + qo, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                al0 = al0.add(v.and((short) 0xF).mul(xl));
+                ah0 = ah0.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + qo + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                al1 = al1.add(v.and((short) 0xF).mul(xl));
+                ah1 = ah1.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                v = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + qo, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                bl0 = bl0.add(v.and((short) 0xF).mul(xl));
+                bh0 = bh0.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                v = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + qo + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                bl1 = bl1.add(v.and((short) 0xF).mul(xl));
+                bh1 = bh1.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+            }
             int bs = bias[bOff + b];
             float d = dx[bOff + b];
-            for (int h = 0; h < 32; h += 16) {
-                ShortVector alo = ShortVector.zero(S256), ahi = alo, blo = alo, bhi = alo;
-                for (int j = 0; j < 16; j++) {
-                    short xl = q[xo + j], xh = q[xo + 16 + j];
-                    long qo = QUANTS + (long) ROWS * j + h;
-                    ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + qo, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
-                    alo = alo.add(v.and((short) 0xF).mul(xl));
-                    ahi = ahi.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
-                    ShortVector u = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + qo, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
-                    blo = blo.add(u.and((short) 0xF).mul(xl));
-                    bhi = bhi.add(u.lanewise(VectorOperators.LSHR, 4).mul(xh));
-                }
-                int pa = outA + h, pb = outB + h;
-                ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.fromMemorySegment(F256, w, oa + 4L * h, LE).mul(d), FloatVector.fromArray(F256, out, pa)).intoArray(out, pa);
-                ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.fromMemorySegment(F256, w, oa + 4L * h + 32, LE).mul(d), FloatVector.fromArray(F256, out, pa + 8)).intoArray(out, pa + 8);
-                ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.fromMemorySegment(F256, w, ob + 4L * h, LE).mul(d), FloatVector.fromArray(F256, out, pb)).intoArray(out, pb);
-                ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.fromMemorySegment(F256, w, ob + 4L * h + 32, LE).mul(d), FloatVector.fromArray(F256, out, pb + 8)).intoArray(out, pb + 8);
-            }
+            // written out per half: a helper taking vectors, if C2 did not inline it, would box them
+            ((FloatVector) ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, oa, LE).mul(d), FloatVector.fromArray(F256, out, outA)).intoArray(out, outA);
+            ((FloatVector) ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, oa + 32, LE).mul(d), FloatVector.fromArray(F256, out, outA + 8)).intoArray(out, outA + 8);
+            ((FloatVector) ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, oa + 64, LE).mul(d), FloatVector.fromArray(F256, out, outA + 16)).intoArray(out, outA + 16);
+            ((FloatVector) ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, oa + 64 + 32, LE).mul(d), FloatVector.fromArray(F256, out, outA + 16 + 8)).intoArray(out, outA + 16 + 8);
+            ((FloatVector) ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, ob, LE).mul(d), FloatVector.fromArray(F256, out, outB)).intoArray(out, outB);
+            ((FloatVector) ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, ob + 32, LE).mul(d), FloatVector.fromArray(F256, out, outB + 8)).intoArray(out, outB + 8);
+            ((FloatVector) ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, ob + 64, LE).mul(d), FloatVector.fromArray(F256, out, outB + 16)).intoArray(out, outB + 16);
+            ((FloatVector) ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(F256, w, ob + 64 + 32, LE).mul(d), FloatVector.fromArray(F256, out, outB + 16 + 8)).intoArray(out, outB + 16 + 8);
         }
     }
 

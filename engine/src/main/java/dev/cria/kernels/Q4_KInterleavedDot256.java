@@ -31,8 +31,8 @@ import static dev.cria.kernels.QuantVectors.LE;
  * int32 vectors. The float part runs per 8 rows, per lane the 512-bit kernel's operations in its
  * order (see {@link Q4_KInterleavedDot}: {@code fi}, {@code fm} over the 8 sub-blocks, then
  * {@code acc = fma(fi, d_w, acc)}, {@code acc = fma(fm, dmin_w, acc)}). AVX2 has 16 vector registers:
- * the one-token kernel keeps both halves in one pass (sharing the broadcasts); the two-group and
- * four-token kernels take them one after the other.
+ * the one-token kernels keep both halves (of both groups) in one pass, sharing the broadcasts; the
+ * four-token kernel takes them one after the other.
  *
  * <p>Measured in cache, one thread, Zen 4 under {@code -XX:UseAVX=2} (cycles per 32 weights, per
  * token): one token about 10 against 22 for the 256-bit float kernel ({@link Vector256Kernels}, the
@@ -134,40 +134,62 @@ final class Q4_KInterleavedDot256 {
         }
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
             for (int t = 0; t < 4; t++) {
+                int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
-                    for (int r = 0; r < 32; r += 16) {
-                        int sb = 64 * t + r;
-                        ShortVector alo = ShortVector.zero(S256), ahi = alo, blo = alo, bhi = alo;
-                        long qo = QUANTS + (long) ROWS * (32 * t + 16 * h) + r;
-                        int xo = qOff + QK * b + 64 * t + 16 * h;
-                        for (int l = 0; l < 16; l++) {
-                            short xl = q[xo + l], xh = q[xo + 32 + l];
-                            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + qo + (long) ROWS * l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
-                            alo = alo.add(v.and((short) 0xF).mul(xl));
-                            ahi = ahi.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
-                            ShortVector u = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + qo + (long) ROWS * l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
-                            blo = blo.add(u.and((short) 0xF).mul(xl));
-                            bhi = bhi.add(u.lanewise(VectorOperators.LSHR, 4).mul(xh));
-                        }
-                        if (h == 0) {
-                            ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 0);
-                            ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 8);
-                            ((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 32);
-                            ((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 40);
-                            ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 0);
-                            ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 8);
-                            ((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 32);
-                            ((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 40);
-                        } else {
-                            IntVector.fromArray(I256, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 0);
-                            IntVector.fromArray(I256, sums, sb + 8).add((IntVector) alo.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 8);
-                            IntVector.fromArray(I256, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 32);
-                            IntVector.fromArray(I256, sums, sb + 40).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 40);
-                            IntVector.fromArray(I256, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 0);
-                            IntVector.fromArray(I256, sums, 256 + sb + 8).add((IntVector) blo.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 8);
-                            IntVector.fromArray(I256, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 32);
-                            IntVector.fromArray(I256, sums, 256 + sb + 40).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 40);
-                        }
+                    // both halves of both groups in one pass: each activation broadcast feeds four products
+                    ShortVector al0 = ShortVector.zero(S256), ah0 = al0, al1 = al0, ah1 = al0, bl0 = al0, bh0 = al0, bl1 = al0, bh1 = al0;
+                    long qo = QUANTS + (long) ROWS * (32 * t + 16 * h);
+                    int xo = qOff + QK * b + 64 * t + 16 * h;
+                    for (int l = 0; l < 16; l++) {
+                        short xl = q[xo + l], xh = q[xo + 32 + l];
+                        long ql = qo + (long) ROWS * l;
+                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                        al0 = al0.add(v.and((short) 0xF).mul(xl));
+                        ah0 = ah0.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                        v = (ShortVector) ByteVector.fromMemorySegment(B128, w, oa + ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                        al1 = al1.add(v.and((short) 0xF).mul(xl));
+                        ah1 = ah1.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                        v = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + ql, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                        bl0 = bl0.add(v.and((short) 0xF).mul(xl));
+                        bh0 = bh0.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                        v = (ShortVector) ByteVector.fromMemorySegment(B128, w, ob + ql + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+                        bl1 = bl1.add(v.and((short) 0xF).mul(xl));
+                        bh1 = bh1.add(v.lanewise(VectorOperators.LSHR, 4).mul(xh));
+                    }
+                    if (h == 0) {
+                        ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 0);
+                        ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 8);
+                        ((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 32);
+                        ((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 40);
+                        ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 16 + sb + 0);
+                        ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 16 + sb + 8);
+                        ((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 16 + sb + 32);
+                        ((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 16 + sb + 40);
+                        ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 0);
+                        ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 8);
+                        ((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 32);
+                        ((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 40);
+                        ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 272 + sb + 0);
+                        ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 272 + sb + 8);
+                        ((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 272 + sb + 32);
+                        ((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 272 + sb + 40);
+                    } else {
+                        IntVector.fromArray(I256, sums, sb + 0).add((IntVector) al0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 0);
+                        IntVector.fromArray(I256, sums, sb + 8).add((IntVector) al0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 8);
+                        IntVector.fromArray(I256, sums, sb + 32).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, sb + 32);
+                        IntVector.fromArray(I256, sums, sb + 40).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, sb + 40);
+                        IntVector.fromArray(I256, sums, 16 + sb + 0).add((IntVector) al1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 16 + sb + 0);
+                        IntVector.fromArray(I256, sums, 16 + sb + 8).add((IntVector) al1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 16 + sb + 8);
+                        IntVector.fromArray(I256, sums, 16 + sb + 32).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 16 + sb + 32);
+                        IntVector.fromArray(I256, sums, 16 + sb + 40).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 16 + sb + 40);
+                        IntVector.fromArray(I256, sums, 256 + sb + 0).add((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 0);
+                        IntVector.fromArray(I256, sums, 256 + sb + 8).add((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 8);
+                        IntVector.fromArray(I256, sums, 256 + sb + 32).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 256 + sb + 32);
+                        IntVector.fromArray(I256, sums, 256 + sb + 40).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 256 + sb + 40);
+                        IntVector.fromArray(I256, sums, 272 + sb + 0).add((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 272 + sb + 0);
+                        IntVector.fromArray(I256, sums, 272 + sb + 8).add((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 272 + sb + 8);
+                        IntVector.fromArray(I256, sums, 272 + sb + 32).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 0)).intoArray(sums, 272 + sb + 32);
+                        IntVector.fromArray(I256, sums, 272 + sb + 40).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 1)).intoArray(sums, 272 + sb + 40);
                     }
                 }
             }
