@@ -29,8 +29,11 @@ import static dev.cria.kernels.QuantVectors.LE;
  * with its float accumulators in {@code out} (L1).
  *
  * <p>Measured in cache, one thread, Zen 4 under {@code -XX:UseAVX=2} (cycles per 32 weights, per
- * token): one token about 8, as the 256-bit float kernel ({@link Vector256Kernels}, the file layout);
- * four tokens 4-7 against the float path's 9-11 (four rows decoded, {@link FloatDot256#dot4x2}).
+ * token), in a JVM that also runs the float kernels: one token 7.4 ({@link #groups2}; {@link #group}
+ * 7.5-8) against 8 for the 256-bit float kernel ({@link Vector256Kernels}, the file layout); four
+ * tokens 6.9 against the float path's 9-11 (four rows decoded, {@link FloatDot256#dot4x2}). In a
+ * JVM running only the integer kernels they took about half that (groups2 3.7, group4 3.3): C2's
+ * code for them depends on what else ran.
  * The int16 broadcast of each activation value (from a general register) is what bounds it: with
  * the values as int32 pairs, broadcast from memory as {@link Q6_KInterleavedDot} reads them, the
  * products alone took half the cycles, but that would need another activation array and signature.

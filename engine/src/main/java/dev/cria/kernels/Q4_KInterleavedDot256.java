@@ -35,8 +35,9 @@ import static dev.cria.kernels.QuantVectors.LE;
  * four-token kernel takes them one after the other.
  *
  * <p>Measured in cache, one thread, Zen 4 under {@code -XX:UseAVX=2} (cycles per 32 weights, per
- * token): one token about 10 against 22 for the 256-bit float kernel ({@link Vector256Kernels}, the
- * file layout); four tokens about 7-8 against 10-11 (four rows decoded, {@link FloatDot256#dot4x2}).
+ * token): one token 9 ({@link #groups2}; {@link #group} 10) against 22 for the 256-bit float kernel
+ * ({@link Vector256Kernels}, the file layout); four tokens 5.7-8 against 10-11 (four rows decoded,
+ * {@link FloatDot256#dot4x2}).
  *
  * <p>Same signatures as {@link Q4_KInterleavedDot}; its {@link Q4_KInterleavedDot#scalar scalar}
  * twin is this class's reference as well.
