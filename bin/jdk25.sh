@@ -33,7 +33,7 @@ CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=inline,dev.cria.kernels.Vecto
 # or not depended on timing (whether a kernel already had compiled code when its job was compiled),
 # and inlined, the job went past C2's node budget and boxed vectors (the same command ran 2-6x
 # slower in some JVMs: docs/benchmarks.md, "JIT flags").
-for c in Q4_0InterleavedDot Q4_KInterleavedDot Q6_KInterleavedDot; do
+for c in Q4_0InterleavedDot Q4_KInterleavedDot Q6_KInterleavedDot Q4_0InterleavedDot256 Q4_KInterleavedDot256 Q6_KInterleavedDot256; do
   CRIA_JIT_FLAGS="$CRIA_JIT_FLAGS -XX:CompileCommand=dontinline,dev.cria.kernels.$c::*"
 done
 export CRIA_JIT_FLAGS

@@ -27,7 +27,8 @@ public final class JvmOptions {
             flags.add("-XX:CompileCommand=inline,dev.cria.kernels." + c + "::*");
         }
         flags.add("-XX:CompileCommand=inline,dev.cria.kernels.VectorFloatKernels$*::decode*");
-        for (String c : List.of("Q4_0InterleavedDot", "Q4_KInterleavedDot", "Q6_KInterleavedDot")) {
+        for (String c : List.of("Q4_0InterleavedDot", "Q4_KInterleavedDot", "Q6_KInterleavedDot",
+                "Q4_0InterleavedDot256", "Q4_KInterleavedDot256", "Q6_KInterleavedDot256")) {
             flags.add("-XX:CompileCommand=dontinline,dev.cria.kernels." + c + "::*");
         }
         return flags;

@@ -49,7 +49,7 @@ public final class Q4_0Interleaved {
 
     /**
      * Whether a Q4_0 matrix of this shape can be interleaved: whole groups of rows and whole blocks
-     * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit ones: the loader
+     * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit or 256-bit ones: the loader
      * interleaves only where they run ({@link Q8MatMul#available}).
      */
     public static boolean supports(int rows, int cols) {
@@ -92,8 +92,11 @@ public final class Q4_0Interleaved {
                 });
     }
 
-    /** {@link RowGroupKernel} over {@link Q4_0InterleavedDot}: a token's values at {@code t * cols}, its block scales at {@code t * cols / 32}. */
+    /** {@link RowGroupKernel} over {@link Q4_0InterleavedDot} (without AVX-512 {@link Q4_0InterleavedDot256}: the same bits): a token's values at {@code t * cols}, its block scales at {@code t * cols / 32}. */
     private static final class IntKernel implements RowGroupKernel {
+        /** The 512-bit kernels, else the 256-bit ones (the same bits): a constant, so C2 drops the other branch. */
+        private static final boolean WIDE = Kernels.vectorBits() == 512;
+
         @Override
         public int rows() {
             return ROWS;
@@ -112,19 +115,22 @@ public final class Q4_0Interleaved {
         @Override
         public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
             int nb = cols / 32;
-            Q4_0InterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff);
+            if (WIDE) Q4_0InterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff);
+            else Q4_0InterleavedDot256.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff);
         }
 
         @Override
         public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
             int nb = cols / 32;
-            Q4_0InterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff0, outOff1);
+            if (WIDE) Q4_0InterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff0, outOff1);
+            else Q4_0InterleavedDot256.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * nb, nb, out, outOff0, outOff1);
         }
 
         @Override
         public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
             int nb = cols / 32;
-            Q4_0InterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb, out, outOff, outStride);
+            if (WIDE) Q4_0InterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb, out, outOff, outStride);
+            else Q4_0InterleavedDot256.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * nb, nb, out, outOff, outStride);
         }
     }
 

@@ -63,7 +63,7 @@ public final class Q4_KInterleaved {
 
     /**
      * Whether a Q4_K matrix of this shape can be interleaved: whole groups of rows and whole
-     * super-blocks per row. The kernels are 512-bit ones: the loader interleaves only where they run
+     * super-blocks per row. The kernels are 512-bit or 256-bit ones: the loader interleaves only where they run
      * ({@link Q8MatMul#available}).
      */
     public static boolean supports(int rows, int cols) {
@@ -108,10 +108,13 @@ public final class Q4_KInterleaved {
     }
 
     /**
-     * {@link RowGroupKernel} over {@link Q4_KInterleavedDot}: a token's values at {@code t * cols}, its
+     * {@link RowGroupKernel} over {@link Q4_KInterleavedDot} (without AVX-512 {@link Q4_KInterleavedDot256}: the same bits): a token's values at {@code t * cols}, its
      * scales at {@code t * cols / 32}; the kernels' int sums in the caller's scratch.
      */
     private static final class IntKernel implements RowGroupKernel {
+        /** The 512-bit kernels, else the 256-bit ones (the same bits): a constant, so C2 drops the other branch. */
+        private static final boolean WIDE = Kernels.vectorBits() == 512;
+
         @Override
         public int rows() {
             return ROWS;
@@ -130,20 +133,25 @@ public final class Q4_KInterleaved {
         @Override
         public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
             int nb = cols / QK;
-            Q4_KInterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
+            if (WIDE) Q4_KInterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
+            else Q4_KInterleavedDot256.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
         }
 
         @Override
         public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
             int nb = cols / QK;
-            Q4_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            if (WIDE) Q4_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+                    out, outOff0, outOff1, scratch);
+            else Q4_KInterleavedDot256.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff0, outOff1, scratch);
         }
 
         @Override
         public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
             int nb = cols / QK;
-            Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            if (WIDE) Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+                    out, outOff, outStride, scratch);
+            else Q4_KInterleavedDot256.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff, outStride, scratch);
         }
     }

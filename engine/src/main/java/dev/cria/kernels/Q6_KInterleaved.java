@@ -122,8 +122,11 @@ public final class Q6_KInterleaved {
         return (i < 128 ? ql & 0xF : ql >>> 4) | ((qh >>> (2 * (i / 64))) & 3) << 4;
     }
 
-    /** {@link RowGroupKernel} over {@link Q6_KInterleavedDot}: a token's values at {@code t * cols}, its block scales at {@code t * cols / 256}. */
+    /** {@link RowGroupKernel} over {@link Q6_KInterleavedDot} (without AVX-512 {@link Q6_KInterleavedDot256}: the same bits): a token's values at {@code t * cols}, its block scales at {@code t * cols / 256}. */
     private static final class IntKernel implements RowGroupKernel {
+        /** The 512-bit kernels, else the 256-bit ones (the same bits): a constant, so C2 drops the other branch. */
+        private static final boolean WIDE = Kernels.vectorBits() == 512;
+
         @Override
         public int rows() {
             return ROWS;
@@ -142,19 +145,22 @@ public final class Q6_KInterleaved {
         @Override
         public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
             int nb = cols / 256;
-            Q6_KInterleavedDot.group(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff);
+            if (WIDE) Q6_KInterleavedDot.group(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff);
+            else Q6_KInterleavedDot256.group(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff);
         }
 
         @Override
         public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
             int nb = cols / 256;
-            Q6_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff0, outOff1);
+            if (WIDE) Q6_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff0, outOff1);
+            else Q6_KInterleavedDot256.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.pairK, x.sum8K, t * cols, x.dK, t * nb, nb, out, outOff0, outOff1);
         }
 
         @Override
         public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
             int nb = cols / 256;
-            Q6_KInterleavedDot.group4(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb, out, outOff, outStride);
+            if (WIDE) Q6_KInterleavedDot.group4(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb, out, outOff, outStride);
+            else Q6_KInterleavedDot256.group4(w, groupOffset(g, nb), x.pairK, x.sum8K, t * cols, cols, x.dK, t * nb, nb, out, outOff, outStride);
         }
     }
 

@@ -104,19 +104,33 @@ public final class Q8Activations {
 
     /**
      * Quantizes every token of the current input to block_q8_0 in {@link #qR}'s plain layout unless
-     * it already is; {@code n} must be a multiple of 32. 512-bit vectors (without AVX-512 the layout is
-     * not used and this runs only in tests); the same numbers as its scalar twin {@link #quantizeRowsScalar}.
+     * it already is; {@code n} must be a multiple of 32. In 512-bit or 256-bit vectors as
+     * {@link Kernels#vectorBits}, the same numbers either way as its scalar twin {@link #quantizeRowsScalar}.
      */
     public void prepareRows() {
         if (preparedVersionRows == version) return;
         if (n % 32 != 0) throw new IllegalArgumentException(n + " activations are not a whole number of block_q8_0 blocks of 32");
+        if (ROWS_512) quantizeRows512();
+        else quantizeRows256();
+        preparedVersionRows = version;
+    }
+
+    /** Whether {@link #prepareRows} runs on 512-bit vectors: a constant, so that C2 drops the other path. */
+    private static final boolean ROWS_512 = Kernels.vectorBits() == 512;
+
+    private void ensureRows() {
         int blocks = n / 32;
         if (qR.length < tokens * n) {
             qR = new short[tokens * n];
             dR = new float[tokens * blocks];
             biasR = new int[tokens * blocks];
         }
-        for (int b = 0, all = tokens * blocks; b < all; b++) {
+    }
+
+    /** {@link #prepareRows}' quantization in 512-bit vectors: a block is two 16-lane vectors. */
+    void quantizeRows512() {
+        ensureRows();
+        for (int b = 0, all = tokens * (n / 32); b < all; b++) {
             int base = srcOff + 32 * b;
             FloatVector x0 = FloatVector.fromArray(F512, src, base), x1 = FloatVector.fromArray(F512, src, base + 16);
             float amax = x0.abs().max(x1.abs()).reduceLanes(VectorOperators.MAX);
@@ -128,7 +142,36 @@ public final class Q8Activations {
             dR[b] = d;
             biasR[b] = 8 * q0v.add(q1v).reduceLanes(VectorOperators.ADD);
         }
-        preparedVersionRows = version;
+    }
+
+    /**
+     * {@link #quantizeRows512} in 256-bit vectors (AVX2, where 512-bit ones run as Java loops): a block
+     * is four 8-lane vectors. The same numbers bit for bit: the maximum of the magnitudes and the sum
+     * of the ints are exact in any order, and the rounding is {@link #roundAway}'s, per lane. The
+     * rounding is written out here, not called: one call level more and C2 gave up inlining the
+     * masked adds ("inlining too deep") and boxed every vector (128 bytes per block).
+     */
+    void quantizeRows256() {
+        ensureRows();
+        for (int b = 0, all = tokens * (n / 32); b < all; b++) {
+            int base = srcOff + 32 * b;
+            float amax = FloatVector.fromArray(F256, src, base).abs().max(FloatVector.fromArray(F256, src, base + 8).abs())
+                    .max(FloatVector.fromArray(F256, src, base + 16).abs().max(FloatVector.fromArray(F256, src, base + 24).abs()))
+                    .reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            IntVector sum = IntVector.zero(I256);
+            for (int k = 0; k < 32; k += 8) {
+                FloatVector v = FloatVector.fromArray(F256, src, base + k).mul(id);
+                IntVector t = (IntVector) v.convert(VectorOperators.F2I, 0);
+                FloatVector frac = v.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
+                IntVector qv = t.add(1, frac.compare(VectorOperators.GE, 0.5f).cast(I256)).sub(1, frac.compare(VectorOperators.LE, -0.5f).cast(I256));
+                ((ShortVector) qv.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + k);
+                sum = sum.add(qv);
+            }
+            dR[b] = d;
+            biasR[b] = 8 * sum.reduceLanes(VectorOperators.ADD);
+        }
     }
 
     /**
@@ -163,6 +206,9 @@ public final class Q8Activations {
 
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
 
     /** C's roundf per lane (half away from zero), exactly: |v| <= 127 here, so v - trunc(v) is exact. */
     private static IntVector roundAway(FloatVector v) {

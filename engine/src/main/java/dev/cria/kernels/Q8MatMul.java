@@ -36,11 +36,13 @@ public final class Q8MatMul {
     }
 
     /**
-     * Whether the integer kernels run fast on this CPU: they are 512-bit vectors, so not where the
-     * engine uses {@link Vector256Kernels}. The loader interleaves matrices only where they do.
+     * Whether the integer kernels run on this CPU: in 512-bit vectors (AVX-512) or 256-bit ones
+     * (AVX2, {@link Q4_0InterleavedDot256} and the others), whichever {@link Kernels#vectorBits}
+     * says; at 256 bits too they measured faster than the float kernels. The loader interleaves the
+     * matrices where this holds.
      */
     public static boolean available() {
-        return Kernels.vectorBits() == 512;
+        return Kernels.vectorBits() == 512 || Kernels.vectorBits() == 256;
     }
 
     /** Whether {@code w}'s layout has integer kernels (an interleaved one). */

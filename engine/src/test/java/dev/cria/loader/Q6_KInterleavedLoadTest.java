@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The zoo's Q6_K model loaded for Q8 activations: with the 512-bit integer kernels every Q6_K matrix
- * (all of its shapes allow it) is interleaved ({@code dev.cria.kernels.Q6_KInterleaved}), the
+ * The zoo's Q6_K model loaded for Q8 activations: with the integer kernels (512-bit, or 256-bit without
+ * AVX-512) every Q6_K matrix (all of its shapes allow it) is interleaved ({@code dev.cria.kernels.Q6_KInterleaved}), the
  * embedding rows decode as from the file, the file layout takes the exact path (q8 or not: the same
  * logits), and a prompt batch gives each token the logits it gets alone, bit for bit. The interleaved
  * model's logits against the reference: Q8ActivationsGoldenTest.
