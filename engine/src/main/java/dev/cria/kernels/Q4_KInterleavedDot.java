@@ -49,6 +49,14 @@ import static dev.cria.kernels.QuantVectors.LE;
  * groups, four tokens) and in the scalar twin {@link #scalar}, so a token's result does not depend
  * on its batch or on how groups are split over threads.
  *
+ * <p>Each kernel reads a super-block's header (d, dmin, scales, mins: before the quants in memory)
+ * first, one long per 64-byte line ({@link WeightBytes#touchLines}), although it needs it only at
+ * the end: so its reads of a group are one forward stream, which the hardware prefetcher follows.
+ * Read at the end, after the quants, the header lines came from memory on demand: one thread, 2048
+ * columns, {@link #groups2} took 6.9 cycles per 32 weights streaming from memory (10 GB/s)
+ * against 3.3 in cache; now 4.5 (15.5 GB/s), in cache unchanged. Four tokens ({@link #group4})
+ * streaming 3.5 -> 3.0 cycles per 32 products (2.4 in cache).
+ *
  * <p>Vectors are never passed to helper methods (if C2 did not inline one, it would box them); the
  * sub-block sums and the float accumulators between super-blocks live in memory (L1) and the float
  * work is a loop: written out, the vector calls made the kernels too large for C2 to inline them all
@@ -61,9 +69,12 @@ final class Q4_KInterleavedDot {
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     /**
      * Ints of the kernels' scratch: the super-block's sub-block sums {@code S_s}, for up to 4 tokens
-     * (or 2 groups) x 8 sub-blocks x 32 rows; at {@code 256 k + 32 s + r}.
+     * (or 2 groups) x 8 sub-blocks x 32 rows; at {@code 256 k + 32 s + r}; then one int that the
+     * kernels write so that C2 keeps their header reads.
      */
-    static final int SCRATCH = 4 * 8 * ROWS;
+    static final int SCRATCH = 4 * 8 * ROWS + 1;
+    /** The scratch int that keeps the header reads ({@link WeightBytes#touchLines}) alive. */
+    private static final int TOUCHED = 4 * 8 * ROWS;
     /** Values per activation block (block_q8_0), a Q4_K sub-block. */
     static final int QB = 32;
 
@@ -80,6 +91,8 @@ final class Q4_KInterleavedDot {
         zero.intoArray(out, outOff);
         zero.intoArray(out, outOff + 16);
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+            // the header (scales, mins) read first, in memory order: one forward stream
+            sums[TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -136,6 +149,8 @@ final class Q4_KInterleavedDot {
         zero.intoArray(out, outB);
         zero.intoArray(out, outB + 16);
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
+            // the headers (scales, mins) read first, in memory order: one forward stream per group
+            sums[TOUCHED] = (int) (WeightBytes.touchLines(w, oa, QUANTS) ^ WeightBytes.touchLines(w, ob, QUANTS));
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -207,6 +222,8 @@ final class Q4_KInterleavedDot {
             zero.intoArray(out, outOff + k * outStride + 16);
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+            // the header (scales, mins) read first, in memory order: one forward stream
+            sums[TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 products4(w, o, q, qOff, n, b, t, 0, sums);
                 products4(w, o, q, qOff, n, b, t, 1, sums);
