@@ -54,7 +54,6 @@ public class Q4_0KernelBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        if (!Q8MatMul.available()) throw new IllegalStateException("the integer kernels run with the 512-bit kernels only");
         arena = Arena.ofShared();
         Random rnd = new Random(3);
         long bytes = GgmlType.Q4_0.bytesFor((long) rows * cols);

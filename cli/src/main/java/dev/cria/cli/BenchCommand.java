@@ -2,7 +2,6 @@ package dev.cria.cli;
 
 import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Kernels;
-import dev.cria.kernels.Q8MatMul;
 import dev.cria.kv.KvSequence;
 import dev.cria.kv.KvType;
 import dev.cria.loader.ModelLoader;
@@ -95,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
             resources = w;
             type = w.description();
         }
-        if (activations == ActivationType.Q8 && Q8MatMul.available()) type += " act q8"; // else every step runs f32
+        if (activations == ActivationType.Q8) type += " act q8";
         if (Kernels.vectorBits() != 512) type += " " + Kernels.vectorBits() + "-bit"; // a CPU without AVX-512 (Vector256Kernels)
         TokenGrammar grammar = jsonSchemaGrammar();
         List<Result> results = new ArrayList<>();

@@ -49,8 +49,7 @@ public final class Q4_0Interleaved {
 
     /**
      * Whether a Q4_0 matrix of this shape can be interleaved: whole groups of rows and whole blocks
-     * per row (every Llama 3 matrix: 512 .. 128256 rows). The kernels are 512-bit or 256-bit ones: the loader
-     * interleaves only where they run ({@link Q8MatMul#available}).
+     * per row (every Llama 3 matrix: 512 .. 128256 rows).
      */
     public static boolean supports(int rows, int cols) {
         return rows % ROWS == 0 && rows > 0 && cols % 32 == 0 && cols > 0;

@@ -63,8 +63,7 @@ public final class Q4_KInterleaved {
 
     /**
      * Whether a Q4_K matrix of this shape can be interleaved: whole groups of rows and whole
-     * super-blocks per row. The kernels are 512-bit or 256-bit ones: the loader interleaves only where they run
-     * ({@link Q8MatMul#available}).
+     * super-blocks per row.
      */
     public static boolean supports(int rows, int cols) {
         return rows % ROWS == 0 && rows > 0 && cols % QK == 0 && cols > 0;

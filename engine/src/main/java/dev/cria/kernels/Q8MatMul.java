@@ -35,16 +35,6 @@ public final class Q8MatMul {
     private Q8MatMul() {
     }
 
-    /**
-     * Whether the integer kernels run on this CPU: in 512-bit vectors (AVX-512) or 256-bit ones
-     * (AVX2, {@link Q4_0InterleavedDot256} and the others), whichever {@link Kernels#vectorBits}
-     * says; at 256 bits too they measured faster than the float kernels. The loader interleaves the
-     * matrices where this holds.
-     */
-    public static boolean available() {
-        return Kernels.vectorBits() == 512 || Kernels.vectorBits() == 256;
-    }
-
     /** Whether {@code w}'s layout has integer kernels (an interleaved one). */
     public static boolean supports(WeightMatrix w) {
         return RowGroupKernel.of(w.layout()) != null;

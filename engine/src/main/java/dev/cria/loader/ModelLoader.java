@@ -9,7 +9,6 @@ import dev.cria.kernels.ComputePool;
 import dev.cria.kernels.Q4_0Interleaved;
 import dev.cria.kernels.Q4_KInterleaved;
 import dev.cria.kernels.Q6_KInterleaved;
-import dev.cria.kernels.Q8MatMul;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
@@ -66,8 +65,9 @@ public final class ModelLoader {
 
     /**
      * {@link #loadWeights(Path, LoadProgress)} laid out for a model with {@code activations}: with
-     * {@link ActivationType#Q8}, Q4_0 and Q6_K matrices are interleaved for the integer kernels
-     * ({@link Q4_0Interleaved}, {@link Q6_KInterleaved}), which only a Q8 {@link LlamaModel} multiplies at speed.
+     * {@link ActivationType#Q8}, Q4_0, Q4_K and Q6_K matrices are interleaved for the integer kernels
+     * ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}, {@link Q6_KInterleaved}; 512- or 256-bit, so on
+     * every CPU the engine runs on), which only a Q8 {@link LlamaModel} multiplies at speed.
      */
     public static Weights loadWeights(Path model, ActivationType activations, LoadProgress progress) {
         return reading(model, () -> readWeights(model, activations, progress));
@@ -151,7 +151,7 @@ public final class ModelLoader {
 
     private static Weights readWeights(Path model, ActivationType activations, LoadProgress progress) {
         if (Files.isDirectory(model)) return HfLlama.load(model, progress);
-        return readGgufWeights(model, activations == ActivationType.Q8 && Q8MatMul.available(), progress);
+        return readGgufWeights(model, activations == ActivationType.Q8, progress);
     }
 
     /**

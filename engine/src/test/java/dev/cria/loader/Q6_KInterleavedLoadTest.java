@@ -1,7 +1,6 @@
 package dev.cria.loader;
 
 import dev.cria.kernels.ComputePool;
-import dev.cria.kernels.Q8MatMul;
 import dev.cria.kv.KvSequence;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
@@ -51,7 +50,7 @@ class Q6_KInterleavedLoadTest {
     void q8InterleavesEveryQ6_KMatrixAndKeepsItsRows() throws Exception {
         try (ModelLoader.Weights file = ModelLoader.loadWeights(Golden.model("zoo/zoo-Q6_K.gguf"));
              ModelLoader.Weights inter = ModelLoader.loadWeights(Golden.model("zoo/zoo-Q6_K.gguf"), ActivationType.Q8, LoadProgress.NONE)) {
-            WeightMatrix.Layout want = Q8MatMul.available() ? WeightMatrix.Layout.Q6_K_INTERLEAVED : WeightMatrix.Layout.GGML_BLOCKS;
+            WeightMatrix.Layout want = WeightMatrix.Layout.Q6_K_INTERLEAVED;
             for (WeightMatrix m : matrices(inter.weights())) {
                 assertThat(m.type()).isEqualTo(GgmlType.Q6_K);
                 assertThat(m.layout()).as(m.name()).isEqualTo(want);
@@ -96,9 +95,7 @@ class Q6_KInterleavedLoadTest {
             float[] one = new float[vocab];
             for (int p = 0; p < n; p++) {
                 batch.forward(1, new int[]{PROMPT[p]}, new int[]{p}, new KvSequence[]{ks}, new boolean[]{true}, one);
-                if (Q8MatMul.available()) {
-                    assertThat(Arrays.copyOfRange(all, p * vocab, (p + 1) * vocab)).as("position %d", p).isEqualTo(one);
-                }
+                assertThat(Arrays.copyOfRange(all, p * vocab, (p + 1) * vocab)).as("position %d", p).isEqualTo(one);
             }
         }
     }
