@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Q4_0 interleaved at load ({@link Q4_0Interleaved}) and its integer kernels
- * ({@link Q4_0InterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
+ * ({@link Q4_0InterleavedDot}): the layout keeps every decoded value ({@link InterleavedCopyTest}), the vector kernels equal their
  * scalar twin bit for bit (batch independence through the driver: {@link Q8MatMulTest}), and they
  * are the exact integer dot products within float32 rounding. The kernels are 512-bit ones; in the
  * build's {@code -XX:UseAVX=2} execution they run too (the Vector API's Java fallback: same bits,
@@ -43,23 +43,6 @@ class Q4_0InterleavedTest {
     private static WeightMatrix interleaved(WeightMatrix file) {
         return Q4_0Interleaved.repack(file, arena, false, bytes -> {
         });
-    }
-
-    @Test
-    void interleavingKeepsEveryDecodedValue() {
-        // 96 values: three blocks (an odd count); 2048 a Llama 3.2 1B row
-        for (int n : new int[]{96, 2048}) {
-            WeightMatrix file = fileLayout(64, n, n);
-            WeightMatrix packed = interleaved(file);
-            assertThat(packed.layout()).isEqualTo(WeightMatrix.Layout.Q4_0_INTERLEAVED);
-            assertThat(packed.byteSize()).isEqualTo(64L * n / 32 * 20);
-            for (int r = 0; r < 64; r++) {
-                float[] want = new float[n], got = new float[n];
-                Kernels.scalar(GgmlType.Q4_0).dequantize(file.data(), file.rowOffset(r), want, 0, n);
-                Kernels.forMatrix(packed).dequantize(packed.data(), packed.rowOffset(r), got, 0, n);
-                assertThat(RandomWeights.bits(got)).as("n %d row %d", n, r).isEqualTo(RandomWeights.bits(want));
-            }
-        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Q6_K interleaved at load ({@link Q6_KInterleaved}) and its integer kernels
- * ({@link Q6_KInterleavedDot}): the layout keeps every decoded value, the vector kernels equal their
+ * ({@link Q6_KInterleavedDot}): the layout keeps every decoded value ({@link InterleavedCopyTest}), the vector kernels equal their
  * scalar twin bit for bit (batch independence through the driver: {@link Q8MatMulTest}), and they
  * are the exact integer dot products (ggml_vec_dot_q6_K_q8_K) within float32 rounding, also at the
  * int16 extremes. The kernels are 512-bit ones; in the build's {@code -XX:UseAVX=2} execution they
@@ -46,23 +46,6 @@ class Q6_KInterleavedTest {
     private static WeightMatrix interleaved(WeightMatrix file) {
         return Q6_KInterleaved.repack(file, arena, false, bytes -> {
         });
-    }
-
-    @Test
-    void interleavingKeepsEveryDecodedValue() {
-        // 768 values: three super-blocks (an odd count); 2048 a Llama 3.2 1B row
-        for (int n : new int[]{768, 2048}) {
-            WeightMatrix file = fileLayout(64, n, n);
-            WeightMatrix packed = interleaved(file);
-            assertThat(packed.layout()).isEqualTo(WeightMatrix.Layout.Q6_K_INTERLEAVED);
-            assertThat(packed.byteSize()).isEqualTo(64L * n / 256 * 212);
-            for (int r = 0; r < 64; r++) {
-                float[] want = new float[n], got = new float[n];
-                Kernels.scalar(GgmlType.Q6_K).dequantize(file.data(), file.rowOffset(r), want, 0, n);
-                Kernels.forMatrix(packed).dequantize(packed.data(), packed.rowOffset(r), got, 0, n);
-                assertThat(RandomWeights.bits(got)).as("n %d row %d", n, r).isEqualTo(RandomWeights.bits(want));
-            }
-        }
     }
 
     @Test
