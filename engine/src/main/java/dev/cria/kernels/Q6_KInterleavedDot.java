@@ -26,8 +26,10 @@ import static dev.cria.kernels.QuantVectors.LE;
  *
  * <p>How: a run of 96 bytes ({@link Q6_KInterleaved}'s layout) holds values j, j + 64, j + 128,
  * j + 192 of 32 rows; their 6-bit q are built in bytes with 256-bit operations (three a mask
- * each, the fourth from the three bytes' top 2 bits: 16-bit shifts, the masks drop the bits that
- * cross a byte), then widened to 32 int16 lanes (lane = row), multiplied by one broadcast
+ * each, the fourth from the three bytes' top 2 bits: 32-bit shifts, the masks drop the bits that
+ * cross a byte; C2 gives 32-bit vector shifts an immediate count, where a 16-bit one takes its
+ * count in a vector register, one more live register per count or a reload of it in the loop),
+ * then widened to 32 int16 lanes (lane = row), multiplied by one broadcast
  * activation value and accumulated lane by lane in int16 over 8 values: then the accumulator less
  * {@code 32 Σ x} ({@link Q8Activations}' sums per 8 values) is {@code Σ (q - 32) x}, at most
  * {@code 8 * 32 * 127 = 32512} in magnitude, exact although the unsigned products' sum may wrap
@@ -76,11 +78,11 @@ final class Q6_KInterleavedDot {
                     ByteVector va = ByteVector.fromMemorySegment(B256, w, r, LE);
                     ByteVector vb = ByteVector.fromMemorySegment(B256, w, r + ROWS, LE);
                     ByteVector vc = ByteVector.fromMemorySegment(B256, w, r + 2 * ROWS, LE);
-                    // three values one mask each, the fourth from the three bytes' top 2 bits (16-bit shifts, the masks
+                    // three values one mask each, the fourth from the three bytes' top 2 bits (32-bit shifts, the masks
                     // drop what crosses a byte), then widened to 32 int16 lanes
-                    ByteVector qd = va.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
-                            .or(vb.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
-                            .or(vc.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
+                    ByteVector qd = va.reinterpretAsInts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
+                            .or(vb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
+                            .or(vc.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
                     a0 = a0.add(((ShortVector) va.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(IntVector.broadcast(I512, q[xo + j]).reinterpretAsShorts()));
                     a1 = a1.add(((ShortVector) vb.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(IntVector.broadcast(I512, q[xo + j + 64]).reinterpretAsShorts()));
                     a2 = a2.add(((ShortVector) vc.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(IntVector.broadcast(I512, q[xo + j + 128]).reinterpretAsShorts()));
@@ -131,9 +133,9 @@ final class Q6_KInterleavedDot {
                     ByteVector va = ByteVector.fromMemorySegment(B256, w, oa + r, LE);
                     ByteVector vb = ByteVector.fromMemorySegment(B256, w, oa + r + ROWS, LE);
                     ByteVector vc = ByteVector.fromMemorySegment(B256, w, oa + r + 2 * ROWS, LE);
-                    ByteVector vd = va.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
-                            .or(vb.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
-                            .or(vc.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
+                    ByteVector vd = va.reinterpretAsInts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
+                            .or(vb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
+                            .or(vc.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
                     a0 = a0.add(((ShortVector) va.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x0));
                     a1 = a1.add(((ShortVector) vb.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x1));
                     a2 = a2.add(((ShortVector) vc.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x2));
@@ -141,9 +143,9 @@ final class Q6_KInterleavedDot {
                     ByteVector ua = ByteVector.fromMemorySegment(B256, w, ob + r, LE);
                     ByteVector ub = ByteVector.fromMemorySegment(B256, w, ob + r + ROWS, LE);
                     ByteVector uc = ByteVector.fromMemorySegment(B256, w, ob + r + 2 * ROWS, LE);
-                    ByteVector ud = ua.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
-                            .or(ub.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
-                            .or(uc.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
+                    ByteVector ud = ua.reinterpretAsInts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
+                            .or(ub.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
+                            .or(uc.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
                     b0 = b0.add(((ShortVector) ua.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x0));
                     b1 = b1.add(((ShortVector) ub.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x1));
                     b2 = b2.add(((ShortVector) uc.and((byte) 0x3F).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0)).mul(x2));
@@ -223,9 +225,9 @@ final class Q6_KInterleavedDot {
                     if (k < 3) {
                         u8 = ByteVector.fromMemorySegment(B256, w, r + (long) ROWS * k, LE).and((byte) 0x3F);
                     } else {
-                        u8 = ByteVector.fromMemorySegment(B256, w, r, LE).reinterpretAsShorts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
-                                .or(ByteVector.fromMemorySegment(B256, w, r + ROWS, LE).reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
-                                .or(ByteVector.fromMemorySegment(B256, w, r + 2 * ROWS, LE).reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
+                        u8 = ByteVector.fromMemorySegment(B256, w, r, LE).reinterpretAsInts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 0x03)
+                                .or(ByteVector.fromMemorySegment(B256, w, r + ROWS, LE).reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0C))
+                                .or(ByteVector.fromMemorySegment(B256, w, r + 2 * ROWS, LE).reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30));
                     }
                     ShortVector u = (ShortVector) u8.convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                     int i = v + j - j0;
