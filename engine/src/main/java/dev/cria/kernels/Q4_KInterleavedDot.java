@@ -73,8 +73,8 @@ final class Q4_KInterleavedDot {
      * kernels write so that C2 keeps their header reads.
      */
     static final int SCRATCH = 4 * 8 * ROWS + 1;
-    /** The scratch int that keeps the header reads ({@link WeightBytes#touchLines}) alive. */
-    private static final int TOUCHED = 4 * 8 * ROWS;
+    /** The scratch int that keeps the header reads ({@link WeightBytes#touchLines}) alive (also the 256-bit kernels'). */
+    static final int TOUCHED = 4 * 8 * ROWS;
     /** Values per activation block (block_q8_0), a Q4_K sub-block. */
     static final int QB = 32;
 

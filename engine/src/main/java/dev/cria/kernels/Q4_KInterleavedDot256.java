@@ -23,7 +23,7 @@ import static dev.cria.kernels.QuantVectors.LE;
  * {@link Q4_KInterleavedDot} in 256-bit vectors (AVX2, no AVX-512): the same layout
  * ({@link Q4_KInterleaved}, 32 rows per group), the same activations (block_q8_0 per sub-block),
  * the same scratch ({@link Q4_KInterleavedDot#SCRATCH} ints, the same places) and the same results
- * bit for bit.
+ * bit for bit; like it, each kernel reads a super-block's header lines before its quants.
  *
  * <p>How: a group is two halves of 16 rows. The 16 bytes {@code qs[k]} of a half are widened to 16
  * int16 lanes (one {@code vpmovzxbw}, lane = row) and multiplied by the broadcast activation value
@@ -60,6 +60,8 @@ final class Q4_KInterleavedDot256 {
         FloatVector zero = FloatVector.zero(F256);
         for (int k = 0; k < 32; k += 8) zero.intoArray(out, outOff + k);
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+            // the header (scales, mins) read first, in memory order: one forward stream (Q4_KInterleavedDot)
+            sums[Q4_KInterleavedDot.TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -134,6 +136,7 @@ final class Q4_KInterleavedDot256 {
             zero.intoArray(out, outB + k);
         }
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
+            sums[Q4_KInterleavedDot.TOUCHED] = (int) (WeightBytes.touchLines(w, oa, QUANTS) ^ WeightBytes.touchLines(w, ob, QUANTS));
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -211,6 +214,7 @@ final class Q4_KInterleavedDot256 {
             for (int e = 0; e < 32; e += 8) zero.intoArray(out, outOff + k * outStride + e);
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
+            sums[Q4_KInterleavedDot.TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 products4(w, o, q, qOff, n, b, t, 0, 0, sums);
                 products4(w, o, q, qOff, n, b, t, 0, 16, sums);
