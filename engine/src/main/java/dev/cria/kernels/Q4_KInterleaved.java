@@ -15,18 +15,21 @@ import java.util.function.LongConsumer;
  * value, as {@link Q4_0Interleaved} does for Q4_0. For group g (rows 32g .. 32g + 31) and
  * super-block b (values 256b .. 256b + 255), at byte {@code (g * nb + b) * 4864}:
  * <pre>
+ *   u8      qs[128][32]   qs[k][r] = byte k of row r's block_q4_K qs: for k = 32t + l the low nibble is
+ *                         value 64t + l (sub-block 2t), the high nibble value 64t + 32 + l (sub-block 2t + 1)
  *   float32 d[32]         the 32 rows' super-block scales, converted from f16 (exact)
  *   float32 dmin[32]      the 32 rows' super-block mins, converted from f16 (exact)
  *   u8      sc[8][32]     sc[s][r] = row r's 6-bit scale of sub-block s (ggml's get_scale_min_k4, unpacked)
  *   u8      m[8][32]      m[s][r]  = row r's 6-bit min of sub-block s
- *   u8      qs[128][32]   qs[k][r] = byte k of row r's block_q4_K qs: for k = 32t + l the low nibble is
- *                         value 64t + l (sub-block 2t), the high nibble value 64t + 32 + l (sub-block 2t + 1)
  * </pre>
  * 152 bytes per row and super-block (the file's 144, plus the scales and mins unpacked and d, dmin
  * widened to float32). Why: 32 bytes {@code qs[k]} widened to 32 int16 lanes hold one value of 32
  * rows, lane = row, so one activation value broadcast multiplies 32 rows at once; the sub-block
  * scales and mins, one byte per row side by side, widen to int32 lanes and multiply the 32 rows'
- * sub-block sums lane by lane: no horizontal sums, no per-row scale unpacking in the kernel.
+ * sub-block sums lane by lane: no horizontal sums, no per-row scale unpacking in the kernel. The
+ * header (d, dmin, sc, m) follows the quants because the kernels need it only after them: a
+ * super-block is read front to back, one forward stream the hardware prefetcher follows (with the
+ * header first, the kernels had to touch its lines ahead of the quants; docs/benchmarks.md).
  *
  * <p>Rows are not contiguous here, so the generic {@link WeightKernel} of this layout
  * ({@link #ROW_KERNEL}) decodes a row from its group value by value, with the float operations of
@@ -39,16 +42,18 @@ public final class Q4_KInterleaved {
     public static final int ROWS = InterleavedCopy.ROWS;
     /** Values per super-block. */
     static final int QK = 256;
-    /** Byte offset of the mins {@code dmin[32]} within a group's super-block. */
-    static final int DMIN = 4 * ROWS;
+    /** Byte offset of the quants {@code qs[128][32]} within a group's super-block. */
+    static final int QUANTS = 0;
+    /** Byte offset of the super-block scales {@code d[32]}: the header follows the quants. */
+    static final int D = QUANTS + 128 * ROWS;
+    /** Byte offset of the mins {@code dmin[32]}. */
+    static final int DMIN = D + 4 * ROWS;
     /** Byte offset of the sub-block scales {@code sc[8][32]}. */
-    static final int SCALES = 8 * ROWS;
+    static final int SCALES = DMIN + 4 * ROWS;
     /** Byte offset of the sub-block mins {@code m[8][32]}. */
     static final int MINS = SCALES + 8 * ROWS;
-    /** Byte offset of the quants {@code qs[128][32]}. */
-    static final int QUANTS = MINS + 8 * ROWS;
     /** Bytes of one group's super-block. */
-    static final int GROUP_BLOCK_BYTES = QUANTS + 128 * ROWS;
+    static final int GROUP_BLOCK_BYTES = MINS + 8 * ROWS;
     /** Bytes per row and super-block. */
     static final int ROW_BLOCK_BYTES = GROUP_BLOCK_BYTES / ROWS;
     private static final int SRC_BLOCK_BYTES = 144;
@@ -82,7 +87,7 @@ public final class Q4_KInterleaved {
         int nb = m.cols() / QK;
         long srcRow = m.rowBytes();
         byte[] rowBlock = new byte[SRC_BLOCK_BYTES];
-        byte[] bytes = new byte[GROUP_BLOCK_BYTES - SCALES];
+        byte[] bytes = new byte[GROUP_BLOCK_BYTES];
         float[] d = new float[ROWS], dmin = new float[ROWS];
         return InterleavedCopy.copy(m, GgmlType.Q4_K, WeightMatrix.Layout.Q4_K_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
                 (src, g, dst) -> {
@@ -93,15 +98,15 @@ public final class Q4_KInterleaved {
                             d[r] = WeightBytes.f16(src, s);
                             dmin[r] = WeightBytes.f16(src, s + 2);
                             for (int j = 0; j < 8; j++) {
-                                bytes[ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
-                                bytes[MINS - SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
+                                bytes[SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
+                                bytes[MINS + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
                             }
-                            for (int k = 0; k < 128; k++) bytes[QUANTS - SCALES + ROWS * k + r] = rowBlock[16 + k];
+                            for (int k = 0; k < 128; k++) bytes[QUANTS + ROWS * k + r] = rowBlock[16 + k];
                         }
                         long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
-                        MemorySegment.copy(d, 0, dst, F32, o, ROWS);
+                        MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o, bytes.length);
+                        MemorySegment.copy(d, 0, dst, F32, o + D, ROWS);
                         MemorySegment.copy(dmin, 0, dst, F32, o + DMIN, ROWS);
-                        MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o + SCALES, bytes.length);
                     }
                 });
     }
@@ -132,25 +137,25 @@ public final class Q4_KInterleaved {
         @Override
         public void group(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int[] scratch) {
             int nb = cols / QK;
-            if (WIDE) Q4_KInterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
-            else Q4_KInterleavedDot256.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
+            if (WIDE) Q4_KInterleavedDot.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
+            else Q4_KInterleavedDot256.group(w, groupOffset(g, nb), x.qR, t * cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb, out, outOff, scratch);
         }
 
         @Override
         public void groups2(MemorySegment w, int cols, int g0, int g1, Q8Activations x, int t, float[] out, int outOff0, int outOff1, int[] scratch) {
             int nb = cols / QK;
-            if (WIDE) Q4_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            if (WIDE) Q4_KInterleavedDot.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff0, outOff1, scratch);
-            else Q4_KInterleavedDot256.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            else Q4_KInterleavedDot256.groups2(w, groupOffset(g0, nb), groupOffset(g1, nb), x.qR, t * cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff0, outOff1, scratch);
         }
 
         @Override
         public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
             int nb = cols / QK;
-            if (WIDE) Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            if (WIDE) Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff, outStride, scratch);
-            else Q4_KInterleavedDot256.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            else Q4_KInterleavedDot256.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff, outStride, scratch);
         }
     }
@@ -175,7 +180,7 @@ public final class Q4_KInterleaved {
             int lane = (int) (r % ROWS);
             long o = groupOffset((int) (r / ROWS), nb);
             for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-                float d = w.get(F32, o + 4L * lane), dmin = w.get(F32, o + DMIN + 4L * lane);
+                float d = w.get(F32, o + D + 4L * lane), dmin = w.get(F32, o + DMIN + 4L * lane);
                 for (int t = 0; t < 4; t++) {
                     float d1 = d * WeightBytes.u8(w, o + SCALES + (long) ROWS * (2 * t) + lane);
                     float m1 = dmin * WeightBytes.u8(w, o + MINS + (long) ROWS * (2 * t) + lane);

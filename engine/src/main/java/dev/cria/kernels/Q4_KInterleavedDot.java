@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.cria.kernels.Q4_KInterleaved.D;
 import static dev.cria.kernels.Q4_KInterleaved.DMIN;
 import static dev.cria.kernels.Q4_KInterleaved.GROUP_BLOCK_BYTES;
 import static dev.cria.kernels.Q4_KInterleaved.MINS;
@@ -28,8 +29,10 @@ import static dev.cria.kernels.QuantVectors.LE;
  *   d_w Σ_s dx_s (sc_s S_s)  -  dmin_w Σ_s dx_s (m_s Q_s)
  * </pre>
  * with {@code S_s} the exact integer dot of sub-block s (32 values), {@code Q_s} the sum of its 32
- * activation values ({@code biasR / 8}) and {@code dx_s} its activation scale; {@code sc_s S_s} is
- * exact in float32 ({@code |sc S| <= 63 * 32 * 15 * 127 < 2^24}).
+ * activation values and {@code dx_s} its activation scale; {@code sc_s S_s} is exact in float32
+ * ({@code |sc S| <= 63 * 32 * 15 * 127 < 2^24}). The mins' coefficients {@code c_s = -(dx_s Q_s)}
+ * come with the activations ({@code mx}, {@link Q8Activations#minR}), computed once per token and
+ * block rather than in every group's kernel.
  *
  * <p>How: the 32 bytes {@code qs[k]} of a group's super-block are widened to 32 int16 lanes
  * (lane = row). For each of the 4 runs of 32 bytes (k = 32t + l) and each half (l = 0..15,
@@ -49,14 +52,6 @@ import static dev.cria.kernels.QuantVectors.LE;
  * groups, four tokens) and in the scalar twin {@link #scalar}, so a token's result does not depend
  * on its batch or on how groups are split over threads.
  *
- * <p>Each kernel reads a super-block's header (d, dmin, scales, mins: before the quants in memory)
- * first, one long per 64-byte line ({@link WeightBytes#touchLines}), although it needs it only at
- * the end: so its reads of a group are one forward stream, which the hardware prefetcher follows.
- * Read at the end, after the quants, the header lines came from memory on demand: one thread, 2048
- * columns, {@link #groups2} took 6.9 cycles per 32 weights streaming from memory (10 GB/s)
- * against 3.3 in cache; now 4.5 (15.5 GB/s), in cache unchanged. Four tokens ({@link #group4})
- * streaming 3.5 -> 3.0 cycles per 32 products (2.4 in cache).
- *
  * <p>Vectors are never passed to helper methods (if C2 did not inline one, it would box them); the
  * sub-block sums and the float accumulators between super-blocks live in memory (L1) and the float
  * work is a loop: written out, the vector calls made the kernels too large for C2 to inline them all
@@ -69,12 +64,9 @@ final class Q4_KInterleavedDot {
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     /**
      * Ints of the kernels' scratch: the super-block's sub-block sums {@code S_s}, for up to 4 tokens
-     * (or 2 groups) x 8 sub-blocks x 32 rows; at {@code 256 k + 32 s + r}; then one int that the
-     * kernels write so that C2 keeps their header reads.
+     * (or 2 groups) x 8 sub-blocks x 32 rows; at {@code 256 k + 32 s + r}.
      */
-    static final int SCRATCH = 4 * 8 * ROWS + 1;
-    /** The scratch int that keeps the header reads ({@link WeightBytes#touchLines}) alive (also the 256-bit kernels'). */
-    static final int TOUCHED = 4 * 8 * ROWS;
+    static final int SCRATCH = 4 * 8 * ROWS;
     /** Values per activation block (block_q8_0), a Q4_K sub-block. */
     static final int QB = 32;
 
@@ -83,16 +75,15 @@ final class Q4_KInterleavedDot {
 
     /**
      * One token, one group at {@code o}: {@code out[outOff + r]} for its 32 rows. Activations:
-     * values {@code q[qOff ..]}, block scales {@code dx[dOff ..]} and {@code 8 Σ q} per block
-     * {@code bias[dOff ..]} (one per 32 values); {@code sums} is scratch of {@value #SCRATCH} ints.
+     * values {@code q[qOff ..]}, block scales {@code dx[dOff ..]} and the mins' coefficients
+     * {@code -dx Σ q} per block {@code mx[dOff ..]} (one per 32 values); {@code sums} is scratch of
+     * {@value #SCRATCH} ints.
      */
-    static void group(MemorySegment w, long o, short[] q, int qOff, float[] dx, int[] bias, int dOff, int nb, float[] out, int outOff, int[] sums) {
+    static void group(MemorySegment w, long o, short[] q, int qOff, float[] dx, float[] mx, int dOff, int nb, float[] out, int outOff, int[] sums) {
         FloatVector zero = FloatVector.zero(F);
         zero.intoArray(out, outOff);
         zero.intoArray(out, outOff + 16);
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-            // the header (scales, mins) read first, in memory order: one forward stream
-            sums[TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -127,10 +118,10 @@ final class Q4_KInterleavedDot {
                     fi = ((FloatVector) IntVector.fromArray(I512, sums, 0 + 32 * s + 16 * half).mul((IntVector) ByteVector.fromMemorySegment(B128, w, ws + SCALES + (long) ROWS * s, LE).convertShape(VectorOperators.B2I, I512, 0))
                             .convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[x0 + s]), fi);
                     fm = ((FloatVector) ByteVector.fromMemorySegment(B128, w, ws + MINS + (long) ROWS * s, LE).convertShape(VectorOperators.B2F, F, 0))
-                            .fma(FloatVector.broadcast(F, -(dx[x0 + s] * (float) (bias[x0 + s] / 8))), fm);
+                            .fma(FloatVector.broadcast(F, mx[x0 + s]), fm);
                 }
                 int oo = outOff + 16 * half;
-                FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F, w, og + 64 * half, LE), FloatVector.fromArray(F, out, oo));
+                FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F, w, og + D + 64 * half, LE), FloatVector.fromArray(F, out, oo));
                 fm.fma(FloatVector.fromMemorySegment(F, w, og + DMIN + 64 * half, LE), acc).intoArray(out, oo);
             }
         }
@@ -141,7 +132,7 @@ final class Q4_KInterleavedDot {
      * memory streams in flight (far apart in memory, the caller's choice). Each group's results are
      * {@link #group}'s; {@code sums} is scratch of {@value #SCRATCH} ints.
      */
-    static void groups2(MemorySegment w, long oa, long ob, short[] q, int qOff, float[] dx, int[] bias, int dOff, int nb,
+    static void groups2(MemorySegment w, long oa, long ob, short[] q, int qOff, float[] dx, float[] mx, int dOff, int nb,
                         float[] out, int outA, int outB, int[] sums) {
         FloatVector zero = FloatVector.zero(F);
         zero.intoArray(out, outA);
@@ -149,8 +140,6 @@ final class Q4_KInterleavedDot {
         zero.intoArray(out, outB);
         zero.intoArray(out, outB + 16);
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
-            // the headers (scales, mins) read first, in memory order: one forward stream per group
-            sums[TOUCHED] = (int) (WeightBytes.touchLines(w, oa, QUANTS) ^ WeightBytes.touchLines(w, ob, QUANTS));
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -197,10 +186,10 @@ final class Q4_KInterleavedDot {
                     fi = ((FloatVector) IntVector.fromArray(I512, sums, 256 * (i >> 1) + 32 * s + 16 * half).mul((IntVector) ByteVector.fromMemorySegment(B128, w, ws + SCALES + (long) ROWS * s, LE).convertShape(VectorOperators.B2I, I512, 0))
                             .convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[x0 + s]), fi);
                     fm = ((FloatVector) ByteVector.fromMemorySegment(B128, w, ws + MINS + (long) ROWS * s, LE).convertShape(VectorOperators.B2F, F, 0))
-                            .fma(FloatVector.broadcast(F, -(dx[x0 + s] * (float) (bias[x0 + s] / 8))), fm);
+                            .fma(FloatVector.broadcast(F, mx[x0 + s]), fm);
                 }
                 int oo = (i < 2 ? outA : outB) + 16 * half;
-                FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F, w, og + 64 * half, LE), FloatVector.fromArray(F, out, oo));
+                FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F, w, og + D + 64 * half, LE), FloatVector.fromArray(F, out, oo));
                 fm.fma(FloatVector.fromMemorySegment(F, w, og + DMIN + 64 * half, LE), acc).intoArray(out, oo);
             }
         }
@@ -208,11 +197,11 @@ final class Q4_KInterleavedDot {
 
     /**
      * Four tokens, one group at {@code o}: each weight vector widened once for all four. Token k's
-     * values start at {@code q[qOff + k * n]}, its block scales and biases at {@code dOff + k * n / 32},
+     * values start at {@code q[qOff + k * n]}, its block scales and mins' coefficients at {@code dOff + k * n / 32},
      * its results go to {@code out[outOff + k * outStride ..]}; {@code sums} is scratch of
      * {@value #SCRATCH} ints. Each token's results are {@link #group}'s.
      */
-    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, int[] bias, int dOff, int nb,
+    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, float[] mx, int dOff, int nb,
                        float[] out, int outOff, int outStride, int[] sums) {
         // Three methods, none taking a vector: as one, C2 left some of its vector operations out of
         // line in some JVMs (the int loads of the sums allocated, pp512 at a third of the rate).
@@ -222,13 +211,11 @@ final class Q4_KInterleavedDot {
             zero.intoArray(out, outOff + k * outStride + 16);
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-            // the header (scales, mins) read first, in memory order: one forward stream
-            sums[TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 products4(w, o, q, qOff, n, b, t, 0, sums);
                 products4(w, o, q, qOff, n, b, t, 1, sums);
             }
-            finish4(w, o, dx, bias, dOff, n, b, out, outOff, outStride, sums);
+            finish4(w, o, dx, mx, dOff, n, b, out, outOff, outStride, sums);
         }
     }
 
@@ -298,7 +285,7 @@ final class Q4_KInterleavedDot {
     }
 
     /** {@link #group4}'s float part for block b: the four tokens' sub-block sums scaled into their accumulators. */
-    private static void finish4(MemorySegment w, long o, float[] dx, int[] bias, int dOff, int n, int b, float[] out, int outOff, int outStride, int[] sums) {
+    private static void finish4(MemorySegment w, long o, float[] dx, float[] mx, int dOff, int n, int b, float[] out, int outOff, int outStride, int[] sums) {
         int nx = n / QB;
         FloatVector zero = FloatVector.zero(F);
         // per half, the four tokens side by side: the rows' mins converted once for all four
@@ -309,15 +296,15 @@ final class Q4_KInterleavedDot {
                 int so = 32 * s + 16 * half;
                 FloatVector m = (FloatVector) ByteVector.fromMemorySegment(B128, w, o + MINS + (long) ROWS * s + 16 * half, LE).convertShape(VectorOperators.B2F, F, 0);
                 fa = ((FloatVector) IntVector.fromArray(I512, sums, so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xa + s]), fa);
-                ma = m.fma(FloatVector.broadcast(F, -(dx[xa + s] * (float) (bias[xa + s] / 8))), ma);
+                ma = m.fma(FloatVector.broadcast(F, mx[xa + s]), ma);
                 fb = ((FloatVector) IntVector.fromArray(I512, sums, 256 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xb + s]), fb);
-                mb = m.fma(FloatVector.broadcast(F, -(dx[xb + s] * (float) (bias[xb + s] / 8))), mb);
+                mb = m.fma(FloatVector.broadcast(F, mx[xb + s]), mb);
                 fc = ((FloatVector) IntVector.fromArray(I512, sums, 512 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xc + s]), fc);
-                mc = m.fma(FloatVector.broadcast(F, -(dx[xc + s] * (float) (bias[xc + s] / 8))), mc);
+                mc = m.fma(FloatVector.broadcast(F, mx[xc + s]), mc);
                 fe = ((FloatVector) IntVector.fromArray(I512, sums, 768 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xe + s]), fe);
-                me = m.fma(FloatVector.broadcast(F, -(dx[xe + s] * (float) (bias[xe + s] / 8))), me);
+                me = m.fma(FloatVector.broadcast(F, mx[xe + s]), me);
             }
-            FloatVector dw = FloatVector.fromMemorySegment(F, w, o + 64 * half, LE), dm = FloatVector.fromMemorySegment(F, w, o + DMIN + 64 * half, LE);
+            FloatVector dw = FloatVector.fromMemorySegment(F, w, o + D + 64 * half, LE), dm = FloatVector.fromMemorySegment(F, w, o + DMIN + 64 * half, LE);
             int oa = outOff + 16 * half, ob = oa + outStride, oc = oa + 2 * outStride, oe = oa + 3 * outStride;
             ma.fma(dm, fa.fma(dw, FloatVector.fromArray(F, out, oa))).intoArray(out, oa);
             mb.fma(dm, fb.fma(dw, FloatVector.fromArray(F, out, ob))).intoArray(out, ob);
@@ -330,7 +317,7 @@ final class Q4_KInterleavedDot {
      * The scalar twin of {@link #group}: the same integer sums and the same float32 operations in
      * the same order per row (see the class comment).
      */
-    static void scalar(MemorySegment w, long o, short[] q, int qOff, float[] dx, int[] bias, int dOff, int nb, float[] out, int outOff) {
+    static void scalar(MemorySegment w, long o, short[] q, int qOff, float[] dx, float[] mx, int dOff, int nb, float[] out, int outOff) {
         for (int r = 0; r < ROWS; r++) {
             float acc = 0f;
             long ob = o;
@@ -351,10 +338,10 @@ final class Q4_KInterleavedDot {
                 float fm = 0f;
                 int x0 = dOff + 8 * b;
                 for (int s = 0; s < 8; s++) {
-                    float c = -(dx[x0 + s] * (float) (bias[x0 + s] / 8));
+                    float c = mx[x0 + s];
                     fm = Math.fma((float) WeightBytes.u8(w, ob + MINS + (long) ROWS * s + r), c, fm);
                 }
-                acc = Math.fma(fi, w.get(WeightBytes.F32, ob + 4L * r), acc);
+                acc = Math.fma(fi, w.get(WeightBytes.F32, ob + D + 4L * r), acc);
                 acc = Math.fma(fm, w.get(WeightBytes.F32, ob + DMIN + 4L * r), acc);
             }
             out[outOff + r] = acc;

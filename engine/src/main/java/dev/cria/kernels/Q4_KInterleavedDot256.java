@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.cria.kernels.Q4_KInterleaved.D;
 import static dev.cria.kernels.Q4_KInterleaved.DMIN;
 import static dev.cria.kernels.Q4_KInterleaved.GROUP_BLOCK_BYTES;
 import static dev.cria.kernels.Q4_KInterleaved.MINS;
@@ -23,7 +24,7 @@ import static dev.cria.kernels.QuantVectors.LE;
  * {@link Q4_KInterleavedDot} in 256-bit vectors (AVX2, no AVX-512): the same layout
  * ({@link Q4_KInterleaved}, 32 rows per group), the same activations (block_q8_0 per sub-block),
  * the same scratch ({@link Q4_KInterleavedDot#SCRATCH} ints, the same places) and the same results
- * bit for bit; like it, each kernel reads a super-block's header lines before its quants.
+ * bit for bit.
  *
  * <p>How: a group is two halves of 16 rows. The 16 bytes {@code qs[k]} of a half are widened to 16
  * int16 lanes (one {@code vpmovzxbw}, lane = row) and multiplied by the broadcast activation value
@@ -56,12 +57,10 @@ final class Q4_KInterleavedDot256 {
      * {@link Q4_KInterleavedDot#group} in 256-bit vectors: one token, one group, the same bits;
      * {@code sums} is scratch of {@link Q4_KInterleavedDot#SCRATCH} ints.
      */
-    static void group(MemorySegment w, long o, short[] q, int qOff, float[] dx, int[] bias, int dOff, int nb, float[] out, int outOff, int[] sums) {
+    static void group(MemorySegment w, long o, short[] q, int qOff, float[] dx, float[] mx, int dOff, int nb, float[] out, int outOff, int[] sums) {
         FloatVector zero = FloatVector.zero(F256);
         for (int k = 0; k < 32; k += 8) zero.intoArray(out, outOff + k);
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-            // the header (scales, mins) read first, in memory order: one forward stream (Q4_KInterleavedDot)
-            sums[Q4_KInterleavedDot.TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -98,7 +97,7 @@ final class Q4_KInterleavedDot256 {
                     }
                 }
             }
-            finish(w, o, dx, bias, dOff + 8 * b, out, outOff, sums, 0);
+            finish(w, o, dx, mx, dOff + 8 * b, out, outOff, sums, 0);
         }
     }
 
@@ -106,7 +105,7 @@ final class Q4_KInterleavedDot256 {
      * The float part of block {@code o} for one group's sub-block sums at {@code sums[base ..]}, per
      * 8 rows (x0: the block's first activation block): per lane the 512-bit kernel's operations.
      */
-    private static void finish(MemorySegment w, long o, float[] dx, int[] bias, int x0, float[] out, int outOff, int[] sums, int base) {
+    private static void finish(MemorySegment w, long o, float[] dx, float[] mx, int x0, float[] out, int outOff, int[] sums, int base) {
         FloatVector zero = FloatVector.zero(F256);
         for (int e = 0; e < 32; e += 8) {
             long ws = o + e;
@@ -115,10 +114,10 @@ final class Q4_KInterleavedDot256 {
                 fi = ((FloatVector) IntVector.fromArray(I256, sums, base + 32 * s + e).mul((IntVector) ByteVector.fromMemorySegment(B64, w, ws + SCALES + (long) ROWS * s, LE).convertShape(VectorOperators.B2I, I256, 0))
                         .convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, dx[x0 + s]), fi);
                 fm = ((FloatVector) ByteVector.fromMemorySegment(B64, w, ws + MINS + (long) ROWS * s, LE).convertShape(VectorOperators.B2F, F256, 0))
-                        .fma(FloatVector.broadcast(F256, -(dx[x0 + s] * (float) (bias[x0 + s] / 8))), fm);
+                        .fma(FloatVector.broadcast(F256, mx[x0 + s]), fm);
             }
             int oo = outOff + e;
-            FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F256, w, o + 4L * e, LE), FloatVector.fromArray(F256, out, oo));
+            FloatVector acc = fi.fma(FloatVector.fromMemorySegment(F256, w, o + D + 4L * e, LE), FloatVector.fromArray(F256, out, oo));
             fm.fma(FloatVector.fromMemorySegment(F256, w, o + DMIN + 4L * e, LE), acc).intoArray(out, oo);
         }
     }
@@ -128,7 +127,7 @@ final class Q4_KInterleavedDot256 {
      * activation broadcast, the same bits as {@link #group} for each; {@code sums} is scratch of
      * {@link Q4_KInterleavedDot#SCRATCH} ints.
      */
-    static void groups2(MemorySegment w, long oa, long ob, short[] q, int qOff, float[] dx, int[] bias, int dOff, int nb,
+    static void groups2(MemorySegment w, long oa, long ob, short[] q, int qOff, float[] dx, float[] mx, int dOff, int nb,
                         float[] out, int outA, int outB, int[] sums) {
         FloatVector zero = FloatVector.zero(F256);
         for (int k = 0; k < 32; k += 8) {
@@ -136,7 +135,6 @@ final class Q4_KInterleavedDot256 {
             zero.intoArray(out, outB + k);
         }
         for (int b = 0; b < nb; b++, oa += GROUP_BLOCK_BYTES, ob += GROUP_BLOCK_BYTES) {
-            sums[Q4_KInterleavedDot.TOUCHED] = (int) (WeightBytes.touchLines(w, oa, QUANTS) ^ WeightBytes.touchLines(w, ob, QUANTS));
             for (int t = 0; t < 4; t++) {
                 int sb = 64 * t;
                 for (int h = 0; h < 2; h++) {
@@ -198,8 +196,8 @@ final class Q4_KInterleavedDot256 {
                 }
             }
             int x0 = dOff + 8 * b;
-            finish(w, oa, dx, bias, x0, out, outA, sums, 0);
-            finish(w, ob, dx, bias, x0, out, outB, sums, 256);
+            finish(w, oa, dx, mx, x0, out, outA, sums, 0);
+            finish(w, ob, dx, mx, x0, out, outB, sums, 256);
         }
     }
 
@@ -207,21 +205,20 @@ final class Q4_KInterleavedDot256 {
      * {@link Q4_KInterleavedDot#group4} in 256-bit vectors: four tokens, one group, each weight vector
      * widened once for all four; the same arguments, each token's results {@link #group}'s.
      */
-    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, int[] bias, int dOff, int nb,
+    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, float[] mx, int dOff, int nb,
                        float[] out, int outOff, int outStride, int[] sums) {
         FloatVector zero = FloatVector.zero(F256);
         for (int k = 0; k < 4; k++) {
             for (int e = 0; e < 32; e += 8) zero.intoArray(out, outOff + k * outStride + e);
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-            sums[Q4_KInterleavedDot.TOUCHED] = (int) WeightBytes.touchLines(w, o, QUANTS);
             for (int t = 0; t < 4; t++) {
                 products4(w, o, q, qOff, n, b, t, 0, 0, sums);
                 products4(w, o, q, qOff, n, b, t, 0, 16, sums);
                 products4(w, o, q, qOff, n, b, t, 1, 0, sums);
                 products4(w, o, q, qOff, n, b, t, 1, 16, sums);
             }
-            finish4(w, o, dx, bias, dOff, n, b, out, outOff, outStride, sums);
+            finish4(w, o, dx, mx, dOff, n, b, out, outOff, outStride, sums);
         }
     }
 
@@ -291,7 +288,7 @@ final class Q4_KInterleavedDot256 {
     }
 
     /** {@link #group4}'s float part for block b: the four tokens' sub-block sums scaled into their accumulators, per 8 rows. */
-    private static void finish4(MemorySegment w, long o, float[] dx, int[] bias, int dOff, int n, int b, float[] out, int outOff, int outStride, int[] sums) {
+    private static void finish4(MemorySegment w, long o, float[] dx, float[] mx, int dOff, int n, int b, float[] out, int outOff, int outStride, int[] sums) {
         int nx = n / QB;
         FloatVector zero = FloatVector.zero(F256);
         int xa = dOff + 8 * b, xb = xa + nx, xc = xa + 2 * nx, xe = xa + 3 * nx;
@@ -301,15 +298,15 @@ final class Q4_KInterleavedDot256 {
                 int so = 32 * s + e;
                 FloatVector m = (FloatVector) ByteVector.fromMemorySegment(B64, w, o + MINS + (long) ROWS * s + e, LE).convertShape(VectorOperators.B2F, F256, 0);
                 fa = ((FloatVector) IntVector.fromArray(I256, sums, so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, dx[xa + s]), fa);
-                ma = m.fma(FloatVector.broadcast(F256, -(dx[xa + s] * (float) (bias[xa + s] / 8))), ma);
+                ma = m.fma(FloatVector.broadcast(F256, mx[xa + s]), ma);
                 fb = ((FloatVector) IntVector.fromArray(I256, sums, 256 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, dx[xb + s]), fb);
-                mb = m.fma(FloatVector.broadcast(F256, -(dx[xb + s] * (float) (bias[xb + s] / 8))), mb);
+                mb = m.fma(FloatVector.broadcast(F256, mx[xb + s]), mb);
                 fc = ((FloatVector) IntVector.fromArray(I256, sums, 512 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, dx[xc + s]), fc);
-                mc = m.fma(FloatVector.broadcast(F256, -(dx[xc + s] * (float) (bias[xc + s] / 8))), mc);
+                mc = m.fma(FloatVector.broadcast(F256, mx[xc + s]), mc);
                 fe = ((FloatVector) IntVector.fromArray(I256, sums, 768 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, dx[xe + s]), fe);
-                me = m.fma(FloatVector.broadcast(F256, -(dx[xe + s] * (float) (bias[xe + s] / 8))), me);
+                me = m.fma(FloatVector.broadcast(F256, mx[xe + s]), me);
             }
-            FloatVector dw = FloatVector.fromMemorySegment(F256, w, o + 4L * e, LE), dm = FloatVector.fromMemorySegment(F256, w, o + DMIN + 4L * e, LE);
+            FloatVector dw = FloatVector.fromMemorySegment(F256, w, o + D + 4L * e, LE), dm = FloatVector.fromMemorySegment(F256, w, o + DMIN + 4L * e, LE);
             int oa = outOff + e, ob = oa + outStride, oc = oa + 2 * outStride, oe = oa + 3 * outStride;
             ma.fma(dm, fa.fma(dw, FloatVector.fromArray(F256, out, oa))).intoArray(out, oa);
             mb.fma(dm, fb.fma(dw, FloatVector.fromArray(F256, out, ob))).intoArray(out, ob);

@@ -50,6 +50,9 @@ public final class Q8Activations {
     short[] qR = new short[0];
     float[] dR = new float[0];
     int[] biasR = new int[0];
+    // -dR[b] * Σ q of block b (biasR / 8): the coefficient of a Q4_K sub-block's min (Q4_KInterleavedDot),
+    // once per block here instead of in every group's kernel
+    float[] minR = new float[0];
 
     /** Takes {@code x[off .. off + n)} as the current input; quantization happens on first use. */
     public void set(float[] x, int off, int n) {
@@ -124,6 +127,7 @@ public final class Q8Activations {
             qR = new short[tokens * n];
             dR = new float[tokens * blocks];
             biasR = new int[tokens * blocks];
+            minR = new float[tokens * blocks];
         }
     }
 
@@ -139,8 +143,10 @@ public final class Q8Activations {
             IntVector q0v = roundAway(x0.mul(id)), q1v = roundAway(x1.mul(id));
             ((ShortVector) q0v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(qR, 32 * b);
             ((ShortVector) q1v.convertShape(VectorOperators.I2S, S256, 0)).intoArray(qR, 32 * b + 16);
+            int sum = q0v.add(q1v).reduceLanes(VectorOperators.ADD);
             dR[b] = d;
-            biasR[b] = 8 * q0v.add(q1v).reduceLanes(VectorOperators.ADD);
+            biasR[b] = 8 * sum;
+            minR[b] = -(d * (float) sum);
         }
     }
 
@@ -169,8 +175,10 @@ public final class Q8Activations {
                 ((ShortVector) qv.convertShape(VectorOperators.I2S, S128, 0)).intoArray(qR, 32 * b + k);
                 sum = sum.add(qv);
             }
+            int total = sum.reduceLanes(VectorOperators.ADD);
             dR[b] = d;
-            biasR[b] = 8 * sum.reduceLanes(VectorOperators.ADD);
+            biasR[b] = 8 * total;
+            minR[b] = -(d * (float) total);
         }
     }
 
@@ -185,6 +193,7 @@ public final class Q8Activations {
             qR = new short[tokens * n];
             dR = new float[tokens * blocks];
             biasR = new int[tokens * blocks];
+            minR = new float[tokens * blocks];
         }
         for (int b = 0, all = tokens * blocks; b < all; b++) {
             int base = srcOff + 32 * b;
@@ -201,6 +210,7 @@ public final class Q8Activations {
             }
             dR[b] = d;
             biasR[b] = 8 * sum;
+            minR[b] = -(d * (float) sum);
         }
     }
 

@@ -27,18 +27,6 @@ final class WeightBytes {
         return Float.intBitsToFloat(w.get(I16, off) << 16);
     }
 
-    /**
-     * One long from each 64-byte line of {@code w[off .. off + bytes)}, XORed: the caller stores the
-     * result where C2 cannot drop it, so that those lines are read now, in memory order (the
-     * interleaved Q4_K kernels read a super-block's header first, before its quants, which keeps
-     * their reads one forward stream the hardware prefetcher follows).
-     */
-    static long touchLines(MemorySegment w, long off, int bytes) {
-        long x = 0;
-        for (int l = 0; l < bytes; l += 64) x ^= w.get(I64, off + l);
-        return x;
-    }
-
     static int u8(MemorySegment w, long off) {
         return w.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }

@@ -104,16 +104,16 @@ class InterleavedDot256Test {
                 Q4_KInterleaved.KERNEL.group4(w.data(), n, 0, q, 0, four, 0, 64, scratch);
                 Q4_KInterleaved.KERNEL.group4(w.data(), n, 1, q, 0, four, 32, 64, scratch);
             } else {
-                Q4_KInterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
-                Q4_KInterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
-                Q4_KInterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two, 0, 32, sums);
-                Q4_KInterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
-                Q4_KInterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
+                Q4_KInterleavedDot256.group(w.data(), 0, q.qR, 0, q.dR, q.minR, 0, nb, one, 0, sums);
+                Q4_KInterleavedDot256.group(w.data(), g1, q.qR, 0, q.dR, q.minR, 0, nb, one, 32, sums);
+                Q4_KInterleavedDot256.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.minR, 0, nb, two, 0, 32, sums);
+                Q4_KInterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 0, 64, sums);
+                Q4_KInterleavedDot256.group4(w.data(), g1, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 32, 64, sums);
             }
             if (round % 1000 != 999 && round != rounds - 1) continue;
             for (int t = 0; t < 4; t++) {
-                Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64);
-                Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64 + 32);
+                Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.minR, t * nx, nb, twin, t * 64);
+                Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.minR, t * nx, nb, twin, t * 64 + 32);
             }
             assertSame(twin, one, two, four, round);
         }

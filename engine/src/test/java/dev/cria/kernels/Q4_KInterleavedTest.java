@@ -71,14 +71,14 @@ class Q4_KInterleavedTest {
         for (int round = 0; round < rounds; round++) {
             float[] twin = new float[4 * 64], one = new float[64], two2 = new float[64], four = new float[4 * 64];
             for (int t = 0; t < 4; t++) {
-                Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64);
-                Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.biasR, t * nx, nb, twin, t * 64 + 32);
+                Q4_KInterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.minR, t * nx, nb, twin, t * 64);
+                Q4_KInterleavedDot.scalar(w.data(), g1, q.qR, t * n, q.dR, q.minR, t * nx, nb, twin, t * 64 + 32);
             }
-            Q4_KInterleavedDot.group(w.data(), 0, q.qR, 0, q.dR, q.biasR, 0, nb, one, 0, sums);
-            Q4_KInterleavedDot.group(w.data(), g1, q.qR, 0, q.dR, q.biasR, 0, nb, one, 32, sums);
-            Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.biasR, 0, nb, two2, 0, 32, sums);
-            Q4_KInterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, 64, sums);
-            Q4_KInterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 32, 64, sums);
+            Q4_KInterleavedDot.group(w.data(), 0, q.qR, 0, q.dR, q.minR, 0, nb, one, 0, sums);
+            Q4_KInterleavedDot.group(w.data(), g1, q.qR, 0, q.dR, q.minR, 0, nb, one, 32, sums);
+            Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.minR, 0, nb, two2, 0, 32, sums);
+            Q4_KInterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 0, 64, sums);
+            Q4_KInterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 32, 64, sums);
             if (round % 1000 != 999 && round != rounds - 1) continue;
             int[] want = RandomWeights.bits(java.util.Arrays.copyOf(twin, 64));
             assertThat(RandomWeights.bits(one)).as("group, round %d", round).isEqualTo(want);
