@@ -34,10 +34,9 @@ public final class Q8Activations {
     private long preparedVersionRows;
     private int tokens = 1;
 
-    // qK[j], dK[block], bsumK[16 * block + g] = Σ q over values 16g..16g+15 of the block
+    // qK[j], dK[block]
     short[] qK = new short[0];
     float[] dK = new float[0];
-    int[] bsumK = new int[0];
     // for the interleaved Q6_K kernels (Q6_KInterleavedDot), the same tokens: pairK[i] = qK[i] in both
     // 16-bit halves (one 32-bit broadcast from memory gives a value in all 32 int16 lanes, without the
     // shuffle a 16-bit broadcast takes), sum8K[i / 8] = Σ of qK over values i .. i + 7
@@ -93,7 +92,7 @@ public final class Q8Activations {
 
     /**
      * Quantizes every token of the current input to block_q8_K unless it already is (token t's values
-     * at {@code qK[t * n ..]}, scales at {@code dK[t * n / 256 ..]}, sums at {@code bsumK[t * n / 16 ..]});
+     * at {@code qK[t * n ..]}, scales at {@code dK[t * n / 256 ..]}, the pairs and sums per 8 in {@code pairK}, {@code sum8K});
      * its length must be a multiple of {@value #BLOCK}.
      */
     public void prepare() {
@@ -239,7 +238,6 @@ public final class Q8Activations {
         if (qK.length < tokens * n) {
             qK = new short[tokens * n];
             dK = new float[blocks];
-            bsumK = new int[16 * blocks];
             pairK = new int[tokens * n];
             sum8K = new int[tokens * n / 8];
         }
@@ -256,16 +254,10 @@ public final class Q8Activations {
             if (amax == 0f) {
                 dK[b] = 0f;
                 java.util.Arrays.fill(qK, 256 * b, 256 * b + 256, (short) 0);
-                java.util.Arrays.fill(bsumK, 16 * b, 16 * b + 16, 0);
                 continue;
             }
             float iscale = -127f / max;
             for (int j = 0; j < 256; j++) qK[256 * b + j] = (short) Math.min(127, (int) Math.rint(iscale * src[base + j]));
-            for (int g = 0; g < 16; g++) {
-                int s = 0;
-                for (int l = 0; l < 16; l++) s += qK[256 * b + 16 * g + l];
-                bsumK[16 * b + g] = s;
-            }
             dK[b] = 1f / iscale;
         }
         for (int i = 0, all = tokens * n; i < all; i++) {

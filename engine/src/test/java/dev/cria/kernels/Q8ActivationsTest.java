@@ -20,8 +20,9 @@ class Q8ActivationsTest {
         q.prepare();
         assertThat(new short[]{q.qK[0], q.qK[1], q.qK[2], q.qK[3], q.qK[16]}).containsExactly(-127, 127, 0, 2, -4);
         assertThat(q.dK[0]).isEqualTo(1f);
-        assertThat(q.bsumK[0]).isEqualTo(2);
-        assertThat(q.bsumK[1]).isEqualTo(-4);
+        assertThat(q.sum8K[0]).isEqualTo(2);
+        assertThat(q.sum8K[2]).isEqualTo(-4);
+        assertThat(q.pairK[16]).isEqualTo(0xFFFC_FFFC);
     }
 
     @Test
