@@ -187,14 +187,8 @@ public final class Q8Activations {
      * d stays float32 where ggml rounds it to f16 (one rounding less; the kernels read the f32 anyway).
      */
     void quantizeRowsScalar() {
-        int blocks = n / 32;
-        if (qR.length < tokens * n) {
-            qR = new short[tokens * n];
-            dR = new float[tokens * blocks];
-            biasR = new int[tokens * blocks];
-            minR = new float[tokens * blocks];
-        }
-        for (int b = 0, all = tokens * blocks; b < all; b++) {
+        ensureRows();
+        for (int b = 0, all = tokens * (n / 32); b < all; b++) {
             int base = srcOff + 32 * b;
             float amax = 0f;
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(src[base + j]));
