@@ -1,6 +1,7 @@
 package dev.cria.api;
 
 import dev.cria.chat.ChatMessage;
+import dev.cria.chat.TemplateTools;
 import dev.cria.engine.Engine;
 import dev.cria.util.StrictJson;
 
@@ -42,10 +43,10 @@ final class ChatPrompts {
             Map<String, Object> function = new LinkedHashMap<>();
             function.put("name", t.name());
             if (t.description() != null) function.put("description", t.description());
-            function.put("parameters", t.parameters() == null ? Map.of("type", "object", "properties", Map.of())
+            function.put("parameters", t.parameters() == null ? TemplateTools.noParameters()
                     : PlainValues.normalized(t.parameters()));
             if (t.strict()) function.put("strict", true);
-            out.add(Map.of("type", "function", "function", function));
+            out.add(TemplateTools.function(function));
         }
         return out;
     }

@@ -136,7 +136,7 @@ class ResponsesStructuredTest {
         JsonNode call = r.get("output").get(0);
         assertThat(call.get("name").asText()).isEqualTo("get_time");
         assertThat(StructuredOutputTest.validate(ObligedToolCallsTest.TIME, call.get("arguments").asText())).isEmpty();
-        assertThat(r.get("tool_choice")).isEqualTo(Http.json("{\"type\": \"function\", \"name\": \"get_time\"}"));
+        assertThat(r.get("tool_choice").toString()).isEqualTo("{\"type\":\"function\",\"name\":\"get_time\"}"); // in this order
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cria.server.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cria.chat.TemplateTools;
 import dev.cria.server.api.ApiError;
 import dev.cria.server.api.ApiJson;
 import dev.cria.server.api.RequestFields;
@@ -69,16 +70,16 @@ record ResponseTools(List<Object> template, List<Object> grammar, List<Object> e
             JsonNode parameters = tf.get("parameters");
             if (parameters != null && !parameters.isObject()) throw tf.wrongType("parameters", "an object", parameters);
             boolean strict = tf.bool("strict", true);
-            Object schema = parameters == null ? Map.of("type", "object", "properties", Map.of()) : ApiJson.toPlain(parameters);
+            Object schema = parameters == null ? TemplateTools.noParameters() : ApiJson.toPlain(parameters);
 
             Map<String, Object> function = new LinkedHashMap<>();
             function.put("name", name);
             if (description != null) function.put("description", description);
             function.put("parameters", schema);
-            template.add(Map.of("type", "function", "function", function));
+            template.add(TemplateTools.function(function));
             Map<String, Object> strictFunction = new LinkedHashMap<>(function);
             strictFunction.put("strict", strict);
-            grammar.add(Map.of("type", "function", "function", strictFunction));
+            grammar.add(TemplateTools.function(strictFunction));
 
             Map<String, Object> echo = new LinkedHashMap<>();
             echo.put("type", "function");
@@ -103,7 +104,10 @@ record ResponseTools(List<Object> template, List<Object> grammar, List<Object> e
         }
         if (c.isTextual()) return new ResponseTools(template, grammar, echoed, "required", true, null);
         String only = namedFunction(new RequestFields((com.fasterxml.jackson.databind.node.ObjectNode) c, "tool_choice."), echoed);
-        return new ResponseTools(template, grammar, echoed, Map.of("type", "function", "name", only), true, only);
+        Map<String, Object> echoedChoice = new LinkedHashMap<>(); // in the order OpenAI echoes it, in every JVM
+        echoedChoice.put("type", "function");
+        echoedChoice.put("name", only);
+        return new ResponseTools(template, grammar, echoed, echoedChoice, true, only);
     }
 
     /** {@code {"type": "function", "name"}}: the name of one of the tools. Other tool choices name hosted tools. */
