@@ -6,9 +6,6 @@ import dev.cria.engine.LlamaEngine;
 import dev.cria.engine.ModelInfo;
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
-import dev.cria.kernels.Q4_0Interleaved;
-import dev.cria.kernels.Q4_KInterleaved;
-import dev.cria.kernels.Q6_KInterleaved;
 import dev.cria.model.ActivationType;
 import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
@@ -66,8 +63,8 @@ public final class ModelLoader {
     /**
      * {@link #loadWeights(Path, LoadProgress)} laid out for a model with {@code activations}: with
      * {@link ActivationType#Q8}, Q4_0, Q4_K and Q6_K matrices are interleaved for the integer kernels
-     * ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}, {@link Q6_KInterleaved}; 512- or 256-bit, so on
-     * every CPU the engine runs on), which only a Q8 {@link LlamaModel} multiplies at speed.
+     * ({@link Interleaving}; 512- or 256-bit kernels, so on every CPU the engine runs on), which only a
+     * Q8 {@link LlamaModel} multiplies at speed.
      */
     public static Weights loadWeights(Path model, ActivationType activations, LoadProgress progress) {
         return reading(model, () -> readWeights(model, activations, progress));
@@ -183,61 +180,13 @@ public final class ModelLoader {
             LlamaConfig c = src.config();
             mapping.finish();
             LlamaWeights w = src.llamaWeights(c, progress);
-            if (interleave) w = interleave(w, source.interleaved(), progress);
+            if (interleave) w = Interleaving.apply(w, source.interleaved(), progress);
             String name = f.getString("general.name", stripExtension(model.getFileName().toString()));
             return new Weights(c, w, name, name + " " + w.output().type(), source);
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
-    }
-
-    /**
-     * {@code w} with its matrices interleaved for the integer kernels ({@link #interleaves}) into
-     * {@code arena}, their file pages released from the resident set, in one
-     * {@link LoadPhase#INTERLEAVING} phase; a tied output stays the same matrix as the embedding.
-     * The other matrices stay in the file layout, for the float kernels.
-     */
-    static LlamaWeights interleave(LlamaWeights w, Arena arena, LoadProgress progress) {
-        List<WeightMatrix> all = new ArrayList<>(List.of(w.tokenEmbedding(), w.output()));
-        for (LayerWeights l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
-        Map<WeightMatrix, WeightMatrix> counted = new IdentityHashMap<>();
-        long bytes = 0;
-        for (WeightMatrix m : all) if (interleaves(m) && counted.put(m, m) == null) bytes += m.byteSize();
-        if (bytes == 0) return w; // nothing to rearrange: no phase to report
-        PhaseReport interleaving = PhaseReport.start(progress, LoadPhase.INTERLEAVING, bytes);
-        LongConsumer advance = interleaving::advance; // one per load, not one per matrix
-        Map<WeightMatrix, WeightMatrix> done = new IdentityHashMap<>();
-        java.util.function.UnaryOperator<WeightMatrix> r = m -> !interleaves(m) ? m
-                : done.computeIfAbsent(m, x -> interleaved(x, arena, advance));
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.attnNorm(), r.apply(l.wq()), r.apply(l.wk()), r.apply(l.wv()), r.apply(l.wo()),
-                    l.ffnNorm(), r.apply(l.wGate()), r.apply(l.wUp()), r.apply(l.wDown())));
-        }
-        LlamaWeights packed = new LlamaWeights(r.apply(w.tokenEmbedding()), layers, w.outputNorm(), r.apply(w.output()));
-        interleaving.finish();
-        return packed;
-    }
-
-    /** Whether {@code m} (in the file layout) has an interleaved layout: Q4_0, Q4_K or Q6_K of whole groups of rows. */
-    private static boolean interleaves(WeightMatrix m) {
-        if (m.layout() != WeightMatrix.Layout.GGML_BLOCKS) return false;
-        return switch (m.type()) {
-            case Q4_0 -> Q4_0Interleaved.supports(m.rows(), m.cols());
-            case Q4_K -> Q4_KInterleaved.supports(m.rows(), m.cols());
-            case Q6_K -> Q6_KInterleaved.supports(m.rows(), m.cols());
-            default -> false;
-        };
-    }
-
-    /** {@code m} interleaved ({@link #interleaves} holds). */
-    private static WeightMatrix interleaved(WeightMatrix m, Arena arena, LongConsumer advance) {
-        return switch (m.type()) {
-            case Q4_0 -> Q4_0Interleaved.repack(m, arena, true, advance);
-            case Q4_K -> Q4_KInterleaved.repack(m, arena, true, advance);
-            default -> Q6_KInterleaved.repack(m, arena, true, advance);
-        };
     }
 
     /** A file's size for a progress total; 0 if unreadable (the load itself then says why). */

@@ -21,13 +21,17 @@ final class PhaseReport {
         return new PhaseReport(listener, phase, total);
     }
 
-    /** {@code bytes} more done; never past the total, so an estimate too small cannot run backwards. */
-    void advance(long bytes) {
+    /**
+     * {@code bytes} more done; never past the total, so an estimate too small cannot run backwards.
+     * Synchronized: the interleaving phase advances from every core ({@link Interleaving}), and a
+     * listener sees one report at a time, in increasing order.
+     */
+    synchronized void advance(long bytes) {
         done = Math.min(total, done + bytes);
         listener.progressed(phase, done, total);
     }
 
-    void finish() {
+    synchronized void finish() {
         if (done < total) advance(total - done);
     }
 
