@@ -145,6 +145,19 @@ public class MatvecKernelBenchmark {
         return upBatch(16);
     }
 
+    /**
+     * {@link #matmulUpBatch16} with {@code --activations q8}: the four-token integer kernels over an
+     * interleaved copy (Q4_0, Q4_K, Q6_K; other types the float batch), as prompt processing runs them.
+     */
+    @Benchmark
+    public float matmulUpBatch16Q8() {
+        int c = next;
+        next = (c + 1) % up.length;
+        quantized.set(xBatch, 0, HIDDEN, 16);
+        MatMul.matmul(pool, upQ8[c], xBatch, quantized, 16, outBatch);
+        return outBatch[1];
+    }
+
     /** 8 tokens through the up matrix in one call: continuous batching's decode step for 8 users. */
     @Benchmark
     public float matmulUpBatch8() {

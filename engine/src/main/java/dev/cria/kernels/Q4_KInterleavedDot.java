@@ -60,7 +60,11 @@ import static dev.cria.kernels.QuantVectors.LE;
  * That written-out form was as large as C2 allows: with the mins' coefficients still computed in the
  * kernel, C2 stopped inlining ({@code NodeCountInliningCutoff}) and left {@code ShortVector.add} out
  * of line in half the JVMs (25x slower); today's form compiled fast in every JVM tried (8 probe JVMs,
- * 6 JMH forks, 8 {@code bin/jit-stability} runs).
+ * 6 JMH forks, 8 {@code bin/jit-stability} runs). {@link #group4} multiplies {@code S_s} by
+ * {@code sc_s} in float in its fold ({@code (float) S_s * (float) sc_s}: the same value, exact), so
+ * one vector conversion of the scales serves the four tokens and no int32 multiply is left (JMH
+ * {@code matmulUpBatch16Q8}, one thread: 6.3-6.6 against 6.9-8.4 ms/op; the 256-bit kernel measured
+ * no gain from the same change and keeps the int32 multiply).
  */
 final class Q4_KInterleavedDot {
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
@@ -232,8 +236,8 @@ final class Q4_KInterleavedDot {
 
     /**
      * {@link #group4}'s integer part for sub-block pair t, half h of block b: the four tokens'
-     * exact sums of the 16 values' products into {@code sums} (h = 0 stores them, h = 1 adds its own
-     * and multiplies by the rows' scales).
+     * exact sums of the 16 values' products into {@code sums} (h = 0 stores them, h = 1 adds its own;
+     * {@link #finish4} applies the rows' scales).
      */
     private static void products4(MemorySegment w, long o, short[] q, int qOff, int n, int b, int t, int h, int[] sums) {
         int sb = 64 * t;
@@ -270,28 +274,22 @@ final class Q4_KInterleavedDot {
             ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
             ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
         } else {
-            // S_s times the rows' scales sc_s (exact ints), shared by the four tokens
-            long so = o + SCALES + (long) ROWS * 2 * t;
-            IntVector sl0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so, LE).convertShape(VectorOperators.B2I, I512, 0);
-            IntVector sl1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
-            IntVector sh0 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS, LE).convertShape(VectorOperators.B2I, I512, 0);
-            IntVector sh1 = (IntVector) ByteVector.fromMemorySegment(B128, w, so + ROWS + 16, LE).convertShape(VectorOperators.B2I, I512, 0);
-            IntVector.fromArray(I512, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, sb + 0);
-            IntVector.fromArray(I512, sums, sb + 16).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, sb + 16);
-            IntVector.fromArray(I512, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, sb + 32);
-            IntVector.fromArray(I512, sums, sb + 48).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, sb + 48);
-            IntVector.fromArray(I512, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 256 + sb + 0);
-            IntVector.fromArray(I512, sums, 256 + sb + 16).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 256 + sb + 16);
-            IntVector.fromArray(I512, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 256 + sb + 32);
-            IntVector.fromArray(I512, sums, 256 + sb + 48).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 256 + sb + 48);
-            IntVector.fromArray(I512, sums, 512 + sb + 0).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 512 + sb + 0);
-            IntVector.fromArray(I512, sums, 512 + sb + 16).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 512 + sb + 16);
-            IntVector.fromArray(I512, sums, 512 + sb + 32).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 512 + sb + 32);
-            IntVector.fromArray(I512, sums, 512 + sb + 48).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 512 + sb + 48);
-            IntVector.fromArray(I512, sums, 768 + sb + 0).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).mul(sl0).intoArray(sums, 768 + sb + 0);
-            IntVector.fromArray(I512, sums, 768 + sb + 16).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).mul(sl1).intoArray(sums, 768 + sb + 16);
-            IntVector.fromArray(I512, sums, 768 + sb + 32).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).mul(sh0).intoArray(sums, 768 + sb + 32);
-            IntVector.fromArray(I512, sums, 768 + sb + 48).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).mul(sh1).intoArray(sums, 768 + sb + 48);
+            IntVector.fromArray(I512, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 0);
+            IntVector.fromArray(I512, sums, sb + 16).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 16);
+            IntVector.fromArray(I512, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 32);
+            IntVector.fromArray(I512, sums, sb + 48).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 48);
+            IntVector.fromArray(I512, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 0);
+            IntVector.fromArray(I512, sums, 256 + sb + 16).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 16);
+            IntVector.fromArray(I512, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 32);
+            IntVector.fromArray(I512, sums, 256 + sb + 48).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 48);
+            IntVector.fromArray(I512, sums, 512 + sb + 0).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 0);
+            IntVector.fromArray(I512, sums, 512 + sb + 16).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 16);
+            IntVector.fromArray(I512, sums, 512 + sb + 32).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 32);
+            IntVector.fromArray(I512, sums, 512 + sb + 48).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 48);
+            IntVector.fromArray(I512, sums, 768 + sb + 0).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 0);
+            IntVector.fromArray(I512, sums, 768 + sb + 16).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 16);
+            IntVector.fromArray(I512, sums, 768 + sb + 32).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
+            IntVector.fromArray(I512, sums, 768 + sb + 48).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
         }
     }
 
@@ -306,13 +304,15 @@ final class Q4_KInterleavedDot {
             for (int s = 0; s < 8; s++) {
                 int so = 32 * s + 16 * half;
                 FloatVector m = (FloatVector) ByteVector.fromMemorySegment(B128, w, o + MINS + (long) ROWS * s + 16 * half, LE).convertShape(VectorOperators.B2F, F, 0);
-                fa = ((FloatVector) IntVector.fromArray(I512, sums, so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xa + s]), fa);
+                // S_s sc_s in float: |S_s| < 2^16 and sc_s < 64, so the product is exact, the int product's bits
+                FloatVector c = (FloatVector) ByteVector.fromMemorySegment(B128, w, o + SCALES + (long) ROWS * s + 16 * half, LE).convertShape(VectorOperators.B2F, F, 0);
+                fa = ((FloatVector) IntVector.fromArray(I512, sums, so).convert(VectorOperators.I2F, 0)).mul(c).fma(FloatVector.broadcast(F, dx[xa + s]), fa);
                 ma = m.fma(FloatVector.broadcast(F, mx[xa + s]), ma);
-                fb = ((FloatVector) IntVector.fromArray(I512, sums, 256 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xb + s]), fb);
+                fb = ((FloatVector) IntVector.fromArray(I512, sums, 256 + so).convert(VectorOperators.I2F, 0)).mul(c).fma(FloatVector.broadcast(F, dx[xb + s]), fb);
                 mb = m.fma(FloatVector.broadcast(F, mx[xb + s]), mb);
-                fc = ((FloatVector) IntVector.fromArray(I512, sums, 512 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xc + s]), fc);
+                fc = ((FloatVector) IntVector.fromArray(I512, sums, 512 + so).convert(VectorOperators.I2F, 0)).mul(c).fma(FloatVector.broadcast(F, dx[xc + s]), fc);
                 mc = m.fma(FloatVector.broadcast(F, mx[xc + s]), mc);
-                fe = ((FloatVector) IntVector.fromArray(I512, sums, 768 + so).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dx[xe + s]), fe);
+                fe = ((FloatVector) IntVector.fromArray(I512, sums, 768 + so).convert(VectorOperators.I2F, 0)).mul(c).fma(FloatVector.broadcast(F, dx[xe + s]), fe);
                 me = m.fma(FloatVector.broadcast(F, mx[xe + s]), me);
             }
             FloatVector dw = FloatVector.fromMemorySegment(F, w, o + D + 64 * half, LE), dm = FloatVector.fromMemorySegment(F, w, o + DMIN + 64 * half, LE);
