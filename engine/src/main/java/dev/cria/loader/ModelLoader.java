@@ -7,12 +7,9 @@ import dev.cria.engine.ModelInfo;
 import dev.cria.io.gguf.GgufFile;
 import dev.cria.kernels.ComputePool;
 import dev.cria.model.ActivationType;
-import dev.cria.model.LayerWeights;
 import dev.cria.model.LlamaConfig;
 import dev.cria.model.LlamaModel;
 import dev.cria.model.LlamaWeights;
-import dev.cria.tensor.GgmlType;
-import dev.cria.tensor.WeightMatrix;
 import dev.cria.tokenizer.Tokenizer;
 import dev.cria.util.ModelFormatException;
 
@@ -20,11 +17,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
