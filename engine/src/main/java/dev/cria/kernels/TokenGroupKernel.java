@@ -18,17 +18,25 @@ import java.lang.foreign.MemorySegment;
  */
 interface TokenGroupKernel {
     /**
-     * The most tokens one call takes; larger batches use the tile path. The kernels take tokens
-     * four (or two) at a time per pass over a row, so five or six tokens cost a second, shorter
-     * pass; from seven tokens on the tile is faster (docs/benchmarks.md, "Token-group kernels").
-     * Eight in one pass exceed what C2 compiles without boxing (16 accumulators and 16 activation
-     * loads per method).
+     * The most tokens one call takes by default; larger batches use the tile path. The kernels take
+     * tokens four (or two) at a time per pass over a row, so five or six tokens cost a second,
+     * shorter pass; from seven tokens on the tile is faster for types whose decode is costly
+     * (docs/benchmarks.md, "Token-group kernels"). Eight in one pass exceed what C2 compiles without
+     * boxing (16 accumulators and 16 activation loads per method).
      */
     int MAX_TOKENS = 6;
 
     /**
+     * The most tokens this kernel takes in one call ({@link #MAX_TOKENS} unless it measured faster
+     * than the tile beyond it): at most 8.
+     */
+    default int maxTokens() {
+        return MAX_TOKENS;
+    }
+
+    /**
      * {@code out[outOff + b * outStride + r] = dot(w, r * rowBytes, x, xOff + b * n, n)} for every
-     * row {@code r} in {@code [from, to)} and token {@code b < tokens} (2 to {@link #MAX_TOKENS}).
+     * row {@code r} in {@code [from, to)} and token {@code b < tokens} (2 to {@link #maxTokens}).
      */
     void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride);
 }

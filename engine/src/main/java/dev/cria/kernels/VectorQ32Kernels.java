@@ -366,6 +366,16 @@ final class VectorQ32Kernels {
             return toFloat(i8x16(w, o)).mul(d).fma(x, acc);
         }
 
+        /**
+         * Eight tokens (continuous batching's eight-sequence step) are two four-token passes over
+         * each row pair, the second from L1: an int8 row decodes in registers with fewer ops than
+         * the tile's decode, store and reload (docs/benchmarks.md, "Token-group kernels").
+         */
+        @Override
+        public int maxTokens() {
+            return 8;
+        }
+
         /** As Q4_0's: rows in pairs, tokens four (or two) at a time. */
         @Override
         public void dotRowsGroup(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int tokens, int n, float[] out, int outOff, int outStride) {

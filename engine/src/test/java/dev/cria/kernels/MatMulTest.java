@@ -125,12 +125,13 @@ class MatMulTest {
 
     /**
      * Two to six tokens take the token-group kernels (Q4_0, Q8_0, Q4_K, Q6_K; four tokens per pass,
-     * then the rest) or the four-row path and the tile, seven the tile: every type, an odd row
-     * count (the group kernels' last row pairs with itself), offsets into both arrays.
+     * then the rest) or the four-row path and the tile, seven and eight the tile, except Q8_0 whose
+     * group kernel takes up to eight: every type, an odd row count (the group kernels' last row
+     * pairs with itself), offsets into both arrays.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 5, 6, 7})
-    void groupsOfTwoToSixTokensGiveEachTokenItsMatvecBits(int batch) {
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 5, 6, 7, 8})
+    void groupsOfTwoToEightTokensGiveEachTokenItsMatvecBits(int batch) {
         for (GgmlType t : GgmlType.values()) {
             int cols = RandomWeights.rowLength(t);
             WeightMatrix w = matrix(t, ROWS, cols, 500 + 10 * batch + t.ordinal());
