@@ -19,8 +19,8 @@ import java.lang.foreign.MemorySegment;
  * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
  * is paid once per row and tile, not per token. Two to six tokens on a {@link TokenGroupKernel}
- * (Q4_0, Q8_0, Q4_K, Q6_K; Q8_0 up to eight) decode each weight in registers for all of them; other types' two or three
- * tokens use {@link FloatDot#dot4x2}. With the 256-bit kernels (CPUs without AVX-512) every batch
+ * (Q4_0, Q8_0, Q4_K, Q6_K; Q8_0 up to eight: {@link TokenGroupKernel#maxTokens}) decode each weight
+ * in registers for all of them; other types' two or three tokens use {@link FloatDot#dot4x2}. With the 256-bit kernels (CPUs without AVX-512) every batch
  * decodes four rows to floats and uses {@link FloatDot256#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same
@@ -108,7 +108,7 @@ public final class MatMul {
             throw new IllegalArgumentException(w.name() + ": output needs " + outNeed + " floats from offset " + outOff + ", array has " + out.length);
         }
         WeightKernel kernel = Kernels.forMatrix(w);
-        Job job = (batch > 1 && kernel instanceof TokenGroupKernel g && batch <= g.maxTokens() ? GROUP_JOBS
+        Job job = (tokenGroup(kernel, batch) ? GROUP_JOBS
                 : batch > 1 ? BATCH_JOBS : kernel instanceof RowRangeKernel ? RANGE_JOBS : kernel.pairsRows() ? PAIRED_JOBS : SINGLE_JOBS).get();
         job.set(w, x, xOff, batch, out, outOff);
         try {
@@ -116,6 +116,11 @@ public final class MatMul {
         } finally {
             job.clear();
         }
+    }
+
+    /** Whether {@code batch} tokens go to the kernel's {@link TokenGroupKernel} (2 to its {@code maxTokens}). */
+    static boolean tokenGroup(WeightKernel kernel, int batch) {
+        return batch > 1 && kernel instanceof TokenGroupKernel g && batch <= g.maxTokens();
     }
 
     /**

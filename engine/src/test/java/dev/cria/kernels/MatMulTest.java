@@ -123,6 +123,18 @@ class MatMulTest {
         }
     }
 
+    /** Eight sequences' step on Q8_0 weights decodes in registers (the 512-bit kernels); the other group types keep the tile from seven. */
+    @Test
+    void eightQ8_0TokensTakeTheTokenGroupKernelOtherTypesTheTile() {
+        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 8)).isTrue();
+        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 9)).isFalse();
+        for (GgmlType t : new GgmlType[]{GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            assertThat(MatMul.tokenGroup(Kernels.vector(t), 6)).as("%s, six tokens", t).isTrue();
+            assertThat(MatMul.tokenGroup(Kernels.vector(t), 7)).as("%s, seven tokens", t).isFalse();
+        }
+        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 1)).as("one token is a matvec").isFalse();
+    }
+
     /**
      * Two to six tokens take the token-group kernels (Q4_0, Q8_0, Q4_K, Q6_K; four tokens per pass,
      * then the rest) or the four-row path and the tile, seven and eight the tile, except Q8_0 whose
