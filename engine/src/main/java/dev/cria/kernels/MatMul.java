@@ -19,7 +19,7 @@ import java.lang.foreign.MemorySegment;
  * them with the tokens four at a time (16 dots in registers, 8 loads per 16 fused multiply-adds), in
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
  * is paid once per row and tile, not per token. Two to six tokens on a {@link TokenGroupKernel}
- * (Q4_0, Q8_0, Q4_K, Q6_K; Q8_0 up to eight: {@link TokenGroupKernel#maxTokens}) decode each weight
+ * (Q4_0, Q8_0, Q4_K, Q6_K; Q8_0 up to eleven: {@link TokenGroupKernel#maxTokens}) decode each weight
  * in registers for all of them; other types' two or three tokens use {@link FloatDot#dot4x2}. With the 256-bit kernels (CPUs without AVX-512) every batch
  * decodes four rows to floats and uses {@link FloatDot256#dot4x2}.
  *

@@ -3,9 +3,9 @@ package dev.cria.kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A kernel that multiplies a range of rows with a small group of tokens (2 to {@link #MAX_TOKENS})
- * in one pass over the weights: each weight vector is decoded once, in registers, and multiplied
- * into every token's accumulators. This is continuous batching's decode step with a few
+ * A kernel that multiplies a range of rows with a small group of tokens (2 to {@link #maxTokens})
+ * in passes of up to four tokens over the weights: each weight vector is decoded once per pass, in
+ * registers, and multiplied into every token's accumulators. This is continuous batching's decode step with a few
  * sequences (one token each), where the tile path ({@link SplitTile}) pays for storing and
  * reloading the decoded rows and, below four tokens, for padding. Each (row, token) result is
  * bit-identical to {@link WeightKernel#dot}: the same decoded floats summed in {@link FloatDot}'s
@@ -27,8 +27,8 @@ interface TokenGroupKernel {
     int MAX_TOKENS = 6;
 
     /**
-     * The most tokens this kernel takes in one call ({@link #MAX_TOKENS} unless it measured faster
-     * than the tile beyond it): at most 8.
+     * The most tokens this kernel takes in one call: {@link #MAX_TOKENS} unless it measured faster
+     * than the tile beyond it.
      */
     default int maxTokens() {
         return MAX_TOKENS;

@@ -367,13 +367,14 @@ final class VectorQ32Kernels {
         }
 
         /**
-         * Eight tokens (continuous batching's eight-sequence step) are two four-token passes over
-         * each row pair, the second from L1: an int8 row decodes in registers with fewer ops than
-         * the tile's decode, store and reload (docs/benchmarks.md, "Token-group kernels").
+         * Up to eleven tokens (continuous batching's eight-sequence step and a little more) are
+         * four-token passes over each row pair, all but the first from L1: an int8 row decodes in
+         * registers with fewer ops than the tile's decode, store and reload; at twelve the two
+         * measured equal (docs/benchmarks.md, "Token-group kernels").
          */
         @Override
         public int maxTokens() {
-            return 8;
+            return 11;
         }
 
         /** As Q4_0's: rows in pairs, tokens four (or two) at a time. */

@@ -127,7 +127,8 @@ class MatMulTest {
     @Test
     void eightQ8_0TokensTakeTheTokenGroupKernelOtherTypesTheTile() {
         assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 8)).isTrue();
-        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 9)).isFalse();
+        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 11)).isTrue();
+        assertThat(MatMul.tokenGroup(Kernels.vector(GgmlType.Q8_0), 12)).isFalse();
         for (GgmlType t : new GgmlType[]{GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
             assertThat(MatMul.tokenGroup(Kernels.vector(t), 6)).as("%s, six tokens", t).isTrue();
             assertThat(MatMul.tokenGroup(Kernels.vector(t), 7)).as("%s, seven tokens", t).isFalse();
@@ -137,13 +138,13 @@ class MatMulTest {
 
     /**
      * Two to six tokens take the token-group kernels (Q4_0, Q8_0, Q4_K, Q6_K; four tokens per pass,
-     * then the rest) or the four-row path and the tile, seven and eight the tile, except Q8_0 whose
-     * group kernel takes up to eight: every type, an odd row count (the group kernels' last row
+     * then the rest) or the four-row path and the tile, seven and more the tile, except Q8_0 whose
+     * group kernel takes up to eleven: every type, an odd row count (the group kernels' last row
      * pairs with itself), offsets into both arrays.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 5, 6, 7, 8})
-    void groupsOfTwoToEightTokensGiveEachTokenItsMatvecBits(int batch) {
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3, 4, 5, 6, 7, 8, 9, 11, 12})
+    void groupsOfTwoToTwelveTokensGiveEachTokenItsMatvecBits(int batch) {
         for (GgmlType t : GgmlType.values()) {
             int cols = RandomWeights.rowLength(t);
             WeightMatrix w = matrix(t, ROWS, cols, 500 + 10 * batch + t.ordinal());
