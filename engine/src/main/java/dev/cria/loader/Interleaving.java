@@ -9,10 +9,12 @@ import dev.cria.tensor.WeightMatrix;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -42,11 +44,11 @@ final class Interleaving {
     static LlamaWeights apply(LlamaWeights w, Arena arena, LoadProgress progress, int threads) {
         List<WeightMatrix> all = new ArrayList<>(List.of(w.tokenEmbedding(), w.output()));
         for (LayerWeights l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
-        Map<WeightMatrix, WeightMatrix> distinct = new IdentityHashMap<>();
-        for (WeightMatrix m : all) if (interleaves(m)) distinct.put(m, m);
+        Set<WeightMatrix> distinct = Collections.newSetFromMap(new IdentityHashMap<>()); // a tied output is the embedding
+        for (WeightMatrix m : all) if (interleaves(m)) distinct.add(m);
         if (distinct.isEmpty()) return w; // nothing to rearrange: no phase to report
         // largest first, so the last matrices to finish are small ones and the cores end together
-        List<WeightMatrix> todo = new ArrayList<>(distinct.keySet());
+        List<WeightMatrix> todo = new ArrayList<>(distinct);
         todo.sort(Comparator.comparingLong(WeightMatrix::byteSize).reversed());
         long bytes = todo.stream().mapToLong(WeightMatrix::byteSize).sum();
         PhaseReport interleaving = PhaseReport.start(progress, LoadPhase.INTERLEAVING, bytes);
