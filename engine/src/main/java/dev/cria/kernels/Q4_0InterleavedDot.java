@@ -24,9 +24,12 @@ import static dev.cria.kernels.QuantVectors.LE;
  * <p>How: the 32 bytes {@code qs[j]} of a group's block are widened to 32 int16 lanes (lane = row);
  * their low nibbles times activation value j (broadcast) and their high nibbles times value j + 16
  * accumulate, lane by lane, in two int16 vectors over j = 0..15 (each sum at most
- * {@code 16 * 15 * 127 = 30480}: exact). Per block the two are widened to int32, added, the
- * {@code 8 Σ q_x} of the block subtracted, converted to float and multiplied into the row's
- * accumulator by one FMA with {@code d_w * d_x}. Per 32 values of 32 rows: one widening load,
+ * {@code 16 * 15 * 127 = 30480}: exact). Per block the two are added and the {@code 8 Σ q_x} of
+ * the block subtracted, still in int16: the intermediate sums may wrap, but the result
+ * {@code Σ (q_w - 8) q_x} lies within {@code ±32 * 8 * 127 = ±32512}, so the wrapped int16 is that
+ * exact value (one widening to int32 per block instead of two, and no int32 add or subtract: JMH
+ * {@code matmulUpBatch16Q8}, docs/benchmarks.md). Then it is converted to float and multiplied
+ * into the row's accumulator by one FMA with {@code d_w * d_x}. Per 32 values of 32 rows: one widening load,
  * an and, a shift, two multiplies and two adds, and 32 rows' worth of conversion per block:
  * about half the vector ops of a row-at-a-time kernel, which needs horizontal pair sums and a
  * conversion per 16 values (docs/benchmarks.md).
@@ -60,8 +63,9 @@ final class Q4_0InterleavedDot {
             }
             int bs = bias[bOff + b];
             float d = dx[bOff + b];
-            acc0 = ((FloatVector) ((IntVector) lo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) hi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, o, LE).mul(d), acc0);
-            acc1 = ((FloatVector) ((IntVector) lo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) hi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, o + 64, LE).mul(d), acc1);
+            ShortVector s = lo.add(hi).sub((short) bs);
+            acc0 = ((FloatVector) s.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, o, LE).mul(d), acc0);
+            acc1 = ((FloatVector) s.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, o + 64, LE).mul(d), acc1);
         }
         acc0.intoArray(out, outOff);
         acc1.intoArray(out, outOff + 16);
@@ -89,10 +93,12 @@ final class Q4_0InterleavedDot {
             }
             int bs = bias[bOff + b];
             float d = dx[bOff + b];
-            a0 = ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, oa, LE).mul(d), a0);
-            a1 = ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, oa + 64, LE).mul(d), a1);
-            b0 = ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, ob, LE).mul(d), b0);
-            b1 = ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, ob + 64, LE).mul(d), b1);
+            ShortVector sa = alo.add(ahi).sub((short) bs);
+            a0 = ((FloatVector) sa.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, oa, LE).mul(d), a0);
+            a1 = ((FloatVector) sa.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, oa + 64, LE).mul(d), a1);
+            ShortVector sb = blo.add(bhi).sub((short) bs);
+            b0 = ((FloatVector) sb.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, ob, LE).mul(d), b0);
+            b1 = ((FloatVector) sb.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F, w, ob + 64, LE).mul(d), b1);
         }
         a0.intoArray(out, outA);
         a1.intoArray(out, outA + 16);
@@ -137,24 +143,18 @@ final class Q4_0InterleavedDot {
                 elo = elo.add(vl.mul(q[qe + xo + j]));
                 ehi = ehi.add(vh.mul(q[qe + xo + 16 + j]));
             }
+            ShortVector sa = alo.add(ahi).sub((short) bias[ba + b]), sb = blo.add(bhi).sub((short) bias[bb + b]),
+                    sc = clo.add(chi).sub((short) bias[bc + b]), se = elo.add(ehi).sub((short) bias[be + b]);
             FloatVector s0 = FloatVector.fromMemorySegment(F, w, o, LE), s1 = FloatVector.fromMemorySegment(F, w, o + 64, LE);
             // written out per token: a helper taking vectors, if C2 did not inline it, would box them
-            ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[ba + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa)).intoArray(out, oa);
-            ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[ba + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa + 16)).intoArray(out, oa + 16);
-            ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[bb + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob)).intoArray(out, ob);
-            ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[bb + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob + 16)).intoArray(out, ob + 16);
-            ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[bc + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc)).intoArray(out, oc);
-            ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[bc + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc + 16)).intoArray(out, oc + 16);
-            ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).sub(bias[be + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[be + b]), FloatVector.fromArray(F, out, oe)).intoArray(out, oe);
-            ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).sub(bias[be + b])
-                    .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[be + b]), FloatVector.fromArray(F, out, oe + 16)).intoArray(out, oe + 16);
+            ((FloatVector) sa.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa)).intoArray(out, oa);
+            ((FloatVector) sa.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[ba + b]), FloatVector.fromArray(F, out, oa + 16)).intoArray(out, oa + 16);
+            ((FloatVector) sb.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob)).intoArray(out, ob);
+            ((FloatVector) sb.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bb + b]), FloatVector.fromArray(F, out, ob + 16)).intoArray(out, ob + 16);
+            ((FloatVector) sc.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc)).intoArray(out, oc);
+            ((FloatVector) sc.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bc + b]), FloatVector.fromArray(F, out, oc + 16)).intoArray(out, oc + 16);
+            ((FloatVector) se.convertShape(VectorOperators.S2I, I512, 0).convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[be + b]), FloatVector.fromArray(F, out, oe)).intoArray(out, oe);
+            ((FloatVector) se.convertShape(VectorOperators.S2I, I512, 1).convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[be + b]), FloatVector.fromArray(F, out, oe + 16)).intoArray(out, oe + 16);
         }
     }
 

@@ -21,8 +21,9 @@ import static dev.cria.kernels.QuantVectors.LE;
  *
  * <p>How: a group is two halves of 16 rows. The 16 bytes {@code qs[j]} of a half are widened to 16
  * int16 lanes (one {@code vpmovzxbw}, lane = row) and multiplied by the broadcast activation value,
- * exactly as the 512-bit kernel does with 32 lanes; each half's int16 sums are widened to two 8-lane
- * int32 vectors, and the float part is per lane the 512-bit kernel's
+ * exactly as the 512-bit kernel does with 32 lanes; each half's two int16 sums are added and the
+ * block's offset subtracted in int16 (exact, as there), widened to two 8-lane int32 vectors, and the
+ * float part is per lane the 512-bit kernel's
  * ({@code acc = fma(float(S - bias), d_w * d_x, acc)} block by block), so every row gets the same
  * bits. AVX2 has 16 vector registers: the one-token kernels keep both halves in one pass (sharing
  * the broadcasts); the four-token kernel takes the halves one after the other within each block,
@@ -68,10 +69,12 @@ final class Q4_0InterleavedDot256 {
             }
             int bs = bias[bOff + b];
             float d = dx[bOff + b];
-            acc0 = ((FloatVector) ((IntVector) lo0.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) hi0.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o, LE).mul(d), acc0);
-            acc1 = ((FloatVector) ((IntVector) lo0.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) hi0.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 32, LE).mul(d), acc1);
-            acc2 = ((FloatVector) ((IntVector) lo1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) hi1.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 64, LE).mul(d), acc2);
-            acc3 = ((FloatVector) ((IntVector) lo1.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) hi1.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 96, LE).mul(d), acc3);
+            ShortVector s0 = lo0.add(hi0).sub((short) bs);
+            acc0 = ((FloatVector) s0.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o, LE).mul(d), acc0);
+            acc1 = ((FloatVector) s0.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 32, LE).mul(d), acc1);
+            ShortVector s1 = lo1.add(hi1).sub((short) bs);
+            acc2 = ((FloatVector) s1.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 64, LE).mul(d), acc2);
+            acc3 = ((FloatVector) s1.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(F256, w, o + 96, LE).mul(d), acc3);
         }
         acc0.intoArray(out, outOff);
         acc1.intoArray(out, outOff + 8);
@@ -115,21 +118,25 @@ final class Q4_0InterleavedDot256 {
             int bs = bias[bOff + b];
             float d = dx[bOff + b];
             // written out per half: a helper taking vectors, if C2 did not inline it, would box them
-            ((FloatVector) ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+            ShortVector sa0 = al0.add(ah0).sub((short) bs);
+            ((FloatVector) sa0.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, oa, LE).mul(d), FloatVector.fromArray(F256, out, outA)).intoArray(out, outA);
-            ((FloatVector) ((IntVector) al0.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ah0.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+            ((FloatVector) sa0.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, oa + 32, LE).mul(d), FloatVector.fromArray(F256, out, outA + 8)).intoArray(out, outA + 8);
-            ((FloatVector) ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+            ShortVector sa1 = al1.add(ah1).sub((short) bs);
+            ((FloatVector) sa1.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, oa + 64, LE).mul(d), FloatVector.fromArray(F256, out, outA + 16)).intoArray(out, outA + 16);
-            ((FloatVector) ((IntVector) al1.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ah1.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+            ((FloatVector) sa1.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, oa + 64 + 32, LE).mul(d), FloatVector.fromArray(F256, out, outA + 16 + 8)).intoArray(out, outA + 16 + 8);
-            ((FloatVector) ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+            ShortVector sb0 = bl0.add(bh0).sub((short) bs);
+            ((FloatVector) sb0.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, ob, LE).mul(d), FloatVector.fromArray(F256, out, outB)).intoArray(out, outB);
-            ((FloatVector) ((IntVector) bl0.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bh0.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+            ((FloatVector) sb0.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, ob + 32, LE).mul(d), FloatVector.fromArray(F256, out, outB + 8)).intoArray(out, outB + 8);
-            ((FloatVector) ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 0)).sub(bs).convert(VectorOperators.I2F, 0))
+            ShortVector sb1 = bl1.add(bh1).sub((short) bs);
+            ((FloatVector) sb1.convertShape(VectorOperators.S2I, I256, 0).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, ob + 64, LE).mul(d), FloatVector.fromArray(F256, out, outB + 16)).intoArray(out, outB + 16);
-            ((FloatVector) ((IntVector) bl1.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bh1.convertShape(VectorOperators.S2I, I256, 1)).sub(bs).convert(VectorOperators.I2F, 0))
+            ((FloatVector) sb1.convertShape(VectorOperators.S2I, I256, 1).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(F256, w, ob + 64 + 32, LE).mul(d), FloatVector.fromArray(F256, out, outB + 16 + 8)).intoArray(out, outB + 16 + 8);
         }
     }
@@ -169,21 +176,25 @@ final class Q4_0InterleavedDot256 {
                 FloatVector s0 = FloatVector.fromMemorySegment(F256, w, o + 4L * h, LE), s1 = FloatVector.fromMemorySegment(F256, w, o + 4L * h + 32, LE);
                 int pa = oa + h, pb = ob + h, pc = oc + h, pe = oe + h;
                 // written out per token: a helper taking vectors, if C2 did not inline it, would box them
-                ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 0)).sub(bias[ba + b])
+                ShortVector sa = alo.add(ahi).sub((short) bias[ba + b]);
+                ((FloatVector) sa.convertShape(VectorOperators.S2I, I256, 0)
                         .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[ba + b]), FloatVector.fromArray(F256, out, pa)).intoArray(out, pa);
-                ((FloatVector) ((IntVector) alo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ahi.convertShape(VectorOperators.S2I, I256, 1)).sub(bias[ba + b])
+                ((FloatVector) sa.convertShape(VectorOperators.S2I, I256, 1)
                         .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[ba + b]), FloatVector.fromArray(F256, out, pa + 8)).intoArray(out, pa + 8);
-                ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 0)).sub(bias[bb + b])
+                ShortVector sb = blo.add(bhi).sub((short) bias[bb + b]);
+                ((FloatVector) sb.convertShape(VectorOperators.S2I, I256, 0)
                         .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bb + b]), FloatVector.fromArray(F256, out, pb)).intoArray(out, pb);
-                ((FloatVector) ((IntVector) blo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) bhi.convertShape(VectorOperators.S2I, I256, 1)).sub(bias[bb + b])
+                ((FloatVector) sb.convertShape(VectorOperators.S2I, I256, 1)
                         .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bb + b]), FloatVector.fromArray(F256, out, pb + 8)).intoArray(out, pb + 8);
-                ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) chi.convertShape(VectorOperators.S2I, I256, 0)).sub(bias[bc + b])
+                ShortVector sc = clo.add(chi).sub((short) bias[bc + b]);
+                ((FloatVector) sc.convertShape(VectorOperators.S2I, I256, 0)
                         .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[bc + b]), FloatVector.fromArray(F256, out, pc)).intoArray(out, pc);
-                ((FloatVector) ((IntVector) clo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) chi.convertShape(VectorOperators.S2I, I256, 1)).sub(bias[bc + b])
+                ((FloatVector) sc.convertShape(VectorOperators.S2I, I256, 1)
                         .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[bc + b]), FloatVector.fromArray(F256, out, pc + 8)).intoArray(out, pc + 8);
-                ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I256, 0)).sub(bias[be + b])
+                ShortVector se = elo.add(ehi).sub((short) bias[be + b]);
+                ((FloatVector) se.convertShape(VectorOperators.S2I, I256, 0)
                         .convert(VectorOperators.I2F, 0)).fma(s0.mul(dx[be + b]), FloatVector.fromArray(F256, out, pe)).intoArray(out, pe);
-                ((FloatVector) ((IntVector) elo.convertShape(VectorOperators.S2I, I256, 1)).add((IntVector) ehi.convertShape(VectorOperators.S2I, I256, 1)).sub(bias[be + b])
+                ((FloatVector) se.convertShape(VectorOperators.S2I, I256, 1)
                         .convert(VectorOperators.I2F, 0)).fma(s1.mul(dx[be + b]), FloatVector.fromArray(F256, out, pe + 8)).intoArray(out, pe + 8);
             }
         }

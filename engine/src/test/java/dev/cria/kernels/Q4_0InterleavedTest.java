@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +109,59 @@ class Q4_0InterleavedTest {
                 magnitude += Math.abs((double) dw * q.dR[b] * s);
             }
             assertThat((double) got[r]).as("row %d", r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
+        }
+    }
+    @Test
+    void blocksWhoseInt16SumsWrapStillGiveTheExactIntegerDot() {
+        // Per row, block 0 holds nibbles of 15 and block 1 nibbles of 0; the four tokens are all +1 or
+        // all -1 (quantized to +-127). So Σ q_w q_x of a block reaches 32 * 15 * 127, past int16, and
+        // Σ (q_w - 8) q_x its extremes +-32512: the kernels' wrapped int16 sums must still be exact.
+        int n = 64, nb = 2, rows = 32;
+        MemorySegment file = arena.allocate((long) rows * nb * 18);
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < nb; b++) {
+                long o = (long) (r * nb + b) * 18;
+                file.set(ValueLayout.JAVA_SHORT_UNALIGNED, o, Float.floatToFloat16(1f));
+                for (int j = 0; j < 16; j++) file.set(ValueLayout.JAVA_BYTE, o + 2 + j, (byte) (b == 0 ? 0xFF : 0x00));
+            }
+        }
+        WeightMatrix w = interleaved(new WeightMatrix("wrap.q4_0", GgmlType.Q4_0, rows, n, file));
+        float[] x = new float[4 * n];
+        for (int i = 0; i < x.length; i++) x[i] = (i / n) % 2 == 0 ? 1f : -1f;
+        Q8Activations q = new Q8Activations();
+        q.set(x, 0, n, 4);
+        q.prepareRows();
+        for (int t = 0; t < 4; t++) {
+            float[] twin = new float[rows], one = new float[rows], two2 = new float[2 * rows];
+            float[] one256 = new float[rows], two256 = new float[2 * rows];
+            Q4_0InterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, 0);
+            // exact: per block d_x Σ (q_w - 8) q_x = d_x (7 or -8) * 32 * (+-127), summed in float32 as the kernels do
+            float sign = t % 2 == 0 ? 1f : -1f;
+            float want = Math.fma((float) (-8 * 32 * 127 * (int) sign), q.dR[t * nb + 1], Math.fma((float) (7 * 32 * 127 * (int) sign), q.dR[t * nb], 0f));
+            assertThat(twin[0]).as("scalar twin, token %d", t).isEqualTo(want);
+            Q4_0InterleavedDot.group(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, one, 0);
+            Q4_0InterleavedDot.groups2(w.data(), 0, 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, two2, 0, rows);
+            Q4_0InterleavedDot256.group(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, one256, 0);
+            Q4_0InterleavedDot256.groups2(w.data(), 0, 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, two256, 0, rows);
+            for (int r = 0; r < rows; r++) {
+                assertThat(twin[r]).as("twin row %d", r).isEqualTo(want);
+                assertThat(one[r]).as("group row %d token %d", r, t).isEqualTo(want);
+                assertThat(two2[r]).as("groups2 row %d token %d", r, t).isEqualTo(want);
+                assertThat(two2[rows + r]).isEqualTo(want);
+                assertThat(one256[r]).as("256-bit group row %d token %d", r, t).isEqualTo(want);
+                assertThat(two256[r]).as("256-bit groups2 row %d token %d", r, t).isEqualTo(want);
+            }
+        }
+        float[] four = new float[4 * rows], four256 = new float[4 * rows];
+        Q4_0InterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four, 0, rows);
+        Q4_0InterleavedDot256.group4(w.data(), 0, q.qR, 0, n, q.dR, q.biasR, 0, nb, four256, 0, rows);
+        for (int t = 0; t < 4; t++) {
+            float[] twin = new float[rows];
+            Q4_0InterleavedDot.scalar(w.data(), 0, q.qR, t * n, q.dR, q.biasR, t * nb, nb, twin, 0);
+            for (int r = 0; r < rows; r++) {
+                assertThat(four[t * rows + r]).as("group4 row %d token %d", r, t).isEqualTo(twin[r]);
+                assertThat(four256[t * rows + r]).as("256-bit group4 row %d token %d", r, t).isEqualTo(twin[r]);
+            }
         }
     }
 }
