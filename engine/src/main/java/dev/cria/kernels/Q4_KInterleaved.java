@@ -153,7 +153,7 @@ public final class Q4_KInterleaved {
         @Override
         public void group4(MemorySegment w, int cols, int g, Q8Activations x, int t, float[] out, int outOff, int outStride, int[] scratch) {
             int nb = cols / QK;
-            if (WIDE) Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
+            if (WIDE) Q4_KInterleavedDot.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.minR, x.biasR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff, outStride, scratch);
             else Q4_KInterleavedDot256.group4(w, groupOffset(g, nb), x.qR, t * cols, cols, x.dR, x.minR, t * (cols / Q4_KInterleavedDot.QB), nb,
                     out, outOff, outStride, scratch);

@@ -40,8 +40,11 @@ import static dev.cria.kernels.QuantVectors.LE;
  * value 64t + 32 + l accumulate lane by lane in two int16 vectors (each sum at most
  * {@code 16 * 15 * 127 = 30480}: exact; 32 products would not fit). The two halves' sums are
  * widened to int32 and added in a scratch array: {@code S_2t} (low nibbles) and {@code S_2t+1}
- * (high nibbles) of the 32 rows. At the end of the super-block, per row, in this order and in every
- * kernel here ({@code c_s = -(dx_s * Q_s)}, a float32 per token and sub-block):
+ * (high nibbles) of the 32 rows. {@link #group4} takes each sub-block's 32 values at once instead,
+ * its int16 sums started at {@code -8 Σ q_x} of the sub-block: every partial sum is then
+ * {@code Σ_{i<=l} (q_i - 8) x_i - 8 Σ_{i>l} x_i}, 32 terms of at most 1016, so within int16, and
+ * after one widening per sub-block the offset is added back (docs/benchmarks.md, "What made each
+ * kernel fast"). At the end of the super-block, per row, in this order and in every kernel here ({@code c_s = -(dx_s * Q_s)}, a float32 per token and sub-block):
  * <pre>
  *   fi = 0; for s = 0 .. 7: fi = fma((float) (sc_s * S_s), dx_s, fi)
  *   fm = 0; for s = 0 .. 7: fm = fma((float) m_s,          c_s,  fm)
@@ -216,7 +219,7 @@ final class Q4_KInterleavedDot {
      * its results go to {@code out[outOff + k * outStride ..]}; {@code sums} is scratch of
      * {@value #SCRATCH} ints. Each token's results are {@link #group}'s.
      */
-    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, float[] mx, int dOff, int nb,
+    static void group4(MemorySegment w, long o, short[] q, int qOff, int n, float[] dx, float[] mx, int[] bias, int dOff, int nb,
                        float[] out, int outOff, int outStride, int[] sums) {
         // Three methods, none taking a vector: as one, C2 left some of its vector operations out of
         // line in some JVMs (the int loads of the sums allocated, pp512 at a third of the rate).
@@ -226,25 +229,28 @@ final class Q4_KInterleavedDot {
             zero.intoArray(out, outOff + k * outStride + 16);
         }
         for (int b = 0; b < nb; b++, o += GROUP_BLOCK_BYTES) {
-            for (int t = 0; t < 4; t++) {
-                products4(w, o, q, qOff, n, b, t, 0, sums);
-                products4(w, o, q, qOff, n, b, t, 1, sums);
-            }
+            for (int t = 0; t < 4; t++) products4(w, o, q, qOff, n, bias, dOff, b, t, sums);
             finish4(w, o, dx, mx, dOff, n, b, out, outOff, outStride, sums);
         }
     }
 
     /**
-     * {@link #group4}'s integer part for sub-block pair t, half h of block b: the four tokens'
-     * exact sums of the 16 values' products into {@code sums} (h = 0 stores them, h = 1 adds its own;
-     * {@link #finish4} applies the rows' scales).
+     * {@link #group4}'s integer part for sub-blocks 2t (low nibbles) and 2t + 1 (high nibbles) of
+     * block b: the four tokens' exact sums {@code S_s} into {@code sums} ({@link #finish4} applies the
+     * rows' scales). Each sub-block's 32 products accumulate in int16 from {@code -8 Σ q_x}
+     * ({@code bias}; see the class comment for why no partial sum leaves int16); widened to int32,
+     * the {@code 8 Σ q_x} is added back.
      */
-    private static void products4(MemorySegment w, long o, short[] q, int qOff, int n, int b, int t, int h, int[] sums) {
+    private static void products4(MemorySegment w, long o, short[] q, int qOff, int n, int[] bias, int dOff, int b, int t, int[] sums) {
         int sb = 64 * t;
-        long qo = o + QUANTS + (long) ROWS * (32 * t + 16 * h);
-        int xa = qOff + QK * b + 64 * t + 16 * h, xb = xa + n, xc = xa + 2 * n, xe = xa + 3 * n;
-        ShortVector alo = ShortVector.zero(S512), ahi = alo, blo = alo, bhi = alo, clo = alo, chi = alo, elo = alo, ehi = alo;
-        for (int l = 0; l < 16; l++) {
+        long qo = o + QUANTS + (long) ROWS * (32 * t);
+        int xa = qOff + QK * b + 64 * t, xb = xa + n, xc = xa + 2 * n, xe = xa + 3 * n;
+        int nx = n / QB, ka = dOff + 8 * b + 2 * t, kb = ka + nx, kc = ka + 2 * nx, ke = ka + 3 * nx;
+        ShortVector alo = ShortVector.broadcast(S512, (short) -bias[ka]), ahi = ShortVector.broadcast(S512, (short) -bias[ka + 1]),
+                blo = ShortVector.broadcast(S512, (short) -bias[kb]), bhi = ShortVector.broadcast(S512, (short) -bias[kb + 1]),
+                clo = ShortVector.broadcast(S512, (short) -bias[kc]), chi = ShortVector.broadcast(S512, (short) -bias[kc + 1]),
+                elo = ShortVector.broadcast(S512, (short) -bias[ke]), ehi = ShortVector.broadcast(S512, (short) -bias[ke + 1]);
+        for (int l = 0; l < 32; l++) {
             ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B256, w, qo + (long) ROWS * l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
             ShortVector vl = v.and((short) 0xF), vh = v.lanewise(VectorOperators.LSHR, 4);
             alo = alo.add(vl.mul(q[xa + l]));
@@ -256,41 +262,22 @@ final class Q4_KInterleavedDot {
             elo = elo.add(vl.mul(q[xe + l]));
             ehi = ehi.add(vh.mul(q[xe + 32 + l]));
         }
-        if (h == 0) {
-            ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 0);
-            ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 16);
-            ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 32);
-            ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 48);
-            ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 0);
-            ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 16);
-            ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 32);
-            ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 48);
-            ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 0);
-            ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 16);
-            ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 32);
-            ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 48);
-            ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 0);
-            ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 16);
-            ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
-            ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
-        } else {
-            IntVector.fromArray(I512, sums, sb + 0).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 0);
-            IntVector.fromArray(I512, sums, sb + 16).add((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 16);
-            IntVector.fromArray(I512, sums, sb + 32).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, sb + 32);
-            IntVector.fromArray(I512, sums, sb + 48).add((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, sb + 48);
-            IntVector.fromArray(I512, sums, 256 + sb + 0).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 0);
-            IntVector.fromArray(I512, sums, 256 + sb + 16).add((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 16);
-            IntVector.fromArray(I512, sums, 256 + sb + 32).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 256 + sb + 32);
-            IntVector.fromArray(I512, sums, 256 + sb + 48).add((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 256 + sb + 48);
-            IntVector.fromArray(I512, sums, 512 + sb + 0).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 0);
-            IntVector.fromArray(I512, sums, 512 + sb + 16).add((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 16);
-            IntVector.fromArray(I512, sums, 512 + sb + 32).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 512 + sb + 32);
-            IntVector.fromArray(I512, sums, 512 + sb + 48).add((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 512 + sb + 48);
-            IntVector.fromArray(I512, sums, 768 + sb + 0).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 0);
-            IntVector.fromArray(I512, sums, 768 + sb + 16).add((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 16);
-            IntVector.fromArray(I512, sums, 768 + sb + 32).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).intoArray(sums, 768 + sb + 32);
-            IntVector.fromArray(I512, sums, 768 + sb + 48).add((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).intoArray(sums, 768 + sb + 48);
-        }
+        ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 0)).add(bias[ka]).intoArray(sums, sb + 0);
+        ((IntVector) alo.convertShape(VectorOperators.S2I, I512, 1)).add(bias[ka]).intoArray(sums, sb + 16);
+        ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 0)).add(bias[ka + 1]).intoArray(sums, sb + 32);
+        ((IntVector) ahi.convertShape(VectorOperators.S2I, I512, 1)).add(bias[ka + 1]).intoArray(sums, sb + 48);
+        ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 0)).add(bias[kb]).intoArray(sums, 256 + sb + 0);
+        ((IntVector) blo.convertShape(VectorOperators.S2I, I512, 1)).add(bias[kb]).intoArray(sums, 256 + sb + 16);
+        ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 0)).add(bias[kb + 1]).intoArray(sums, 256 + sb + 32);
+        ((IntVector) bhi.convertShape(VectorOperators.S2I, I512, 1)).add(bias[kb + 1]).intoArray(sums, 256 + sb + 48);
+        ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 0)).add(bias[kc]).intoArray(sums, 512 + sb + 0);
+        ((IntVector) clo.convertShape(VectorOperators.S2I, I512, 1)).add(bias[kc]).intoArray(sums, 512 + sb + 16);
+        ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 0)).add(bias[kc + 1]).intoArray(sums, 512 + sb + 32);
+        ((IntVector) chi.convertShape(VectorOperators.S2I, I512, 1)).add(bias[kc + 1]).intoArray(sums, 512 + sb + 48);
+        ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 0)).add(bias[ke]).intoArray(sums, 768 + sb + 0);
+        ((IntVector) elo.convertShape(VectorOperators.S2I, I512, 1)).add(bias[ke]).intoArray(sums, 768 + sb + 16);
+        ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 0)).add(bias[ke + 1]).intoArray(sums, 768 + sb + 32);
+        ((IntVector) ehi.convertShape(VectorOperators.S2I, I512, 1)).add(bias[ke + 1]).intoArray(sums, 768 + sb + 48);
     }
 
     /** {@link #group4}'s float part for block b: the four tokens' sub-block sums scaled into their accumulators. */

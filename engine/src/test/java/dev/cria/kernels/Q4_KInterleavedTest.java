@@ -77,8 +77,8 @@ class Q4_KInterleavedTest {
             Q4_KInterleavedDot.group(w.data(), 0, q.qR, 0, q.dR, q.minR, 0, nb, one, 0, sums);
             Q4_KInterleavedDot.group(w.data(), g1, q.qR, 0, q.dR, q.minR, 0, nb, one, 32, sums);
             Q4_KInterleavedDot.groups2(w.data(), 0, g1, q.qR, 0, q.dR, q.minR, 0, nb, two2, 0, 32, sums);
-            Q4_KInterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 0, 64, sums);
-            Q4_KInterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.minR, 0, nb, four, 32, 64, sums);
+            Q4_KInterleavedDot.group4(w.data(), 0, q.qR, 0, n, q.dR, q.minR, q.biasR, 0, nb, four, 0, 64, sums);
+            Q4_KInterleavedDot.group4(w.data(), g1, q.qR, 0, n, q.dR, q.minR, q.biasR, 0, nb, four, 32, 64, sums);
             if (round % 1000 != 999 && round != rounds - 1) continue;
             int[] want = RandomWeights.bits(java.util.Arrays.copyOf(twin, 64));
             assertThat(RandomWeights.bits(one)).as("group, round %d", round).isEqualTo(want);
