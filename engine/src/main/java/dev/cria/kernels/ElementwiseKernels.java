@@ -1,6 +1,7 @@
 package dev.cria.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,8 +36,11 @@ public final class ElementwiseKernels {
 
     /**
      * SwiGLU in place, as Llama's feed-forward (llama.cpp ggml_swiglu): {@code gate[j] = silu(gate[j]) * up[j]}
-     * with silu(g) = g / (1 + e^-g). A scalar loop with the exp in double ({@link Math#exp}): it has
-     * no vector twin because it has no vector version.
+     * with silu(g) = g / (1 + e^-g), computed as {@code q = g / (1 + e)} with {@code e = exp(-|g|)}
+     * ({@link SoftmaxExp}: its argument is never positive) and {@code silu = g >= 0 ? q : q * e}, so no
+     * exp overflows. Vector lanes and the scalar tail ({@link #swiGluScalar}) are the same IEEE
+     * operations, so any split of the range gives the same bits; a scalar {@link Math#exp} per value
+     * took about a twentieth of prompt processing.
      */
     public static void swiGlu(float[] gate, float[] up, int n) {
         swiGlu(gate, up, 0, n);
@@ -44,9 +48,21 @@ public final class ElementwiseKernels {
 
     /** {@link #swiGlu(float[], float[], int)} for the elements {@code [from, to)} only: a piece of a parallel loop. */
     public static void swiGlu(float[] gate, float[] up, int from, int to) {
-        for (int j = from; j < to; j++) {
-            float g = gate[j];
-            gate[j] = (float) (g / (1.0 + Math.exp(-g))) * up[j];
+        VectorSpecies<Float> v = SoftmaxExp.SPECIES;
+        int j = from;
+        for (int u = from + v.loopBound(to - from); j < u; j += v.length()) {
+            FloatVector g = FloatVector.fromArray(v, gate, j);
+            FloatVector e = SoftmaxExp.vector(g.abs().neg());
+            FloatVector q = g.div(e.add(1f));
+            q.blend(q.mul(e), g.compare(VectorOperators.LT, 0f)).mul(FloatVector.fromArray(v, up, j)).intoArray(gate, j);
         }
+        for (; j < to; j++) gate[j] = swiGluScalar(gate[j], up[j]);
+    }
+
+    /** One element of {@link #swiGlu}: the same operations as each vector lane. */
+    static float swiGluScalar(float g, float u) {
+        float e = SoftmaxExp.scalar(-Math.abs(g));
+        float q = g / (e + 1f);
+        return (g < 0f ? q * e : q) * u;
     }
 }

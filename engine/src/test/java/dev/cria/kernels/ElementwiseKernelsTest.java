@@ -59,7 +59,11 @@ class ElementwiseKernelsTest {
         assertThat(RandomWeights.bits(a)).isEqualTo(RandomWeights.bits(expected));
     }
 
-    /** silu(g) * u = g / (1 + e^-g) * u in double; the kernel rounds the silu to float, then the product: within 2 float ulps. */
+    /**
+     * silu(g) * u = g / (1 + e^-g) * u in double; the kernel works in float32 (llama.cpp's
+     * ggml_vec_swiglu_f32 too): an exp of about 1 ulp, then an add, a divide, for g < 0 a multiply by
+     * e, and the product with u, each rounded: within 4 float ulps (3.8 the worst of 4 million draws).
+     */
     @Test
     void swiGluIsSiluOfTheGateTimesTheUp() {
         SplittableRandom rnd = new SplittableRandom(5);
@@ -74,7 +78,7 @@ class ElementwiseKernelsTest {
 
         for (int j = 0; j < n; j++) {
             double expected = g0[j] / (1 + Math.exp(-(double) g0[j])) * up[j];
-            assertThat((double) gate[j]).as("gate %s, up %s", g0[j], up[j]).isCloseTo(expected, within(2.0 * Math.ulp((float) expected) + 1e-40));
+            assertThat((double) gate[j]).as("gate %s, up %s", g0[j], up[j]).isCloseTo(expected, within(4.0 * Math.ulp((float) expected) + 1e-40));
         }
         assertThat(gate[0]).as("silu(0) = 0").isZero();
         assertThat(gate[2]).as("silu(100) = 100").isEqualTo(100 * up[2]);
