@@ -6,6 +6,8 @@ import dev.cria.tensor.WeightMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.LongConsumer;
 
@@ -57,6 +59,8 @@ public final class Q4_KInterleaved {
     /** Bytes per row and super-block. */
     static final int ROW_BLOCK_BYTES = GROUP_BLOCK_BYTES / ROWS;
     private static final int SRC_BLOCK_BYTES = 144;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
@@ -85,30 +89,35 @@ public final class Q4_KInterleaved {
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
         int nb = m.cols() / QK;
-        long srcRow = m.rowBytes();
-        byte[] rowBlock = new byte[SRC_BLOCK_BYTES];
-        byte[] bytes = new byte[GROUP_BLOCK_BYTES];
-        float[] d = new float[ROWS], dmin = new float[ROWS];
+        int srcRow = (int) m.rowBytes();
+        // As Q4_0Interleaved.repack: a group's 32 source rows in one bulk copy, the transposition in
+        // Java arrays, one bulk copy out (a copy per row and super-block took twice as long).
+        byte[] in = new byte[ROWS * srcRow];
+        byte[] out = new byte[nb * GROUP_BLOCK_BYTES];
         return InterleavedCopy.copy(m, GgmlType.Q4_K, WeightMatrix.Layout.Q4_K_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
                 (src, g, dst) -> {
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * ROWS * srcRow, in, 0, in.length);
                     for (int b = 0; b < nb; b++) {
+                        int o = b * GROUP_BLOCK_BYTES;
                         for (int r = 0; r < ROWS; r++) {
-                            long s = (long) (ROWS * g + r) * srcRow + (long) SRC_BLOCK_BYTES * b;
-                            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, rowBlock, 0, SRC_BLOCK_BYTES);
-                            d[r] = WeightBytes.f16(src, s);
-                            dmin[r] = WeightBytes.f16(src, s + 2);
+                            int s = r * srcRow + SRC_BLOCK_BYTES * b;
+                            putF32(out, o + D + 4 * r, Float.float16ToFloat((short) ((in[s] & 0xFF) | (in[s + 1] << 8))));
+                            putF32(out, o + DMIN + 4 * r, Float.float16ToFloat((short) ((in[s + 2] & 0xFF) | (in[s + 3] << 8))));
+                            long lo = (long) LONG_LE.get(in, s + 4);
+                            int hi = (int) INT_LE.get(in, s + 12);
                             for (int j = 0; j < 8; j++) {
-                                bytes[SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 0);
-                                bytes[MINS + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(src, s + 4, j, 1);
+                                out[o + SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(lo, hi, j, 0);
+                                out[o + MINS + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(lo, hi, j, 1);
                             }
-                            for (int k = 0; k < 128; k++) bytes[QUANTS + ROWS * k + r] = rowBlock[16 + k];
+                            for (int k = 0; k < 128; k++) out[o + QUANTS + ROWS * k + r] = in[s + 16 + k];
                         }
-                        long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
-                        MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, o, bytes.length);
-                        MemorySegment.copy(d, 0, dst, F32, o + D, ROWS);
-                        MemorySegment.copy(dmin, 0, dst, F32, o + DMIN, ROWS);
                     }
+                    MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, nb), out.length);
                 });
+    }
+
+    private static void putF32(byte[] a, int off, float v) {
+        INT_LE.set(a, off, Float.floatToRawIntBits(v));
     }
 
     /**

@@ -78,37 +78,44 @@ public final class Q6_KInterleaved {
      */
     public static WeightMatrix repack(WeightMatrix m, Arena arena, boolean releaseSource, LongConsumer sourceBytesDone) {
         int nb = m.cols() / 256;
-        long srcRow = m.rowBytes();
-        byte[] block = new byte[GROUP_BLOCK_BYTES];
-        float[] scales = new float[ROWS];
-        byte[] blk = new byte[210];
+        int srcRow = (int) m.rowBytes();
+        // As Q4_0Interleaved.repack: a group's 32 source rows in one bulk copy, the layout built in a
+        // Java array, one bulk copy out; each output byte written once (a read-modify-write per
+        // value and small copies per row and super-block took about twice as long to load).
+        byte[] in = new byte[ROWS * srcRow];
+        byte[] out = new byte[nb * GROUP_BLOCK_BYTES];
+        byte[] q = new byte[256];
         return InterleavedCopy.copy(m, GgmlType.Q6_K, WeightMatrix.Layout.Q6_K_INTERLEAVED, supports(m.rows(), m.cols()), arena, releaseSource, sourceBytesDone,
                 (src, g, dst) -> {
+                    MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * ROWS * srcRow, in, 0, in.length);
                     for (int b = 0; b < nb; b++) {
+                        int o = b * GROUP_BLOCK_BYTES;
                         for (int r = 0; r < ROWS; r++) {
-                            long s = (long) (ROWS * g + r) * srcRow + 210L * b;
-                            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, s, blk, 0, 210);
-                            scales[r] = Float.float16ToFloat((short) ((blk[208] & 0xFF) | blk[209] << 8));
-                            for (int k = 0; k < 16; k++) block[scales(k) + r] = blk[192 + k];
+                            int s = r * srcRow + 210 * b;
+                            int d = Float.floatToRawIntBits(Float.float16ToFloat((short) ((in[s + 208] & 0xFF) | in[s + 209] << 8)));
+                            for (int i = 0; i < 4; i++) out[o + 4 * r + i] = (byte) (d >>> (8 * i));
+                            for (int k = 0; k < 16; k++) out[o + scales(k) + r] = in[s + 192 + k];
                             // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
                             // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
                             for (int n = 0; n < 2; n++) {
                                 for (int l = 0; l < 32; l++) {
-                                    int a = blk[64 * n + l] & 0xFF, c = blk[64 * n + 32 + l] & 0xFF, h = blk[128 + 32 * n + l] & 0xFF;
-                                    int i = 128 * n + l; // values i, i + 32, i + 64, i + 96
-                                    int q0 = (a & 0xF) | (h & 3) << 4, q1 = (c & 0xF) | ((h >>> 2) & 3) << 4;
-                                    int q2 = (a >>> 4) | ((h >>> 4) & 3) << 4, q3 = (c >>> 4) | ((h >>> 6) & 3) << 4;
-                                    put(block, r, i, q0);
-                                    put(block, r, i + 32, q1);
-                                    put(block, r, i + 64, q2);
-                                    put(block, r, i + 96, q3);
+                                    int a = in[s + 64 * n + l] & 0xFF, c = in[s + 64 * n + 32 + l] & 0xFF, h = in[s + 128 + 32 * n + l] & 0xFF;
+                                    int i = 128 * n + l;
+                                    q[i] = (byte) ((a & 0xF) | (h & 3) << 4);
+                                    q[i + 32] = (byte) ((c & 0xF) | (h >>> 2 & 3) << 4);
+                                    q[i + 64] = (byte) ((a >>> 4) | (h >>> 4 & 3) << 4);
+                                    q[i + 96] = (byte) ((c >>> 4) | (h >>> 6) << 4);
                                 }
                             }
+                            for (int j = 0; j < 64; j++) {
+                                int q3 = q[j + 192], at = o + run(j) + r;
+                                out[at] = (byte) (q[j] | (q3 & 3) << 6);
+                                out[at + ROWS] = (byte) (q[j + 64] | (q3 >>> 2 & 3) << 6);
+                                out[at + 2 * ROWS] = (byte) (q[j + 128] | (q3 >>> 4) << 6);
+                            }
                         }
-                        long o = groupOffset(g, nb) + (long) b * GROUP_BLOCK_BYTES;
-                        MemorySegment.copy(scales, 0, dst, WeightBytes.F32, o, ROWS);
-                        MemorySegment.copy(block, CHUNK0, dst, ValueLayout.JAVA_BYTE, o + CHUNK0, GROUP_BLOCK_BYTES - CHUNK0);
                     }
+                    MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, nb), out.length);
                 });
     }
 
@@ -120,19 +127,6 @@ public final class Q6_KInterleaved {
     /** Offset in a group's super-block of the rows' scales of values 16g .. 16g + 15. */
     static int scales(int g) {
         return CHUNK0 + CHUNK * (g & 3) + ROWS * (g >> 2);
-    }
-
-    /** Row {@code r}'s 6-bit {@code q} of value {@code v} into a group super-block's bytes (offsets as in the layout). */
-    private static void put(byte[] block, int r, int v, int q) {
-        int at = run(v & 63) + r, k = v >> 6;
-        if (k < 3) {
-            block[at + ROWS * k] = (byte) ((block[at + ROWS * k] & 0xC0) | q);
-        } else {
-            for (int i = 0; i < 3; i++) {
-                int bits = (q >>> (2 * i)) & 3;
-                block[at + ROWS * i] = (byte) ((block[at + ROWS * i] & 0x3F) | bits << 6);
-            }
-        }
     }
 
     /** Row {@code lane}'s 6-bit q of value {@code i} of the group super-block at {@code o}. */
