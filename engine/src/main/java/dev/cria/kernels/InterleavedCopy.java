@@ -6,6 +6,9 @@ import dev.cria.util.HugePages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,6 +22,8 @@ final class InterleavedCopy {
     static final int ROWS = 32;
     /** Rows between progress reports: a 1B model's embedding (128256 rows) reports 32 times, not once. */
     static final int REPORT_ROWS = 4096;
+    /** Little-endian int32 access to byte arrays (the repacks read and write their arrays through it). */
+    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Writes group {@code g} of {@code src} (file layout) at its place in {@code dst}. */
     @FunctionalInterface
@@ -27,6 +32,16 @@ final class InterleavedCopy {
     }
 
     private InterleavedCopy() {
+    }
+
+    /** The little-endian f16 at {@code a[off]} as a float (a block's scale in the file layout). */
+    static float f16(byte[] a, int off) {
+        return Float.float16ToFloat((short) ((a[off] & 0xFF) | a[off + 1] << 8));
+    }
+
+    /** {@code v} as a little-endian float32 at {@code a[off]} (a scale in an interleaved layout). */
+    static void putF32(byte[] a, int off, float v) {
+        INT_LE.set(a, off, Float.floatToRawIntBits(v));
     }
 
     /**

@@ -20,7 +20,8 @@ import java.lang.foreign.MemorySegment;
  * tiles of tokens sized so that the tile's activations stay in the core's L2 cache; the decode cost
  * is paid once per row and tile, not per token. Two to six tokens on a {@link TokenGroupKernel}
  * (Q4_0, Q8_0, Q4_K, Q6_K; Q8_0 up to eleven: {@link TokenGroupKernel#maxTokens}) decode each weight
- * in registers for all of them; other types' two or three tokens use {@link FloatDot#dot4x2}. With the 256-bit kernels (CPUs without AVX-512) every batch
+ * in registers for all of them; other types' two or three tokens use {@link FloatDot#dot4x2}. With
+ * the 256-bit kernels (CPUs without AVX-512) every batch
  * decodes four rows to floats and uses {@link FloatDot256#dot4x2}.
  *
  * <p><b>Determinism.</b> Both paths sum each (row, token) in {@link FloatDot}'s order over the same

@@ -78,12 +78,7 @@ public final class Q4_0Interleaved {
                         int o = b * GROUP_BLOCK_BYTES;
                         for (int r = 0; r < ROWS; r++) {
                             int s = r * srcRow + 18 * b;
-                            float d = Float.float16ToFloat((short) ((in[s] & 0xFF) | (in[s + 1] << 8)));
-                            int bits = Float.floatToRawIntBits(d);
-                            out[o + 4 * r] = (byte) bits;
-                            out[o + 4 * r + 1] = (byte) (bits >>> 8);
-                            out[o + 4 * r + 2] = (byte) (bits >>> 16);
-                            out[o + 4 * r + 3] = (byte) (bits >>> 24);
+                            InterleavedCopy.putF32(out, o + 4 * r, InterleavedCopy.f16(in, s));
                             for (int j = 0; j < 16; j++) out[o + QUANTS + ROWS * j + r] = in[s + 2 + j];
                         }
                     }

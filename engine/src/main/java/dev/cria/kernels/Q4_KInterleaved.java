@@ -60,7 +60,6 @@ public final class Q4_KInterleaved {
     static final int ROW_BLOCK_BYTES = GROUP_BLOCK_BYTES / ROWS;
     private static final int SRC_BLOCK_BYTES = 144;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
@@ -101,10 +100,10 @@ public final class Q4_KInterleaved {
                         int o = b * GROUP_BLOCK_BYTES;
                         for (int r = 0; r < ROWS; r++) {
                             int s = r * srcRow + SRC_BLOCK_BYTES * b;
-                            putF32(out, o + D + 4 * r, Float.float16ToFloat((short) ((in[s] & 0xFF) | (in[s + 1] << 8))));
-                            putF32(out, o + DMIN + 4 * r, Float.float16ToFloat((short) ((in[s + 2] & 0xFF) | (in[s + 3] << 8))));
+                            InterleavedCopy.putF32(out, o + D + 4 * r, InterleavedCopy.f16(in, s));
+                            InterleavedCopy.putF32(out, o + DMIN + 4 * r, InterleavedCopy.f16(in, s + 2));
                             long lo = (long) LONG_LE.get(in, s + 4);
-                            int hi = (int) INT_LE.get(in, s + 12);
+                            int hi = (int) InterleavedCopy.INT_LE.get(in, s + 12);
                             for (int j = 0; j < 8; j++) {
                                 out[o + SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(lo, hi, j, 0);
                                 out[o + MINS + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(lo, hi, j, 1);
@@ -114,10 +113,6 @@ public final class Q4_KInterleaved {
                     }
                     MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, nb), out.length);
                 });
-    }
-
-    private static void putF32(byte[] a, int off, float v) {
-        INT_LE.set(a, off, Float.floatToRawIntBits(v));
     }
 
     /**

@@ -44,7 +44,8 @@ import static dev.cria.kernels.QuantVectors.LE;
  * its int16 sums started at {@code -8 Σ q_x} of the sub-block: every partial sum is then
  * {@code Σ_{i<=l} (q_i - 8) x_i - 8 Σ_{i>l} x_i}, 32 terms of at most 1016, so within int16, and
  * after one widening per sub-block the offset is added back (docs/benchmarks.md, "What made each
- * kernel fast"). At the end of the super-block, per row, in this order and in every kernel here ({@code c_s = -(dx_s * Q_s)}, a float32 per token and sub-block):
+ * kernel fast"). At the end of the super-block, per row, in this order and in every kernel here
+ * ({@code c_s = -(dx_s * Q_s)}, a float32 per token and sub-block):
  * <pre>
  *   fi = 0; for s = 0 .. 7: fi = fma((float) (sc_s * S_s), dx_s, fi)
  *   fm = 0; for s = 0 .. 7: fm = fma((float) m_s,          c_s,  fm)

@@ -92,8 +92,7 @@ public final class Q6_KInterleaved {
                         int o = b * GROUP_BLOCK_BYTES;
                         for (int r = 0; r < ROWS; r++) {
                             int s = r * srcRow + 210 * b;
-                            int d = Float.floatToRawIntBits(Float.float16ToFloat((short) ((in[s + 208] & 0xFF) | in[s + 209] << 8)));
-                            for (int i = 0; i < 4; i++) out[o + 4 * r + i] = (byte) (d >>> (8 * i));
+                            InterleavedCopy.putF32(out, o + 4 * r, InterleavedCopy.f16(in, s + 208));
                             for (int k = 0; k < 16; k++) out[o + scales(k) + r] = in[s + 192 + k];
                             // ggml's block_q6_K: per half n (128 values), value 32k + l (k = 0..3) has its low 4 bits in
                             // nibble k / 2 of ql[64n + 32 (k % 2) + l] and its high 2 bits at 2k of qh[32n + l]
