@@ -32,6 +32,12 @@ final class RowPrep {
     private static final ThreadLocal<RowPrep> SCRATCH = ThreadLocal.withInitial(RowPrep::new);
     private static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
     private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
+    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(F, 0xF0F0L);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(F, 0xCCCCL);
+    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> i ^ 8);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> i ^ 4);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> i ^ 1);
     /** From lanes [scale 0..7, -min 0..7]: (scale, min) of sub-blocks 0, 1 for passes 0 and 1, then 2, 3 for passes 2 and 3. */
     private static final VectorShuffle<Float> PASSES_0_3 = VectorShuffle.fromValues(F, 0, 8, 1, 9, 0, 8, 1, 9, 2, 10, 3, 11, 2, 10, 3, 11);
     private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
@@ -39,8 +45,11 @@ final class RowPrep {
     float[] input = new float[0];
     /** Decoded scales, from index {@link PaddedArrays#PAD} on: rewritten for every row, so padded against false sharing. */
     float[] scales = PaddedArrays.floats(0);
-    /** A token group's sums on the way to {@link FloatDot#reduce(float[], int)}, from {@code PAD} on: 2 rows x 4 tokens x 16 lanes. */
-    final float[] sums = PaddedArrays.floats(128);
+    /**
+     * A token group's sums on the way to {@link FloatDot#reduce(float[], int)}, from {@code PAD} on: 2 rows x 4 tokens x 16 lanes,
+     * then the 16 lanes of {@link #reduceSums}'s results.
+     */
+    final float[] sums = PaddedArrays.floats(144);
     private float[] groupInput = new float[0];
     private float[] f16Rows = PaddedArrays.floats(0);
 
@@ -52,10 +61,27 @@ final class RowPrep {
      * = the reduced {@link #sums} of token {@code j} ({@code j < m}) and each row ({@code r1}'s at 64).
      */
     void reduceSums(int t, int m, float[] out, int outOff, int stride, int r0, int r1) {
+        // FloatDot.reduce's tree for all eight (row, token) sums at once: each butterfly level adds
+        // lane pairs of two sums side by side (blend, then the partner lanes moved over), so lane 2k
+        // of the last vector is sum k reduced in the same order, bit for bit (float addition commutes).
+        // written out: a helper taking vectors, if C2 did not inline it, would box them
+        FloatVector v0 = FloatVector.fromArray(F, sums, PAD), v4 = FloatVector.fromArray(F, sums, PAD + 64);
+        FloatVector v1 = FloatVector.fromArray(F, sums, PAD + 16), v5 = FloatVector.fromArray(F, sums, PAD + 80);
+        FloatVector v2 = FloatVector.fromArray(F, sums, PAD + 32), v6 = FloatVector.fromArray(F, sums, PAD + 96);
+        FloatVector v3 = FloatVector.fromArray(F, sums, PAD + 48), v7 = FloatVector.fromArray(F, sums, PAD + 112);
+        FloatVector w0 = v0.blend(v4, HIGH8).add(v4.blend(v0, HIGH8).rearrange(XOR8));
+        FloatVector w1 = v1.blend(v5, HIGH8).add(v5.blend(v1, HIGH8).rearrange(XOR8));
+        FloatVector w2 = v2.blend(v6, HIGH8).add(v6.blend(v2, HIGH8).rearrange(XOR8));
+        FloatVector w3 = v3.blend(v7, HIGH8).add(v7.blend(v3, HIGH8).rearrange(XOR8));
+        FloatVector x0 = w0.blend(w2, BIT4).add(w2.blend(w0, BIT4).rearrange(XOR4));
+        FloatVector x1 = w1.blend(w3, BIT4).add(w3.blend(w1, BIT4).rearrange(XOR4));
+        FloatVector y = x0.blend(x1, BIT2).add(x1.blend(x0, BIT2).rearrange(XOR2));
+        y.add(y.rearrange(XOR1)).intoArray(sums, PAD + 128);
+        // token j of row r0 is lane 2j, of row r1 lane 8 + 2j
         for (int j = 0; j < m; j++) {
             int at = outOff + (t + j) * stride;
-            out[at + r0] = FloatDot.reduce(sums, PAD + 16 * j);
-            out[at + r1] = FloatDot.reduce(sums, PAD + 64 + 16 * j);
+            out[at + r0] = sums[PAD + 128 + 2 * j];
+            out[at + r1] = sums[PAD + 136 + 2 * j];
         }
     }
 
