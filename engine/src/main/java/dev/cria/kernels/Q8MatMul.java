@@ -14,11 +14,17 @@ import java.lang.foreign.MemorySegment;
  * {@link MatMul#matmul(ComputePool, WeightMatrix, float[], Q8Activations, int, float[])}, which sends
  * every other matrix to the float path.
  *
- * <p>This class splits the work and threads; the type's {@link RowGroupKernel} multiplies. The
- * range a thread gets counts groups of rows. One token takes groups g and g + half of the range
- * together ({@link RowGroupKernel#groups2}: two memory streams far apart, as {@link MatMul}'s
- * single-token rows), an odd last group alone; several tokens take each group once for the tokens
- * four at a time ({@link RowGroupKernel#group4}), the last one to three one at a time. Each
+ * <p>This class splits the work and threads; the type's {@link RowGroupKernel} multiplies. One
+ * token splits the matrix's pairs of groups over the threads, pair k being groups k and k + half of
+ * the matrix ({@link RowGroupKernel#groups2}: two memory streams far apart, as {@link MatMul}'s
+ * single-token rows); only a matrix with an odd number of groups has a last group alone. Pairs are
+ * counted over the whole matrix, not within each thread's range, because the ranges' sizes are
+ * often odd (4,008 groups of the 128k-row output in 8 chunks of 501): the lone group of each range
+ * then went to {@link RowGroupKernel#group}, called a few times per token, which C2 compiled only
+ * tokens or seconds later, and until then each call ran interpreted, boxing every vector (fresh
+ * JVMs of 1B Q4_K_M at half the rate). Several tokens take each group of the thread's range once
+ * for the tokens four at a time ({@link RowGroupKernel#group4}), the last one to three one at a
+ * time. Each
  * (row, token) comes out of the same kernel arithmetic either way, so a token's results do not
  * depend on its batch.
  *
@@ -63,7 +69,8 @@ public final class Q8MatMul {
         job.out = out;
         job.outOff = outOff;
         try {
-            pool.parallelFor(w.rows() / kernel.rows(), job);
+            int groups = w.rows() / kernel.rows();
+            pool.parallelFor(x.tokens() == 1 ? (groups + 1) / 2 : groups, job);
         } finally {
             job.kernel = null;
             job.data = null;
@@ -88,16 +95,15 @@ public final class Q8MatMul {
         float[] out;
     }
 
-    /** One token: groups g and g + half of the range together, an odd last group alone. */
+    /** One token: the range counts pairs of groups, pair k being groups k and k + half; with an odd count, the last group alone. */
     private static final class OneTokenJob extends Job {
         @Override
         public void run(int from, int to) {
             int[] scratch = scratch(kernel.scratchInts());
-            int n = kernel.rows();
-            for (int k = 0, pairs = MatMul.rowPairs(from, to); k < pairs; k++) {
-                int g0 = MatMul.pairFirst(from, to, k), g1 = MatMul.pairSecond(from, to, k);
-                if (g0 == g1) kernel.group(data, cols, g0, x, 0, out, outOff + n * g0, scratch);
-                else kernel.groups2(data, cols, g0, g1, x, 0, out, outOff + n * g0, outOff + n * g1, scratch);
+            int n = kernel.rows(), half = rows / n / 2;
+            for (int k = from; k < to; k++) {
+                if (k == half) kernel.group(data, cols, 2 * half, x, 0, out, outOff + n * 2 * half, scratch);
+                else kernel.groups2(data, cols, k, k + half, x, 0, out, outOff + n * k, outOff + n * (k + half), scratch);
             }
         }
     }
