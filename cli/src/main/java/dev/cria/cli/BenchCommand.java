@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,7 @@ import java.util.concurrent.Callable;
  * {@code cria bench}, modelled on llama-bench: prompt processing (ppN: N prompt tokens in batches,
  * from an empty context) and text generation (tgN: N tokens one at a time, from an empty context),
  * tokens/s averaged over repetitions after warm-up runs (the JIT compiles the kernels in them: runs
- * until one is within 10% of the one before).
+ * until one is within 10% of the one before and the JIT was all but idle during it).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt processing (pp) and text generation (tg) speed, like llama-bench.")
@@ -145,14 +147,22 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double[] run(int reps, Timed t) {
-        // Warm-up until the JIT is done: runs until one is within 10% of the one before (at most 6).
-        // One run was not enough for the batched kernels: C2 compiles a large kernel for seconds on
-        // the same 2 cores, and a 32-step run of 8 sequences measured half the rate of the next.
+        // Warm-up until the JIT is done: runs until one is within 10% of the one before and the JIT
+        // compiled for under 2% of its time (at most 6 runs). One run was not enough for the batched
+        // kernels: C2 compiles a large kernel for seconds on the same 2 cores, and a 32-step run of 8
+        // sequences measured half the rate of the next. Nor was the rate alone: two runs can be
+        // equally slow while a kernel called a few times per token still runs interpreted.
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watched = jit != null && jit.isCompilationTimeMonitoringSupported();
         double last = t.tokensPerSecond();
         for (int i = 0; i < 5; i++) {
+            long compiling = watched ? jit.getTotalCompilationTime() : 0, start = System.nanoTime();
             double next = t.tokensPerSecond();
-            if (Math.abs(next - last) <= 0.1 * last) break;
+            double ms = (System.nanoTime() - start) / 1e6;
+            boolean jitIdle = !watched || jit.getTotalCompilationTime() - compiling <= 0.02 * ms;
+            boolean steady = Math.abs(next - last) <= 0.1 * last;
             last = next;
+            if (steady && jitIdle) break;
         }
         double[] r = new double[reps];
         for (int i = 0; i < reps; i++) r[i] = t.tokensPerSecond();
