@@ -1,6 +1,7 @@
 package dev.cria.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,10 +29,16 @@ public final class FloatDot {
     /** Values per accumulation group: 2 accumulators of 16 lanes. */
     public static final int GROUP = 32;
 
-    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> i ^ 8);
-    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> i ^ 4);
-    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> i ^ 2);
-    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+    // The reduction's butterfly: lane i's partner at each level, and (for reducing several sums at
+    // once, SplitTile.reduce4x4 and RowPrep.reduceSums) the lanes whose bit of that level is set.
+    static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> i ^ 8);
+    static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> i ^ 4);
+    static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+    static final VectorMask<Float> BIT8 = VectorMask.fromLong(F, 0xFF00L);
+    static final VectorMask<Float> BIT4 = VectorMask.fromLong(F, 0xF0F0L);
+    static final VectorMask<Float> BIT2 = VectorMask.fromLong(F, 0xCCCCL);
+    static final VectorMask<Float> BIT1 = VectorMask.fromLong(F, 0xAAAAL);
 
     private FloatDot() {
     }

@@ -12,6 +12,13 @@ import dev.cria.tensor.PaddedArrays;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.cria.kernels.FloatDot.BIT2;
+import static dev.cria.kernels.FloatDot.BIT4;
+import static dev.cria.kernels.FloatDot.BIT8;
+import static dev.cria.kernels.FloatDot.XOR1;
+import static dev.cria.kernels.FloatDot.XOR2;
+import static dev.cria.kernels.FloatDot.XOR4;
+import static dev.cria.kernels.FloatDot.XOR8;
 import static dev.cria.kernels.QuantVectors.F;
 import static dev.cria.kernels.QuantVectors.I;
 import static dev.cria.kernels.WeightBytes.f16;
@@ -32,12 +39,6 @@ final class RowPrep {
     private static final ThreadLocal<RowPrep> SCRATCH = ThreadLocal.withInitial(RowPrep::new);
     private static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
     private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
-    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(F, 0xF0F0L);
-    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(F, 0xCCCCL);
-    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> i ^ 8);
-    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> i ^ 4);
-    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> i ^ 2);
-    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> i ^ 1);
     /** From lanes [scale 0..7, -min 0..7]: (scale, min) of sub-blocks 0, 1 for passes 0 and 1, then 2, 3 for passes 2 and 3. */
     private static final VectorShuffle<Float> PASSES_0_3 = VectorShuffle.fromValues(F, 0, 8, 1, 9, 0, 8, 1, 9, 2, 10, 3, 11, 2, 10, 3, 11);
     private static final VectorShuffle<Float> PASSES_4_7 = VectorShuffle.fromValues(F, 4, 12, 5, 13, 4, 12, 5, 13, 6, 14, 7, 15, 6, 14, 7, 15);
@@ -69,10 +70,10 @@ final class RowPrep {
         FloatVector v1 = FloatVector.fromArray(F, sums, PAD + 16), v5 = FloatVector.fromArray(F, sums, PAD + 80);
         FloatVector v2 = FloatVector.fromArray(F, sums, PAD + 32), v6 = FloatVector.fromArray(F, sums, PAD + 96);
         FloatVector v3 = FloatVector.fromArray(F, sums, PAD + 48), v7 = FloatVector.fromArray(F, sums, PAD + 112);
-        FloatVector w0 = v0.blend(v4, HIGH8).add(v4.blend(v0, HIGH8).rearrange(XOR8));
-        FloatVector w1 = v1.blend(v5, HIGH8).add(v5.blend(v1, HIGH8).rearrange(XOR8));
-        FloatVector w2 = v2.blend(v6, HIGH8).add(v6.blend(v2, HIGH8).rearrange(XOR8));
-        FloatVector w3 = v3.blend(v7, HIGH8).add(v7.blend(v3, HIGH8).rearrange(XOR8));
+        FloatVector w0 = v0.blend(v4, BIT8).add(v4.blend(v0, BIT8).rearrange(XOR8));
+        FloatVector w1 = v1.blend(v5, BIT8).add(v5.blend(v1, BIT8).rearrange(XOR8));
+        FloatVector w2 = v2.blend(v6, BIT8).add(v6.blend(v2, BIT8).rearrange(XOR8));
+        FloatVector w3 = v3.blend(v7, BIT8).add(v7.blend(v3, BIT8).rearrange(XOR8));
         FloatVector x0 = w0.blend(w2, BIT4).add(w2.blend(w0, BIT4).rearrange(XOR4));
         FloatVector x1 = w1.blend(w3, BIT4).add(w3.blend(w1, BIT4).rearrange(XOR4));
         FloatVector y = x0.blend(x1, BIT2).add(x1.blend(x0, BIT2).rearrange(XOR2));

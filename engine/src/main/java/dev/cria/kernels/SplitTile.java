@@ -1,8 +1,6 @@
 package dev.cria.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 import dev.cria.tensor.PaddedArrays;
 
@@ -10,8 +8,16 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
+import static dev.cria.kernels.FloatDot.BIT1;
+import static dev.cria.kernels.FloatDot.BIT2;
+import static dev.cria.kernels.FloatDot.BIT4;
+import static dev.cria.kernels.FloatDot.BIT8;
 import static dev.cria.kernels.FloatDot.F;
 import static dev.cria.kernels.FloatDot.GROUP;
+import static dev.cria.kernels.FloatDot.XOR1;
+import static dev.cria.kernels.FloatDot.XOR2;
+import static dev.cria.kernels.FloatDot.XOR4;
+import static dev.cria.kernels.FloatDot.XOR8;
 
 /**
  * The batched matmul's float scratch: decoded weight rows and the tokens' activations stored in
@@ -141,34 +147,26 @@ final class SplitTile {
         FloatVector v13 = FloatVector.fromArray(F, acc, accOff + 208).add(FloatVector.fromArray(F, acc, accOff + 464));
         FloatVector v14 = FloatVector.fromArray(F, acc, accOff + 224).add(FloatVector.fromArray(F, acc, accOff + 480));
         FloatVector v15 = FloatVector.fromArray(F, acc, accOff + 240).add(FloatVector.fromArray(F, acc, accOff + 496));
-        FloatVector w0 = v0.blend(v8, HI8).add(v8.blend(v0, HI8).rearrange(XOR8_S));
-        FloatVector w1 = v1.blend(v9, HI8).add(v9.blend(v1, HI8).rearrange(XOR8_S));
-        FloatVector w2 = v2.blend(v10, HI8).add(v10.blend(v2, HI8).rearrange(XOR8_S));
-        FloatVector w3 = v3.blend(v11, HI8).add(v11.blend(v3, HI8).rearrange(XOR8_S));
-        FloatVector w4 = v4.blend(v12, HI8).add(v12.blend(v4, HI8).rearrange(XOR8_S));
-        FloatVector w5 = v5.blend(v13, HI8).add(v13.blend(v5, HI8).rearrange(XOR8_S));
-        FloatVector w6 = v6.blend(v14, HI8).add(v14.blend(v6, HI8).rearrange(XOR8_S));
-        FloatVector w7 = v7.blend(v15, HI8).add(v15.blend(v7, HI8).rearrange(XOR8_S));
-        FloatVector x0 = w0.blend(w4, BIT4).add(w4.blend(w0, BIT4).rearrange(XOR4_S));
-        FloatVector x1 = w1.blend(w5, BIT4).add(w5.blend(w1, BIT4).rearrange(XOR4_S));
-        FloatVector x2 = w2.blend(w6, BIT4).add(w6.blend(w2, BIT4).rearrange(XOR4_S));
-        FloatVector x3 = w3.blend(w7, BIT4).add(w7.blend(w3, BIT4).rearrange(XOR4_S));
-        FloatVector y0 = x0.blend(x2, BIT2).add(x2.blend(x0, BIT2).rearrange(XOR2_S));
-        FloatVector y1 = x1.blend(x3, BIT2).add(x3.blend(x1, BIT2).rearrange(XOR2_S));
-        y0.blend(y1, BIT1).add(y1.blend(y0, BIT1).rearrange(XOR1_S)).intoArray(sum, PaddedArrays.PAD);
+        FloatVector w0 = v0.blend(v8, BIT8).add(v8.blend(v0, BIT8).rearrange(XOR8));
+        FloatVector w1 = v1.blend(v9, BIT8).add(v9.blend(v1, BIT8).rearrange(XOR8));
+        FloatVector w2 = v2.blend(v10, BIT8).add(v10.blend(v2, BIT8).rearrange(XOR8));
+        FloatVector w3 = v3.blend(v11, BIT8).add(v11.blend(v3, BIT8).rearrange(XOR8));
+        FloatVector w4 = v4.blend(v12, BIT8).add(v12.blend(v4, BIT8).rearrange(XOR8));
+        FloatVector w5 = v5.blend(v13, BIT8).add(v13.blend(v5, BIT8).rearrange(XOR8));
+        FloatVector w6 = v6.blend(v14, BIT8).add(v14.blend(v6, BIT8).rearrange(XOR8));
+        FloatVector w7 = v7.blend(v15, BIT8).add(v15.blend(v7, BIT8).rearrange(XOR8));
+        FloatVector x0 = w0.blend(w4, BIT4).add(w4.blend(w0, BIT4).rearrange(XOR4));
+        FloatVector x1 = w1.blend(w5, BIT4).add(w5.blend(w1, BIT4).rearrange(XOR4));
+        FloatVector x2 = w2.blend(w6, BIT4).add(w6.blend(w2, BIT4).rearrange(XOR4));
+        FloatVector x3 = w3.blend(w7, BIT4).add(w7.blend(w3, BIT4).rearrange(XOR4));
+        FloatVector y0 = x0.blend(x2, BIT2).add(x2.blend(x0, BIT2).rearrange(XOR2));
+        FloatVector y1 = x1.blend(x3, BIT2).add(x3.blend(x1, BIT2).rearrange(XOR2));
+        y0.blend(y1, BIT1).add(y1.blend(y0, BIT1).rearrange(XOR1)).intoArray(sum, PaddedArrays.PAD);
         for (int k = 0; k < 4; k++) {
             for (int t = 0; t < tokens; t++) out[outOff + k + t * outStride] = sum[PaddedArrays.PAD + 4 * k + t];
         }
     }
 
-    private static final VectorMask<Float> HI8 = VectorMask.fromLong(F, 0xFF00L);
-    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(F, 0xF0F0L);
-    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(F, 0xCCCCL);
-    private static final VectorMask<Float> BIT1 = VectorMask.fromLong(F, 0xAAAAL);
-    private static final VectorShuffle<Float> XOR8_S = VectorShuffle.fromOp(F, i -> i ^ 8);
-    private static final VectorShuffle<Float> XOR4_S = VectorShuffle.fromOp(F, i -> i ^ 4);
-    private static final VectorShuffle<Float> XOR2_S = VectorShuffle.fromOp(F, i -> i ^ 2);
-    private static final VectorShuffle<Float> XOR1_S = VectorShuffle.fromOp(F, i -> i ^ 1);
 
     private static FloatVector acc(float[] acc, int accOff, int i) {
         return FloatVector.fromArray(F, acc, accOff + 16 * i);
