@@ -22,8 +22,9 @@ final class InterleavedCopy {
     static final int ROWS = 32;
     /** Rows between progress reports: a 1B model's embedding (128256 rows) reports 32 times, not once. */
     static final int REPORT_ROWS = 4096;
-    /** Little-endian int32 access to byte arrays (the repacks read and write their arrays through it). */
+    /** Little-endian int32 and int64 access to byte arrays (the repacks read and write their arrays through them). */
     static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Writes group {@code g} of {@code src} (file layout) at its place in {@code dst}. */
     @FunctionalInterface

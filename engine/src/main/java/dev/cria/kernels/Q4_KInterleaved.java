@@ -6,8 +6,6 @@ import dev.cria.tensor.WeightMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.LongConsumer;
 
@@ -59,7 +57,6 @@ public final class Q4_KInterleaved {
     /** Bytes per row and super-block. */
     static final int ROW_BLOCK_BYTES = GROUP_BLOCK_BYTES / ROWS;
     private static final int SRC_BLOCK_BYTES = 144;
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Decodes single rows (embedding lookup, tests): scalar, exact. */
     static final WeightKernel ROW_KERNEL = new RowKernel();
@@ -102,7 +99,7 @@ public final class Q4_KInterleaved {
                             int s = r * srcRow + SRC_BLOCK_BYTES * b;
                             InterleavedCopy.putF32(out, o + D + 4 * r, InterleavedCopy.f16(in, s));
                             InterleavedCopy.putF32(out, o + DMIN + 4 * r, InterleavedCopy.f16(in, s + 2));
-                            long lo = (long) LONG_LE.get(in, s + 4);
+                            long lo = (long) InterleavedCopy.LONG_LE.get(in, s + 4);
                             int hi = (int) InterleavedCopy.INT_LE.get(in, s + 12);
                             for (int j = 0; j < 8; j++) {
                                 out[o + SCALES + ROWS * j + r] = (byte) WeightBytes.scaleMinK4(lo, hi, j, 0);

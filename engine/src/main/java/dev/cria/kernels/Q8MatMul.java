@@ -21,8 +21,8 @@ import java.lang.foreign.MemorySegment;
  * counted over the whole matrix, not within each thread's range, because the ranges' sizes are
  * often odd (4,008 groups of the 128k-row output in 8 chunks of 501): the lone group of each range
  * then went to {@link RowGroupKernel#group}, called a few times per token, which C2 compiled only
- * tokens or seconds later, and until then each call ran interpreted, boxing every vector (fresh
- * JVMs of 1B Q4_K_M at half the rate). Several tokens take each group of the thread's range once
+ * tokens or seconds later, and until then each call ran interpreted, boxing every vector
+ * (docs/benchmarks.md, "No rarely called kernel"). Several tokens take each group of the thread's range once
  * for the tokens four at a time ({@link RowGroupKernel#group4}), the last one to three one at a
  * time. Each
  * (row, token) comes out of the same kernel arithmetic either way, so a token's results do not
